@@ -1,0 +1,94 @@
+/* schema.h — the single source of truth, as C tables: the field table
+ * (fields.def), the SDO registry (sdos.def), the technology-area taxonomy
+ * (taxonomy.def), the synonym table (synonyms.def) and the record status
+ * vocabulary. Everything here is static data: lookups borrow pointers that
+ * stay valid for the life of the process. */
+#ifndef SECSTD_SCHEMA_H
+#define SECSTD_SCHEMA_H
+
+#include <stddef.h>
+
+/* Written by the indexer into the database metadata key "secstd.schema",
+ * checked by every reader. Bump when terms, slots or the record change. */
+#define SECSTD_SCHEMA_VERSION "1"
+
+typedef enum secstd_field_kind {
+    SECSTD_KIND_TEXT,
+    SECSTD_KIND_BOOLEAN,
+    SECSTD_KIND_IDENT,
+    SECSTD_KIND_UNIQUE,
+    SECSTD_KIND_NONE,
+} secstd_field_kind;
+
+typedef enum secstd_field_id {
+#define FIELD(E, name, prefix, kind, weight, slot, maxlen, facet, help) SECSTD_FIELD_##E,
+#include "fields.def"
+#undef FIELD
+    SECSTD_FIELD_COUNT
+} secstd_field_id;
+
+typedef struct secstd_field {
+    secstd_field_id id;
+    const char *name;       /* what users type before ':' */
+    const char *prefix;     /* Xapian term prefix ("" for value-only) */
+    secstd_field_kind kind;
+    unsigned weight;        /* wdf increment for TEXT */
+    int slot;               /* value slot or -1 */
+    size_t maxlen;
+    int facet;
+    const char *help;
+} secstd_field;
+
+/* The field with this id; never NULL for a valid id. */
+const secstd_field *secstd_field_get(secstd_field_id id);
+/* The field users call `name` (case-insensitive), or NULL. */
+const secstd_field *secstd_field_by_name(const char *name);
+
+typedef struct secstd_sdo {
+    const char *name;       /* canonical: "ITU-T" */
+    const char *aliases;    /* '|'-separated, lower-case */
+    const char *url;
+    const char *full_name;
+} secstd_sdo;
+
+size_t secstd_sdo_count(void);
+const secstd_sdo *secstd_sdo_at(size_t i);
+/* Canonical SDO for a name or alias (case-insensitive), or NULL. */
+const secstd_sdo *secstd_sdo_lookup(const char *name);
+
+typedef struct secstd_area {
+    const char *id;
+    const char *label;
+    const char *scope;
+    const char *phrases;    /* '|'-separated, lower-case */
+    const char *acronyms;   /* '|'-separated, case-sensitive */
+    const char *hints;      /* '|'-separated "group:<name>" */
+} secstd_area;
+
+size_t secstd_area_count(void);
+const secstd_area *secstd_area_at(size_t i);
+/* The area with this id (case-insensitive), or NULL. */
+const secstd_area *secstd_area_lookup(const char *id);
+
+typedef struct secstd_synonym {
+    const char *term;        /* lower-case word or phrase */
+    const char *expansions;  /* '|'-separated */
+} secstd_synonym;
+
+size_t secstd_synonym_count(void);
+const secstd_synonym *secstd_synonym_at(size_t i);
+/* The synonym entry for a lower-case term, or NULL. */
+const secstd_synonym *secstd_synonym_lookup(const char *term);
+
+/* The record status vocabulary, in display order. */
+size_t secstd_record_status_count(void);
+const char *secstd_record_status_at(size_t i);
+/* 1 if s is one of the statuses, else 0. */
+int secstd_record_status_valid(const char *s);
+
+/* Calls fn for each '|'-separated item of list (items are not
+ * NUL-terminated: use len). Stops early and returns 1 when fn returns
+ * non-zero; returns 0 otherwise. */
+int secstd_list_each(const char *list, int (*fn)(void *ctx, const char *item, size_t len), void *ctx);
+
+#endif
