@@ -1,0 +1,203 @@
+/* xap.h — the thin C wrapper over Xapian (the only C++ in secstd lives in
+ * xap.cc). Opaque handles, _new/_free pairs (_free(NULL) is a no-op), every
+ * fallible call returns a secstd_status, every C++ exception is caught at
+ * this boundary and mapped: DatabaseModifiedError -> SECSTD_ERR_XAPIAN_MODIFIED,
+ * DatabaseLockError -> SECSTD_ERR_XAPIAN_LOCK, DatabaseOpeningError (and
+ * DatabaseNotFoundError) -> SECSTD_ERR_XAPIAN_OPENING, DatabaseCorruptError
+ * -> SECSTD_ERR_XAPIAN_CORRUPT, QueryParserError -> SECSTD_ERR_QUERY_SYNTAX,
+ * other Xapian::Error -> SECSTD_ERR_XAPIAN, std::bad_alloc ->
+ * SECSTD_ERR_NOMEM, anything else -> SECSTD_ERR_UNKNOWN. The message of the
+ * last failure in the calling thread is xap_last_error().
+ *
+ * Handles are not thread-safe (Xapian objects are not): one xap_db per
+ * thread. Terms are passed fully formed (prefix + value); the field table
+ * in schema/fields.def says which prefixes exist. */
+#ifndef SECSTD_XAP_H
+#define SECSTD_XAP_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xap_db xap_db;
+typedef struct xap_writer xap_writer;
+typedef struct xap_doc xap_doc;
+typedef struct xap_query xap_query;
+typedef struct xap_results xap_results;
+
+/* Xapian terms longer than this are stored as a hash (xap_term_fit). */
+#define XAP_MAX_TERM 240
+
+/* Detail of the last failed xap_* call in this thread ("" if none). */
+const char *xap_last_error(void);
+
+/* Makes term fit Xapian's term length limit: terms longer than
+ * XAP_MAX_TERM keep their prefix and first bytes and end in a hash of the
+ * rest, so long identifiers stay unique. Writes to buf (size len). */
+void xap_term_fit(const char *term, char *buf, size_t len);
+
+/* ---- read-only database ------------------------------------------------ */
+
+/* Opens the Xapian database at path read-only. */
+secstd_status xap_db_open(const char *path, xap_db **out);
+/* Moves to the latest committed revision (after DatabaseModifiedError). */
+secstd_status xap_db_reopen(xap_db *db);
+void xap_db_free(xap_db *db);
+secstd_status xap_db_doccount(xap_db *db, unsigned *count);
+/* Metadata value for key into *value (malloc'ed, "" when unset). */
+secstd_status xap_db_get_metadata(xap_db *db, const char *key, char **value);
+/* Number of documents indexed with term. */
+secstd_status xap_db_termfreq(xap_db *db, const char *term, unsigned *freq);
+/* Calls fn for each document holding term, in docid order, until fn
+ * returns non-zero. */
+secstd_status xap_db_postings(xap_db *db, const char *term,
+                              int (*fn)(void *ctx, unsigned docid), void *ctx);
+/* Calls fn for each term starting with prefix (with its term frequency). */
+secstd_status xap_db_terms(xap_db *db, const char *prefix,
+                           int (*fn)(void *ctx, const char *term, unsigned freq), void *ctx);
+/* The document data (malloc'ed, NUL-terminated) of docid. */
+secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *len);
+/* Value slot of docid (malloc'ed, "" when empty). */
+secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char **value);
+/* A spelling suggestion for word from the database's spelling table, or
+ * NULL in *suggestion when none. */
+secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion);
+
+/* ---- writable database ------------------------------------------------- */
+
+/* Opens or creates a writable database at path; one writer at a time
+ * (SECSTD_ERR_XAPIAN_LOCK otherwise). */
+secstd_status xap_writer_open(const char *path, xap_writer **out);
+/* Adds or replaces the document whose unique term is idterm. doc stays the
+ * caller's. */
+secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc);
+secstd_status xap_writer_delete(xap_writer *w, const char *idterm);
+secstd_status xap_writer_set_metadata(xap_writer *w, const char *key, const char *value);
+/* Value slot of the document holding idterm (malloc'ed; NULL if absent). */
+secstd_status xap_writer_get_value(xap_writer *w, const char *idterm, unsigned slot, char **value);
+/* Calls fn for each term starting with prefix. */
+secstd_status xap_writer_terms(xap_writer *w, const char *prefix,
+                               int (*fn)(void *ctx, const char *term, unsigned freq), void *ctx);
+secstd_status xap_writer_doccount(xap_writer *w, unsigned *count);
+/* Adds word to the spelling dictionary with frequency freq. */
+secstd_status xap_writer_add_spelling(xap_writer *w, const char *word, unsigned freq);
+secstd_status xap_writer_commit(xap_writer *w);
+/* Commits and closes; _free without _close discards uncommitted changes. */
+secstd_status xap_writer_close(xap_writer *w);
+void xap_writer_free(xap_writer *w);
+
+/* ---- documents --------------------------------------------------------- */
+
+xap_doc *xap_doc_new(void);
+void xap_doc_free(xap_doc *d);
+/* Stemmed (English) free text with positions; prefix "" for unprefixed.
+ * wdf_inc weights the field; spelling words are recorded when the doc is
+ * given a writer through xap_doc_set_spelling_writer. */
+secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix);
+/* Leaves a gap in positions so phrases do not span fields. */
+secstd_status xap_doc_increase_termpos(xap_doc *d);
+/* Adds a full term (prefix + value) with within-document frequency wdf
+ * (0 for pure filter terms); overlong terms are fitted (xap_term_fit). */
+secstd_status xap_doc_add_term(xap_doc *d, const char *term, unsigned wdf);
+secstd_status xap_doc_add_value(xap_doc *d, unsigned slot, const char *value);
+secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len);
+
+/* ---- queries ------------------------------------------------------------
+ * Query handles are immutable; combinators take their inputs by reference
+ * (the caller still frees them). A NULL xap_query* means MatchNothing. */
+
+typedef enum xap_op {
+    XAP_OP_AND,
+    XAP_OP_OR,
+    XAP_OP_AND_NOT,
+    XAP_OP_FILTER,     /* left, restricted to docs matching right (no weight) */
+    XAP_OP_AND_MAYBE,  /* left, weighted up by right */
+    XAP_OP_SYNONYM,
+} xap_op;
+
+/* Every Xapian query flag secstd uses, as bits. */
+enum {
+    XAP_PARSE_BOOLEAN = 1 << 0,     /* AND OR NOT */
+    XAP_PARSE_PHRASE = 1 << 1,      /* "quoted phrases" */
+    XAP_PARSE_LOVEHATE = 1 << 2,    /* +must -mustnot */
+    XAP_PARSE_WILDCARD = 1 << 3,    /* secur* */
+    XAP_PARSE_SPELLING = 1 << 4,    /* compute a corrected query string */
+    XAP_PARSE_DEFAULT_AND = 1 << 5, /* default operator AND instead of OR */
+};
+
+xap_query *xap_query_match_all(void);
+/* A single term (prefix + value, fitted) with query frequency wqf. */
+xap_query *xap_query_term(const char *term, unsigned wqf);
+xap_query *xap_query_combine(xap_op op, const xap_query *a, const xap_query *b);
+/* The query with its weight multiplied by factor. */
+xap_query *xap_query_scale(const xap_query *q, double factor);
+/* Documents whose value in slot is within [lo, hi] (lexicographic; NULL
+ * bound = open). */
+xap_query *xap_query_value_range(unsigned slot, const char *lo, const char *hi);
+void xap_query_free(xap_query *q);
+/* Human-readable form (Xapian's get_description), malloc'ed. */
+char *xap_query_describe(const xap_query *q);
+
+/* Parses free text with Xapian::QueryParser: English stemming (STEM_SOME),
+ * field prefixes from schema/fields.def (TEXT fields as prefixes, BOOLEAN
+ * fields as boolean prefixes), flags from XAP_PARSE_*. db (may be NULL)
+ * enables wildcards and spelling. On success *out is the query and, if
+ * corrected is non-NULL, *corrected a malloc'ed spelling-corrected query
+ * string or NULL. Returns SECSTD_ERR_QUERY_SYNTAX for a syntax error. */
+secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_query **out,
+                              char **corrected);
+
+/* ---- searching ----------------------------------------------------------- */
+
+typedef struct xap_facet_spec {
+    unsigned slot;
+    int multi;        /* 1: value holds '\n'-separated values, each counted */
+} xap_facet_spec;
+
+typedef struct xap_search_opts {
+    unsigned offset;
+    unsigned limit;
+    int sort_slot;             /* -1: relevance; else sort by this value slot */
+    int sort_descending;       /* for sort_slot */
+    unsigned check_at_least;   /* exact totals/facets up to this many matches */
+    const xap_facet_spec *facets;
+    size_t nfacets;
+} xap_search_opts;
+
+secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *opts,
+                         xap_results **out);
+void xap_results_free(xap_results *r);
+/* Estimated total (exact when below check_at_least). */
+unsigned xap_results_total(const xap_results *r);
+unsigned xap_results_count(const xap_results *r);
+unsigned xap_results_docid(const xap_results *r, unsigned i);
+double xap_results_weight(const xap_results *r, unsigned i);
+/* Document data of hit i (borrowed, NUL-terminated; valid until free). */
+const char *xap_results_data(const xap_results *r, unsigned i);
+/* Number of distinct values counted for facet k, and the j-th (most
+ * frequent first). */
+size_t xap_results_facet_size(const xap_results *r, size_t k);
+void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char **value,
+                          unsigned *count);
+/* A snippet of text around the query's terms, at most maxlen bytes, with
+ * matches wrapped in "\x01" ... "\x02" (the caller escapes and marks up).
+ * malloc'ed. */
+secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxlen, char **out);
+
+/* More-like-this: the nterms most significant free-text terms (no prefix,
+ * not stop words) of the documents in docids, as a relevance set
+ * (Xapian ESet). terms receives a malloc'ed array of malloc'ed strings
+ * (*nterms_out entries); free with xap_strings_free. */
+secstd_status xap_expand(xap_db *db, const unsigned *docids, size_t ndocids, unsigned nterms,
+                         char ***terms, size_t *nterms_out);
+void xap_strings_free(char **strings, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
