@@ -1,0 +1,49 @@
+/* build.h — the indexer: records/*.jsonl -> a new index generation.
+ *
+ * It reads every records file, validates each line (a bad line is reported
+ * as FILE:LINE: reason and skipped), merges records of the same standard
+ * that several sources describe, assigns technology areas (classify.h),
+ * and writes a new generation: a copy of the current one updated in place
+ * (unchanged records are detected by digest and not rewritten; records that
+ * disappeared are deleted), or a fresh database. The generation is then
+ * published atomically (index.h) and old generations beyond `keep` are
+ * removed. A crash at any point leaves the previous generation serving. */
+#ifndef SECSTD_BUILD_H
+#define SECSTD_BUILD_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "status.h"
+
+typedef struct secstd_build_opts {
+    const char *records_dir;   /* DATA/records */
+    const char *index_dir;     /* DATA/index */
+    unsigned keep;             /* generations kept, >= 1 (default 3) */
+    int full;                  /* 1: rebuild from scratch, ignore digests */
+    int force_publish;         /* 1: publish even when nothing changed */
+    FILE *progress;            /* progress lines (a terminal) or NULL */
+    FILE *errors;              /* bad-line reports or NULL */
+} secstd_build_opts;
+
+typedef struct secstd_build_summary {
+    unsigned long read;        /* records read (valid lines) */
+    unsigned long rejected;    /* bad lines */
+    unsigned long merged;      /* records folded into another source's record */
+    unsigned long indexed;     /* documents added or replaced */
+    unsigned long unchanged;   /* documents left as they were */
+    unsigned long removed;     /* documents deleted */
+    unsigned generation;       /* published generation (or current if none) */
+    int published;             /* 1 if a new generation was published */
+    double seconds;
+    json_t *changes;           /* change report (added/changed/removed ids), new ref */
+} secstd_build_summary;
+
+void secstd_build_opts_init(secstd_build_opts *opts);
+/* Runs the indexer. Returns SECSTD_OK (bad lines are counted in
+ * summary->rejected, not an error), or an error with detail in err when no
+ * generation could be published. summary->changes must be json_decref'd. */
+secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *summary,
+                           char *err, size_t errlen);
+
+#endif
