@@ -1,0 +1,44 @@
+/* csv.h — a small, bounded RFC 4180 reader for the CSV listings (ETSI
+ * standards-search export, comma-separated; 3GPP status database export,
+ * semicolon-separated).
+ *
+ * It is a state machine over a memory buffer: fields may be quoted
+ * ("..."), quotes inside quoted fields are doubled (""), quoted fields may
+ * span lines; records end at LF or CRLF; a UTF-8 byte-order mark at the
+ * start is skipped; a final record without a line break is accepted.
+ * Errors name the line: an unterminated quoted field (with the line it
+ * opened on), a quote inside an unquoted field, text after a closing
+ * quote, a field or record beyond the limits. Completely empty lines
+ * between records are skipped. No CSV library for C is in Debian's set we
+ * use, and this is small enough to own. */
+#ifndef SECSTD_CSV_H
+#define SECSTD_CSV_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+#define SECSTD_CSV_MAX_FIELDS 256
+#define SECSTD_CSV_MAX_FIELD (1024u * 1024u)
+
+typedef struct secstd_csv secstd_csv;
+
+/* A reader over data[0..len) (borrowed; must outlive the reader), fields
+ * separated by sep (',' or ';'). NULL on allocation failure. */
+secstd_csv *secstd_csv_new(const char *data, size_t len, char sep);
+void secstd_csv_free(secstd_csv *r);
+
+/* Reads the next record. On SECSTD_OK *nfields is its number of fields,
+ * or 0 at the end of the data. Returns SECSTD_ERR_PARSE ("line N: ...")
+ * or SECSTD_ERR_TOO_LARGE with the reason in err; SECSTD_ERR_NOMEM.
+ * After an error the reader is at the end. */
+secstd_status secstd_csv_next(secstd_csv *r, size_t *nfields, char *err, size_t errlen);
+
+/* Field i of the current record (NUL-terminated, borrowed until the next
+ * call), or NULL when i is out of range. */
+const char *secstd_csv_field(const secstd_csv *r, size_t i);
+
+/* Line (1-based) on which the current record starts. */
+size_t secstd_csv_line(const secstd_csv *r);
+
+#endif
