@@ -1,4 +1,6 @@
 /* testutil.c — see testutil.h. */
+/* ftw.h needs the X/Open extensions (FTW_DEPTH, FTW_PHYS), vasprintf GNU. */
+#define _GNU_SOURCE
 #include "testutil.h"
 
 #include <stdarg.h>
