@@ -1,4 +1,4 @@
-/* build.h — the indexer: records/*.jsonl -> a new index generation.
+/* build.h — the indexer: records/<source>.jsonl -> a new index generation.
  *
  * It reads every records file, validates each line (a bad line is reported
  * as FILE:LINE: reason and skipped), merges records of the same standard

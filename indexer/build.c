@@ -1,0 +1,720 @@
+/* build.c — the indexer (see build.h).
+ *
+ * Flow: read and validate records -> merge by id -> classify -> digest ->
+ * compare digests with the current generation -> if anything changed, copy
+ * the current generation into a new directory, apply the changes there,
+ * commit, write the change report, and publish by renaming a symlink.
+ * Readers keep using the old generation until the rename; a crash leaves a
+ * stray gen directory that the next run removes. */
+#include "build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "docmap.h"
+#include "ident.h"
+#include "index.h"
+#include "record.h"
+#include "schema.h"
+#include "xap.h"
+
+void secstd_build_opts_init(secstd_build_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->keep = 3;
+}
+
+static secstd_status failf(char *err, size_t errlen, secstd_status st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static secstd_status failf(char *err, size_t errlen, secstd_status st, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- merging records of several sources --------------------------------- */
+
+static void union_array(json_t *into, const json_t *from, const char *key)
+{
+    const json_t *src = json_object_get(from, key);
+    if (!json_is_array(src) || !json_array_size(src))
+        return;
+    json_t *dst = json_object_get(into, key);
+    if (!json_is_array(dst)) {
+        json_object_set_new(into, key, json_deep_copy(src));
+        return;
+    }
+    size_t i, j;
+    json_t *s, *d;
+    json_array_foreach(src, i, s) {
+        int found = 0;
+        json_array_foreach(dst, j, d) found |= json_equal(s, d);
+        if (!found)
+            json_array_append(dst, s);
+    }
+}
+
+/* Folds a second source's record of the same standard into the first:
+ * missing scalars are filled, a longer abstract wins, lists are unioned. */
+static void merge_record(json_t *into, const json_t *from)
+{
+    static const char *const scalars[] = {"type", "status", "date", "edition", "group", "url"};
+    for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)
+        if (!json_object_get(into, scalars[i]) && json_object_get(from, scalars[i]))
+            json_object_set(into, scalars[i], json_object_get(from, scalars[i]));
+    const json_t *fa = json_object_get(from, "abstract");
+    if (json_string_length(fa) > json_string_length(json_object_get(into, "abstract")))
+        json_object_set(into, "abstract", (json_t *)fa);
+    static const char *const lists[] = {"keywords", "authors", "aliases", "hints", "areas", "editions"};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        union_array(into, from, lists[i]);
+    const json_t *rel = json_object_get(from, "relations");
+    if (json_is_object(rel)) {
+        json_t *dst = json_object_get(into, "relations");
+        if (!json_is_object(dst)) {
+            json_object_set_new(into, "relations", json_deep_copy(rel));
+        } else {
+            const char *k;
+            json_t *v;
+            json_object_foreach((json_t *)rel, k, v) union_array(dst, rel, k);
+        }
+    }
+}
+
+/* Reads every records file (DIR/<source>.jsonl, sorted by name) into
+ * id-key -> record. */
+static secstd_status read_records(const secstd_build_opts *opts, json_t *byid,
+                                  secstd_build_summary *sum, char *err, size_t errlen)
+{
+    DIR *d = opendir(opts->records_dir);
+    if (!d)
+        return failf(err, errlen, SECSTD_ERR_IO, "%s: %s", opts->records_dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 7 || strcmp(de->d_name + len - 6, ".jsonl") != 0 || de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = realloc(names, cap * sizeof *names);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    secstd_status st = SECSTD_OK;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", opts->records_dir, names[i]);
+        secstd_records_reader *r;
+        char rerr[512];
+        if (secstd_records_reader_open(path, &r, rerr, sizeof rerr) != SECSTD_OK) {
+            if (opts->errors)
+                fprintf(opts->errors, "%s\n", rerr);
+            sum->rejected++;
+            continue;
+        }
+        for (;;) {
+            json_t *rec;
+            secstd_status rs = secstd_records_reader_next(r, &rec);
+            if (rs == SECSTD_ERR_NOMEM || rs == SECSTD_ERR_IO) {
+                if (opts->errors)
+                    fprintf(opts->errors, "%s\n", secstd_records_reader_error(r));
+                sum->rejected++;
+                break;
+            }
+            if (rs != SECSTD_OK) {
+                if (opts->errors)
+                    fprintf(opts->errors, "%s\n", secstd_records_reader_error(r));
+                sum->rejected++;
+                continue;
+            }
+            if (!rec)
+                break;
+            sum->read++;
+            char key[512];
+            secstd_ident_value(json_string_value(json_object_get(rec, "id")),
+                               json_string_value(json_object_get(rec, "sdo")), key, sizeof key);
+            json_t *old = json_object_get(byid, key);
+            if (old) {
+                merge_record(old, rec);
+                sum->merged++;
+                json_decref(rec);
+            } else {
+                json_object_set_new(byid, key, rec);
+            }
+        }
+        secstd_records_reader_free(r);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* ---- digests ------------------------------------------------------------- */
+
+/* Digest of what the index holds for a record: everything but the crawl
+ * provenance that changes on every fetch. */
+static void digest_record(const json_t *rec, char out[33])
+{
+    json_t *copy = json_copy((json_t *)rec);
+    json_t *src = json_object_get(copy, "source");
+    if (src) {
+        json_t *s = json_copy(src);
+        json_object_del(s, "fetched_at");
+        json_object_del(s, "etag");
+        json_object_del(s, "last_modified");
+        json_object_del(s, "first_generation");
+        json_object_del(s, "changed_generation");
+        json_object_set_new(copy, "source", s);
+    }
+    char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(copy);
+    unsigned long long h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        h1 = (h1 ^ *p) * 1099511628211ULL;
+        h2 = (h2 ^ *p) * 0x100000001B3ULL + (h2 >> 29);
+    }
+    free(text);
+    snprintf(out, 33, "%016llx%016llx", h1, h2);
+}
+
+/* ---- filesystem helpers ---------------------------------------------------- */
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY);
+    if (in < 0)
+        return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    char buf[1 << 16];
+    ssize_t n;
+    int rc = 0;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) {
+            rc = -1;
+            break;
+        }
+    if (n < 0)
+        rc = -1;
+    close(in);
+    if (close(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+static int copy_dir(const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        /* The lock file belongs to the writer that made the generation. */
+        if (strcmp(de->d_name, "flintlock") == 0)
+            continue;
+        char a[4096], b[4096];
+        if ((size_t)snprintf(a, sizeof a, "%s/%s", from, de->d_name) >= sizeof a ||
+            (size_t)snprintf(b, sizeof b, "%s/%s", to, de->d_name) >= sizeof b)
+            rc = -1;
+        else
+            rc = copy_file(a, b);
+    }
+    closedir(d);
+    return rc;
+}
+
+static void remove_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+/* Removes generation directories beyond the newest `keep`, and stray ones
+ * newer than current (left by a crashed run). */
+static void prune_generations(const char *index_dir, unsigned current, unsigned keep)
+{
+    DIR *d = opendir(index_dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        unsigned g;
+        char tail;
+        if (sscanf(de->d_name, "gen-%u%c", &g, &tail) != 1)
+            continue;
+        if (g > current || g + keep <= current) {
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", index_dir, de->d_name);
+            remove_dir(p);
+        }
+    }
+    closedir(d);
+}
+
+static secstd_status publish(const char *index_dir, unsigned gen, char *err, size_t errlen)
+{
+    char target[64], tmp[4096], link[4096];
+    snprintf(target, sizeof target, "gen-%06u", gen);
+    snprintf(tmp, sizeof tmp, "%s/current.tmp.%ld", index_dir, (long)getpid());
+    snprintf(link, sizeof link, "%s/current", index_dir);
+    unlink(tmp);
+    if (symlink(target, tmp) != 0 || rename(tmp, link) != 0) {
+        unlink(tmp);
+        return failf(err, errlen, SECSTD_ERR_IO, "publishing %s: %s", link, strerror(errno));
+    }
+    /* Make the rename durable before reporting success. */
+    int dfd = open(index_dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return SECSTD_OK;
+}
+
+/* ---- change report --------------------------------------------------------- */
+
+static const char *const compared_fields[] = {
+    "title", "abstract", "status", "date", "edition", "url", "group", "type",
+    "keywords", "aliases", "relations", "areas", "editions",
+};
+
+static json_t *brief(const json_t *rec)
+{
+    json_t *b = json_object();
+    static const char *const keys[] = {"id", "sdo", "title", "status", "date", "url", "areas"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(rec, keys[i]);
+        if (v)
+            json_object_set(b, keys[i], v);
+    }
+    return b;
+}
+
+static void count_change(json_t *counts, const char *kind, const json_t *rec)
+{
+    json_t *by_sdo = json_object_get(counts, "by_sdo");
+    json_t *by_area = json_object_get(counts, "by_area");
+    const char *sdo = json_string_value(json_object_get(rec, "sdo"));
+    json_t *slot = json_object_get(by_sdo, sdo ? sdo : "?");
+    if (!slot) {
+        slot = json_object();
+        json_object_set_new(by_sdo, sdo ? sdo : "?", slot);
+    }
+    json_object_set_new(slot, kind, json_integer(json_integer_value(json_object_get(slot, kind)) + 1));
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(rec, "areas"), i, a) {
+        json_t *as = json_object_get(by_area, json_string_value(a));
+        if (!as) {
+            as = json_object();
+            json_object_set_new(by_area, json_string_value(a), as);
+        }
+        json_object_set_new(as, kind, json_integer(json_integer_value(json_object_get(as, kind)) + 1));
+    }
+}
+
+/* ---- main flow ------------------------------------------------------------- */
+
+struct old_index {
+    xap_db *db;
+    unsigned generation;
+};
+
+static int take_first(void *ctx, unsigned docid)
+{
+    *(unsigned *)ctx = docid;
+    return 1;
+}
+
+/* The record stored in the old generation under idterm, or NULL. */
+static json_t *old_record(struct old_index *old, const char *idterm)
+{
+    if (!old->db)
+        return NULL;
+    unsigned docid = 0;
+    if (xap_db_postings(old->db, idterm, take_first, &docid) != SECSTD_OK || !docid)
+        return NULL;
+    char *data;
+    if (xap_db_get_data(old->db, docid, &data, NULL) != SECSTD_OK)
+        return NULL;
+    json_t *rec = json_loads(data, 0, NULL);
+    free(data);
+    return rec;
+}
+
+struct collect_terms {
+    json_t *set;    /* term -> true */
+};
+
+static int collect_term(void *ctx, const char *term, unsigned freq)
+{
+    (void)freq;
+    json_object_set_new(((struct collect_terms *)ctx)->set, term, json_true());
+    return 0;
+}
+
+static void progress(const secstd_build_opts *opts, const char *what, size_t done, size_t total)
+{
+    if (!opts->progress || total == 0)
+        return;
+    if (done % 500 == 0 || done == total)
+        fprintf(opts->progress, "\r%s: %zu/%zu (%3.0f%%)%s", what, done, total,
+                100.0 * (double)done / (double)total, done == total ? "\n" : "");
+    fflush(opts->progress);
+}
+
+static void add_spellings(xap_writer *w, const char *title)
+{
+    if (!title)
+        return;
+    char word[64];
+    size_t n = 0;
+    for (const char *p = title;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            if (n + 1 < sizeof word)
+                word[n++] = (char)(c | 0x20);
+            continue;
+        }
+        if (n >= 4) {
+            word[n] = '\0';
+            xap_writer_add_spelling(w, word, 1);
+        }
+        n = 0;
+        if (!c)
+            break;
+    }
+}
+
+secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *sum, char *err,
+                           size_t errlen)
+{
+    memset(sum, 0, sizeof *sum);
+    double t0 = now_seconds();
+    if (!opts->records_dir || !opts->index_dir)
+        return failf(err, errlen, SECSTD_ERR_INVALID, "records and index directories are required");
+    if (mkdir_p(opts->index_dir) != 0)
+        return failf(err, errlen, SECSTD_ERR_IO, "%s: %s", opts->index_dir, strerror(errno));
+
+    json_t *byid = json_object();
+    secstd_status st = read_records(opts, byid, sum, err, errlen);
+    if (st != SECSTD_OK) {
+        json_decref(byid);
+        return st;
+    }
+
+    struct old_index old = {NULL, secstd_index_current_generation(opts->index_dir)};
+    char oldpath[4096] = "";
+    if (old.generation) {
+        snprintf(oldpath, sizeof oldpath, "%s/gen-%06u", opts->index_dir, old.generation);
+        if (xap_db_open(oldpath, &old.db) != SECSTD_OK)
+            old.db = NULL;
+    }
+    unsigned gen = old.generation + 1;
+    sum->generation = old.generation;
+
+    /* Classify, digest, and find what differs from the current generation. */
+    json_t *changed = json_array();       /* records to (re)index */
+    json_t *report = json_object();
+    json_t *added = json_array(), *modified = json_array(), *status_changed = json_array(),
+           *removed = json_array();
+    json_t *counts = json_pack("{s:{},s:{}}", "by_sdo", "by_area");
+    json_t *digests = json_object();      /* id key -> digest of changed records */
+    const int hash_slot = secstd_field_get(SECSTD_FIELD_HASH)->slot;
+    size_t total = json_object_size(byid), done = 0;
+    const char *key;
+    json_t *rec;
+    json_object_foreach(byid, key, rec) {
+        json_t *areas = secstd_classify(rec);
+        json_object_set_new(rec, "areas", areas);
+        char digest[33];
+        digest_record(rec, digest);
+        char idterm[XAP_MAX_TERM + 1];
+        secstd_term(SECSTD_FIELD_ID, key, idterm, sizeof idterm);
+        json_t *src = json_object_get(rec, "source");
+        if (!json_is_object(src)) {
+            src = json_object();
+            json_object_set_new(rec, "source", src);
+        }
+        /* The digest slot answers "unchanged?" without loading the record. */
+        unsigned olddoc = 0;
+        if (old.db && !opts->full)
+            xap_db_postings(old.db, idterm, take_first, &olddoc);
+        if (olddoc) {
+            char *prev_digest = NULL;
+            int same = xap_db_get_value(old.db, olddoc, (unsigned)hash_slot, &prev_digest) == SECSTD_OK &&
+                       strcmp(prev_digest, digest) == 0;
+            free(prev_digest);
+            if (same) {
+                sum->unchanged++;
+                progress(opts, "classifying", ++done, total);
+                continue;
+            }
+        }
+        json_t *prev = olddoc ? old_record(&old, idterm) : NULL;
+        json_object_set_new(digests, key, json_string(digest));
+        if (prev) {
+            json_t *psrc = json_object_get(prev, "source");
+            json_t *first = json_object_get(psrc, "first_generation");
+            json_object_set_new(src, "first_generation", json_integer(first ? json_integer_value(first) : old.generation));
+            json_t *fields = json_array();
+            for (size_t i = 0; i < sizeof compared_fields / sizeof *compared_fields; i++) {
+                json_t *a = json_object_get(prev, compared_fields[i]);
+                json_t *b = json_object_get(rec, compared_fields[i]);
+                if (!(a == b || (a && b && json_equal(a, b))))
+                    json_array_append_new(fields, json_string(compared_fields[i]));
+            }
+            json_t *entry = brief(rec);
+            json_object_set_new(entry, "fields", fields);
+            const char *ps = json_string_value(json_object_get(prev, "status"));
+            const char *ns = json_string_value(json_object_get(rec, "status"));
+            if ((ps || ns) && (!ps || !ns || strcmp(ps, ns) != 0)) {
+                json_t *sc = brief(rec);
+                json_object_set_new(sc, "from", json_string(ps ? ps : ""));
+                json_object_set_new(sc, "to", json_string(ns ? ns : ""));
+                json_array_append_new(status_changed, sc);
+                count_change(counts, "status_changed", rec);
+            }
+            json_array_append_new(modified, entry);
+            count_change(counts, "changed", rec);
+            json_decref(prev);
+        } else {
+            json_object_set_new(src, "first_generation", json_integer(gen));
+            if (old.db && !opts->full) {
+                json_array_append_new(added, brief(rec));
+                count_change(counts, "added", rec);
+            }
+        }
+        json_object_set_new(src, "changed_generation", json_integer(gen));
+        json_array_append(changed, rec);
+        progress(opts, "classifying", ++done, total);
+    }
+
+    /* Standards that disappeared from every records file. */
+    json_t *gone = json_array();
+    if (old.db) {
+        struct collect_terms ct = {json_object()};
+        xap_db_terms(old.db, secstd_field_get(SECSTD_FIELD_ID)->prefix, collect_term, &ct);
+        const char *term;
+        json_t *unused;
+        size_t plen = strlen(secstd_field_get(SECSTD_FIELD_ID)->prefix);
+        json_object_foreach(ct.set, term, unused) {
+            if (json_object_get(byid, term + plen))
+                continue;
+            json_array_append_new(gone, json_string(term));
+            json_t *prev = old_record(&old, term);
+            if (prev) {
+                json_array_append_new(removed, brief(prev));
+                count_change(counts, "removed", prev);
+                json_decref(prev);
+            }
+        }
+        json_decref(ct.set);
+    }
+
+    int nothing = json_array_size(changed) == 0 && json_array_size(gone) == 0;
+    if (nothing && old.generation && !opts->force_publish && !opts->full) {
+        sum->published = 0;
+        sum->seconds = now_seconds() - t0;
+        sum->changes = json_pack("{s:i,s:[],s:[],s:[],s:[]}", "generation", old.generation, "added",
+                                 "changed", "status_changed", "removed");
+        xap_db_free(old.db);
+        json_decref(byid);
+        json_decref(changed);
+        json_decref(gone);
+        json_decref(report);
+        json_decref(added);
+        json_decref(modified);
+        json_decref(status_changed);
+        json_decref(removed);
+        json_decref(counts);
+        json_decref(digests);
+        return SECSTD_OK;
+    }
+
+    /* Build the new generation beside the current one. */
+    char newpath[4096];
+    snprintf(newpath, sizeof newpath, "%s/gen-%06u", opts->index_dir, gen);
+    remove_dir(newpath);
+    if (mkdir(newpath, 0755) != 0) {
+        st = failf(err, errlen, SECSTD_ERR_IO, "%s: %s", newpath, strerror(errno));
+        goto out;
+    }
+    if (old.db && !opts->full && copy_dir(oldpath, newpath) != 0) {
+        st = failf(err, errlen, SECSTD_ERR_IO, "copying %s: %s", oldpath, strerror(errno));
+        goto out;
+    }
+    xap_writer *w;
+    st = xap_writer_open(newpath, &w);
+    if (st != SECSTD_OK) {
+        failf(err, errlen, st, "%s: %s", newpath, xap_last_error());
+        goto out;
+    }
+    xap_doc *doc = NULL;
+    size_t i;
+    json_array_foreach(changed, i, rec) {
+        doc = xap_doc_new();
+        if (!doc) {
+            st = SECSTD_ERR_NOMEM;
+            break;
+        }
+        char key2[512], idterm[XAP_MAX_TERM + 1];
+        secstd_ident_value(json_string_value(json_object_get(rec, "id")),
+                           json_string_value(json_object_get(rec, "sdo")), key2, sizeof key2);
+        secstd_term(SECSTD_FIELD_ID, key2, idterm, sizeof idterm);
+        st = secstd_doc_from_record(rec, doc);
+        if (st == SECSTD_OK)
+            st = xap_doc_add_value(doc, (unsigned)hash_slot,
+                                   json_string_value(json_object_get(digests, key2)));
+        if (st == SECSTD_OK)
+            st = xap_writer_replace(w, idterm, doc);
+        xap_doc_free(doc);
+        if (st != SECSTD_OK) {
+            failf(err, errlen, st, "indexing %s: %s", key2, xap_last_error());
+            break;
+        }
+        add_spellings(w, json_string_value(json_object_get(rec, "title")));
+        sum->indexed++;
+        progress(opts, "indexing", i + 1, json_array_size(changed));
+    }
+    json_t *g;
+    json_array_foreach(gone, i, g) {
+        if (st != SECSTD_OK)
+            break;
+        st = xap_writer_delete(w, json_string_value(g));
+        sum->removed++;
+    }
+    if (st == SECSTD_OK) {
+        char num[32];
+        unsigned count = 0;
+        xap_writer_doccount(w, &count);
+        snprintf(num, sizeof num, "%u", gen);
+        xap_writer_set_metadata(w, SECSTD_META_GENERATION, num);
+        snprintf(num, sizeof num, "%lld", (long long)time(NULL));
+        xap_writer_set_metadata(w, SECSTD_META_BUILT_AT, num);
+        snprintf(num, sizeof num, "%u", count);
+        xap_writer_set_metadata(w, SECSTD_META_RECORDS, num);
+        xap_writer_set_metadata(w, SECSTD_META_SCHEMA, SECSTD_SCHEMA_VERSION);
+        st = xap_writer_close(w);
+        if (st != SECSTD_OK)
+            failf(err, errlen, st, "committing %s: %s", newpath, xap_last_error());
+    }
+    xap_writer_free(w);
+    if (st != SECSTD_OK)
+        goto out;
+
+    /* The change report of this generation, then publication. */
+    json_object_set_new(report, "generation", json_integer(gen));
+    json_object_set_new(report, "previous_generation", json_integer(old.generation));
+    json_object_set_new(report, "built_at", json_integer((json_int_t)time(NULL)));
+    json_object_set_new(report, "added", json_incref(added));
+    json_object_set_new(report, "changed", json_incref(modified));
+    json_object_set_new(report, "status_changed", json_incref(status_changed));
+    json_object_set_new(report, "removed", json_incref(removed));
+    json_object_set_new(report, "counts", json_incref(counts));
+    char changes_dir[4096], changes_path[4096], changes_tmp[4200];
+    if ((size_t)snprintf(changes_dir, sizeof changes_dir, "%s/changes", opts->index_dir) >= sizeof changes_dir ||
+        (size_t)snprintf(changes_path, sizeof changes_path, "%s/%06u.json", changes_dir, gen) >= sizeof changes_path ||
+        (size_t)snprintf(changes_tmp, sizeof changes_tmp, "%s.tmp", changes_path) >= sizeof changes_tmp) {
+        st = failf(err, errlen, SECSTD_ERR_TOO_LARGE, "index path too long");
+        goto out;
+    }
+    mkdir_p(changes_dir);
+    if (json_dump_file(report, changes_tmp, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 ||
+        rename(changes_tmp, changes_path) != 0) {
+        st = failf(err, errlen, SECSTD_ERR_IO, "%s: cannot write change report", changes_path);
+        goto out;
+    }
+    st = publish(opts->index_dir, gen, err, errlen);
+    if (st != SECSTD_OK)
+        goto out;
+    sum->published = 1;
+    sum->generation = gen;
+    sum->changes = json_incref(report);
+    prune_generations(opts->index_dir, gen, opts->keep ? opts->keep : 1);
+
+out:
+    if (st != SECSTD_OK && !sum->published)
+        remove_dir(newpath);
+    sum->seconds = now_seconds() - t0;
+    xap_db_free(old.db);
+    json_decref(byid);
+    json_decref(changed);
+    json_decref(gone);
+    json_decref(report);
+    json_decref(added);
+    json_decref(modified);
+    json_decref(status_changed);
+    json_decref(removed);
+    json_decref(counts);
+    json_decref(digests);
+    return st;
+}

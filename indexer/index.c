@@ -1,0 +1,578 @@
+/* index.c — readers of the published index (see index.h): opening the
+ * current generation, noticing a new one, record lookup with relations
+ * resolved both ways, more-like-this across bodies, area counts and the
+ * area x SDO coverage matrix. */
+#include "index.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "docmap.h"
+#include "ident.h"
+#include "record.h"
+#include "schema.h"
+
+struct secstd_index {
+    char *dir;
+    xap_db *db;
+    unsigned generation;
+    unsigned doccount;
+    long long built_at;
+};
+
+unsigned secstd_index_current_generation(const char *index_dir)
+{
+    char link[PATH_MAX], target[256];
+    snprintf(link, sizeof link, "%s/current", index_dir);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0)
+        return 0;
+    target[n] = '\0';
+    unsigned g = 0;
+    char tail;
+    if (sscanf(target, "gen-%u%c", &g, &tail) != 1)
+        return 0;
+    return g;
+}
+
+static secstd_status errf(char *err, size_t errlen, secstd_status st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static secstd_status errf(char *err, size_t errlen, secstd_status st, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* Opens generation gen of dir and checks its schema version. */
+static secstd_status open_generation(const char *dir, unsigned gen, xap_db **out, unsigned *count,
+                                     long long *built_at, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/gen-%06u", dir, gen);
+    xap_db *db;
+    secstd_status st = xap_db_open(path, &db);
+    if (st != SECSTD_OK)
+        return errf(err, errlen, st, "%s: %s", path, xap_last_error());
+    char *schema = NULL, *built = NULL;
+    st = xap_db_get_metadata(db, SECSTD_META_SCHEMA, &schema);
+    if (st == SECSTD_OK && strcmp(schema, SECSTD_SCHEMA_VERSION) != 0)
+        st = errf(err, errlen, SECSTD_ERR_SCHEMA_VERSION,
+                  "%s was written with schema version \"%s\", this program reads \"%s\": "
+                  "rebuild it with `secstd index --full`",
+                  path, schema, SECSTD_SCHEMA_VERSION);
+    if (st == SECSTD_OK)
+        st = xap_db_doccount(db, count);
+    if (st == SECSTD_OK && xap_db_get_metadata(db, SECSTD_META_BUILT_AT, &built) == SECSTD_OK)
+        *built_at = strtoll(built, NULL, 10);
+    free(schema);
+    free(built);
+    if (st != SECSTD_OK) {
+        xap_db_free(db);
+        return st;
+    }
+    *out = db;
+    return SECSTD_OK;
+}
+
+secstd_status secstd_index_open(const char *index_dir, secstd_index **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    unsigned gen = secstd_index_current_generation(index_dir);
+    if (!gen)
+        return errf(err, errlen, SECSTD_ERR_NO_INDEX,
+                    "no index published in %s yet: run `secstd index` (or `secstd refresh`)",
+                    index_dir);
+    secstd_index *idx = calloc(1, sizeof *idx);
+    if (!idx || !(idx->dir = strdup(index_dir))) {
+        free(idx);
+        return SECSTD_ERR_NOMEM;
+    }
+    secstd_status st =
+        open_generation(index_dir, gen, &idx->db, &idx->doccount, &idx->built_at, err, errlen);
+    if (st != SECSTD_OK) {
+        secstd_index_free(idx);
+        return st;
+    }
+    idx->generation = gen;
+    *out = idx;
+    return SECSTD_OK;
+}
+
+void secstd_index_free(secstd_index *idx)
+{
+    if (!idx)
+        return;
+    xap_db_free(idx->db);
+    free(idx->dir);
+    free(idx);
+}
+
+secstd_status secstd_index_refresh(secstd_index *idx, int *changed)
+{
+    if (changed)
+        *changed = 0;
+    unsigned gen = secstd_index_current_generation(idx->dir);
+    if (!gen || gen == idx->generation)
+        return SECSTD_OK;
+    xap_db *db;
+    unsigned count;
+    long long built = 0;
+    secstd_status st = open_generation(idx->dir, gen, &db, &count, &built, NULL, 0);
+    if (st != SECSTD_OK)
+        return st; /* keep serving the generation we have */
+    xap_db_free(idx->db);
+    idx->db = db;
+    idx->generation = gen;
+    idx->doccount = count;
+    idx->built_at = built;
+    if (changed)
+        *changed = 1;
+    return SECSTD_OK;
+}
+
+secstd_status secstd_index_reopen(secstd_index *idx)
+{
+    int changed;
+    secstd_status st = secstd_index_refresh(idx, &changed);
+    if (st == SECSTD_OK && !changed)
+        st = xap_db_reopen(idx->db);
+    return st;
+}
+
+xap_db *secstd_index_db(secstd_index *idx) { return idx->db; }
+unsigned secstd_index_generation(const secstd_index *idx) { return idx->generation; }
+unsigned secstd_index_doccount(const secstd_index *idx) { return idx->doccount; }
+long long secstd_index_built_at(const secstd_index *idx) { return idx->built_at; }
+const char *secstd_index_dir(const secstd_index *idx) { return idx->dir; }
+
+/* ---- lookups ---------------------------------------------------------------- */
+
+static int take_first(void *ctx, unsigned docid)
+{
+    *(unsigned *)ctx = docid;
+    return 1;
+}
+
+/* docid of the standard known by identifier text (id term, then any
+ * identifier term), 0 if none. */
+static unsigned find_docid(secstd_index *idx, const char *ident)
+{
+    char key[512], term[XAP_MAX_TERM + 1];
+    secstd_ident_value(ident, NULL, key, sizeof key);
+    unsigned docid = 0;
+    xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), take_first,
+                    &docid);
+    if (!docid)
+        xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term),
+                        take_first, &docid);
+    return docid;
+}
+
+static json_t *load_doc(secstd_index *idx, unsigned docid)
+{
+    char *data;
+    if (xap_db_get_data(idx->db, docid, &data, NULL) != SECSTD_OK)
+        return NULL;
+    json_t *rec = json_loads(data, 0, NULL);
+    free(data);
+    return rec;
+}
+
+static json_t *link_entry(secstd_index *idx, const char *kind, const char *label, const char *target,
+                          int stated_here)
+{
+    json_t *e = json_pack("{s:s,s:s,s:s,s:b}", "kind", kind, "label", label, "id", target,
+                          "stated_here", stated_here);
+    unsigned docid = find_docid(idx, target);
+    json_t *rec = docid ? load_doc(idx, docid) : NULL;
+    json_object_set_new(e, "found", json_boolean(rec != NULL));
+    if (rec) {
+        json_object_set(e, "id", json_object_get(rec, "id"));
+        json_object_set(e, "title", json_object_get(rec, "title"));
+        json_object_set(e, "sdo", json_object_get(rec, "sdo"));
+        json_object_set(e, "status", json_object_get(rec, "status"));
+        json_decref(rec);
+    }
+    return e;
+}
+
+struct inverse_ctx {
+    secstd_index *idx;
+    json_t *out;
+    const secstd_relation_kind *kind;   /* kind as stated by the other record */
+    unsigned self;
+    json_t *seen;
+};
+
+static int add_inverse(void *vctx, unsigned docid)
+{
+    struct inverse_ctx *c = vctx;
+    if (docid == c->self)
+        return 0;
+    json_t *other = load_doc(c->idx, docid);
+    if (!other)
+        return 0;
+    const char *oid = json_string_value(json_object_get(other, "id"));
+    const secstd_relation_kind *inv = secstd_relation_kind_lookup(c->kind->inverse);
+    char seenkey[300];
+    snprintf(seenkey, sizeof seenkey, "%s|%s", inv->name, oid ? oid : "");
+    if (oid && !json_object_get(c->seen, seenkey)) {
+        json_object_set_new(c->seen, seenkey, json_true());
+        json_array_append_new(c->out,
+                              json_pack("{s:s,s:s,s:s,s:b,s:b,s:O,s:O,s:O}", "kind", inv->name,
+                                        "label", inv->label, "id", oid, "stated_here", 0,
+                                        "found", 1, "title", json_object_get(other, "title"),
+                                        "sdo", json_object_get(other, "sdo"), "status",
+                                        json_object_get(other, "status") ? json_object_get(other, "status") : json_null()));
+    }
+    json_decref(other);
+    return 0;
+}
+
+/* Every relation of rec both ways: those it states, and those other
+ * records state about it (found through their relation terms). */
+static json_t *resolve_relations(secstd_index *idx, const json_t *rec, unsigned self)
+{
+    json_t *out = json_array();
+    json_t *seen = json_object();
+    const json_t *rel = json_object_get(rec, "relations");
+    for (size_t k = 0; k < secstd_relation_kind_count(); k++) {
+        const secstd_relation_kind *kind = secstd_relation_kind_at(k);
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(rel, kind->name), i, t) {
+            json_t *e = link_entry(idx, kind->name, kind->label, json_string_value(t), 1);
+            char seenkey[300];
+            snprintf(seenkey, sizeof seenkey, "%s|%s", kind->name,
+                     json_string_value(json_object_get(e, "id")));
+            json_object_set_new(seen, seenkey, json_true());
+            json_array_append_new(out, e);
+        }
+    }
+    /* Inverse links: any record whose relation term names this record by
+     * its id or by one of its aliases. */
+    json_t *names = json_array();
+    json_array_append(names, json_object_get(rec, "id"));
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(rec, "aliases"), i, a) json_array_append(names, a);
+    json_array_foreach(names, i, a) {
+        char key[512];
+        secstd_ident_value(json_string_value(a), NULL, key, sizeof key);
+        for (size_t k = 0; k < secstd_relation_kind_count(); k++) {
+            const secstd_relation_kind *kind = secstd_relation_kind_at(k);
+            char value[700], term[XAP_MAX_TERM + 1];
+            snprintf(value, sizeof value, "%s:%s", kind->name, key);
+            struct inverse_ctx c = {idx, out, kind, self, seen};
+            xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_RELATION, value, term, sizeof term),
+                            add_inverse, &c);
+        }
+    }
+    json_decref(names);
+    json_decref(seen);
+    return out;
+}
+
+secstd_status secstd_index_get(secstd_index *idx, const char *ident, json_t **record)
+{
+    *record = NULL;
+    if (!ident || !*ident)
+        return SECSTD_ERR_INVALID;
+    unsigned docid = find_docid(idx, ident);
+    if (!docid)
+        return SECSTD_ERR_NOT_FOUND;
+    json_t *rec = load_doc(idx, docid);
+    if (!rec)
+        return SECSTD_ERR_XAPIAN_CORRUPT;
+    json_object_set_new(rec, "relations_resolved", resolve_relations(idx, rec, docid));
+    *record = rec;
+    return SECSTD_OK;
+}
+
+/* ---- more-like-this --------------------------------------------------------- */
+
+struct has_ctx {
+    unsigned want;
+    int found;
+};
+
+static int posting_is(void *vctx, unsigned docid)
+{
+    struct has_ctx *c = vctx;
+    if (docid == c->want)
+        c->found = 1;
+    return docid >= c->want; /* postings come in docid order */
+}
+
+/* 1 if docid holds term. Xapian has no direct "does doc have term" call;
+ * walking the posting list is cheap for the rare, significant terms an
+ * expansion picks, and skipped for very common ones. */
+static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
+{
+    unsigned freq = 0;
+    if (xap_db_termfreq(idx->db, term, &freq) != SECSTD_OK || freq == 0 || freq > 5000)
+        return 0;
+    struct has_ctx c = {docid, 0};
+    xap_db_postings(idx->db, term, posting_is, &c);
+    return c.found;
+}
+
+secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
+                                   json_t **out)
+{
+    *out = NULL;
+    unsigned docid = find_docid(idx, ident);
+    if (!docid)
+        return SECSTD_ERR_NOT_FOUND;
+    json_t *rec = load_doc(idx, docid);
+    if (!rec)
+        return SECSTD_ERR_XAPIAN_CORRUPT;
+    const char *sdo = json_string_value(json_object_get(rec, "sdo"));
+    if (limit == 0 || limit > 100)
+        limit = 10;
+
+    /* Stated relations first, labelled as such. */
+    json_t *results = json_array();
+    json_t *taken = json_object();
+    json_t *rels = resolve_relations(idx, rec, docid);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rels, i, r) {
+        if (!json_is_true(json_object_get(r, "found")))
+            continue;
+        const char *rid = json_string_value(json_object_get(r, "id"));
+        if (json_object_get(taken, rid))
+            continue;
+        json_object_set_new(taken, rid, json_true());
+        json_array_append_new(results,
+                              json_pack("{s:s,s:O,s:O,s:O,s:s,s:O,s:f,s:[]}", "id", rid, "sdo",
+                                        json_object_get(r, "sdo"), "title", json_object_get(r, "title"),
+                                        "status", json_object_get(r, "status") ? json_object_get(r, "status") : json_null(),
+                                        "why", "stated", "relation", json_object_get(r, "kind"),
+                                        "score", 100.0, "shared_terms"));
+    }
+    json_decref(rels);
+
+    /* Then the relevance-set expansion of this document: its most
+     * significant free-text terms, OR-ed, other SDOs ranked first. */
+    char **terms = NULL;
+    size_t nterms = 0;
+    secstd_status st = xap_expand(idx->db, &docid, 1, 24, &terms, &nterms);
+    json_t *shared = json_array();
+    if (st == SECSTD_OK && nterms > 0) {
+        xap_query *q = NULL;
+        for (size_t t = 0; t < nterms; t++) {
+            xap_query *term = xap_query_term(terms[t], 1);
+            if (!q) {
+                q = term;
+            } else {
+                xap_query *next = xap_query_combine(XAP_OP_OR, q, term);
+                xap_query_free(q);
+                xap_query_free(term);
+                q = next;
+            }
+            json_array_append_new(shared, json_string(terms[t]));
+        }
+        char selfterm[XAP_MAX_TERM + 1], key[512];
+        secstd_ident_value(json_string_value(json_object_get(rec, "id")), sdo, key, sizeof key);
+        secstd_term(SECSTD_FIELD_ID, key, selfterm, sizeof selfterm);
+        xap_query *self = xap_query_term(selfterm, 1);
+        xap_query *notself = xap_query_combine(XAP_OP_AND_NOT, q, self);
+        xap_query_free(self);
+        /* Other SDOs first: two passes, other SDOs, then the same SDO. */
+        char sdoterm[XAP_MAX_TERM + 1];
+        secstd_term(SECSTD_FIELD_SDO, sdo ? sdo : "", sdoterm, sizeof sdoterm);
+        xap_query *same = xap_query_term(sdoterm, 1);
+        xap_query *passes[2] = {xap_query_combine(XAP_OP_AND_NOT, notself, same),
+                                xap_query_combine(XAP_OP_FILTER, notself, same)};
+        xap_query_free(same);
+        for (int p = 0; p < 2 && json_array_size(results) < limit; p++) {
+            xap_search_opts opts = {0, limit * 2, -1, 0, 0, NULL, 0};
+            xap_results *res = NULL;
+            if (xap_search(idx->db, passes[p], &opts, &res) != SECSTD_OK)
+                continue;
+            double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
+            for (unsigned k = 0; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
+                json_t *other = json_loads(xap_results_data(res, k), 0, NULL);
+                if (!other)
+                    continue;
+                const char *oid = json_string_value(json_object_get(other, "id"));
+                if (oid && !json_object_get(taken, oid)) {
+                    json_object_set_new(taken, oid, json_true());
+                    /* The shared terms: expansion terms the other document
+                     * also holds in its title, abstract or keywords. */
+                    json_t *why = json_array();
+                    unsigned odoc = xap_results_docid(res, k);
+                    for (size_t t = 0; t < nterms && json_array_size(why) < 8; t++)
+                        if (doc_has_term(idx, terms[t], odoc))
+                            json_array_append_new(why, json_string(terms[t]));
+                    json_array_append_new(
+                        results, json_pack("{s:s,s:O,s:O,s:O,s:s,s:n,s:f,s:o}", "id", oid, "sdo",
+                                           json_object_get(other, "sdo"), "title",
+                                           json_object_get(other, "title"), "status",
+                                           json_object_get(other, "status") ? json_object_get(other, "status") : json_null(),
+                                           "why", "similar", "relation", "score",
+                                           top > 0 ? 100.0 * xap_results_weight(res, k) / top : 0.0,
+                                           "shared_terms", why));
+                }
+                json_decref(other);
+            }
+            xap_results_free(res);
+        }
+        xap_query_free(passes[0]);
+        xap_query_free(passes[1]);
+        xap_query_free(notself);
+        xap_query_free(q);
+    }
+    xap_strings_free(terms, nterms);
+    *out = json_pack("{s:O,s:O,s:O,s:o,s:o}", "id", json_object_get(rec, "id"), "sdo",
+                     json_object_get(rec, "sdo"), "title", json_object_get(rec, "title"), "terms",
+                     shared, "results", results);
+    json_decref(taken);
+    json_decref(rec);
+    return st == SECSTD_OK ? SECSTD_OK : st;
+}
+
+/* ---- areas and coverage ------------------------------------------------------ */
+
+/* Counts of documents matching (area AND sdo) for every pair, read from
+ * term frequencies where one term suffices and from a facet search per
+ * area otherwise. */
+static secstd_status area_sdo_counts(secstd_index *idx, const secstd_area *area, json_t *by_sdo,
+                                     json_t *by_status_sdo, json_t *years, unsigned *total)
+{
+    char term[XAP_MAX_TERM + 1];
+    xap_query *q = xap_query_term(secstd_term(SECSTD_FIELD_AREA, area->id, term, sizeof term), 1);
+    xap_facet_spec facets[3] = {
+        {(unsigned)secstd_field_get(SECSTD_FIELD_SDO)->slot, 0},
+        {(unsigned)secstd_field_get(SECSTD_FIELD_YEAR)->slot, 0},
+        {(unsigned)secstd_field_get(SECSTD_FIELD_STATUS)->slot, 0},
+    };
+    unsigned doccount = idx->doccount ? idx->doccount : 1;
+    xap_search_opts opts = {0, 0, -1, 0, doccount, facets, by_status_sdo ? 3 : 2};
+    xap_results *res;
+    secstd_status st = xap_search(idx->db, q, &opts, &res);
+    xap_query_free(q);
+    if (st != SECSTD_OK)
+        return st;
+    *total = xap_results_total(res);
+    for (size_t j = 0; j < xap_results_facet_size(res, 0); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(res, 0, j, &v, &c);
+        json_object_set_new(by_sdo, v, json_integer(c));
+    }
+    for (size_t j = 0; years && j < xap_results_facet_size(res, 1); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(res, 1, j, &v, &c);
+        json_object_set_new(years, v, json_integer(c));
+    }
+    xap_results_free(res);
+    if (!by_status_sdo)
+        return SECSTD_OK;
+    /* Published vs in development per SDO: one filtered search per status. */
+    static const char *const statuses[] = {"published", "in-development"};
+    for (size_t s = 0; s < 2; s++) {
+        char aterm[XAP_MAX_TERM + 1], sterm[XAP_MAX_TERM + 1];
+        xap_query *a = xap_query_term(secstd_term(SECSTD_FIELD_AREA, area->id, aterm, sizeof aterm), 1);
+        xap_query *b = xap_query_term(secstd_term(SECSTD_FIELD_STATUS, statuses[s], sterm, sizeof sterm), 1);
+        xap_query *both = xap_query_combine(XAP_OP_FILTER, a, b);
+        xap_search_opts o2 = {0, 0, -1, 0, doccount, facets, 1};
+        st = xap_search(idx->db, both, &o2, &res);
+        xap_query_free(a);
+        xap_query_free(b);
+        xap_query_free(both);
+        if (st != SECSTD_OK)
+            return st;
+        json_t *m = json_object();
+        for (size_t j = 0; j < xap_results_facet_size(res, 0); j++) {
+            const char *v;
+            unsigned c;
+            xap_results_facet_at(res, 0, j, &v, &c);
+            json_object_set_new(m, v, json_integer(c));
+        }
+        json_object_set_new(by_status_sdo, statuses[s], m);
+        xap_results_free(res);
+    }
+    return SECSTD_OK;
+}
+
+secstd_status secstd_index_areas(secstd_index *idx, json_t **out)
+{
+    *out = NULL;
+    json_t *list = json_array();
+    for (size_t a = 0; a < secstd_area_count(); a++) {
+        const secstd_area *area = secstd_area_at(a);
+        json_t *by_sdo = json_object();
+        unsigned total = 0;
+        secstd_status st = area_sdo_counts(idx, area, by_sdo, NULL, NULL, &total);
+        if (st != SECSTD_OK) {
+            json_decref(by_sdo);
+            json_decref(list);
+            return st;
+        }
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:i,s:o}", "id", area->id, "label",
+                                              area->label, "scope", area->scope, "count", total,
+                                              "by_sdo", by_sdo));
+    }
+    *out = list;
+    return SECSTD_OK;
+}
+
+secstd_status secstd_index_coverage(secstd_index *idx, json_t **out)
+{
+    *out = NULL;
+    json_t *sdos = json_array();
+    json_t *seen_sdo = json_object();
+    json_t *areas = json_array();
+    for (size_t a = 0; a < secstd_area_count(); a++) {
+        const secstd_area *area = secstd_area_at(a);
+        json_t *by_sdo = json_object(), *by_status = json_object(), *years = json_object();
+        unsigned total = 0;
+        secstd_status st = area_sdo_counts(idx, area, by_sdo, by_status, years, &total);
+        if (st != SECSTD_OK) {
+            json_decref(by_sdo);
+            json_decref(by_status);
+            json_decref(years);
+            json_decref(areas);
+            json_decref(sdos);
+            json_decref(seen_sdo);
+            return st;
+        }
+        json_t *cells = json_object();
+        const char *sdo;
+        json_t *n;
+        json_object_foreach(by_sdo, sdo, n) {
+            json_t *pub = json_object_get(json_object_get(by_status, "published"), sdo);
+            json_t *dev = json_object_get(json_object_get(by_status, "in-development"), sdo);
+            json_object_set_new(cells, sdo,
+                                json_pack("{s:I,s:I,s:I}", "total", json_integer_value(n),
+                                          "published", pub ? json_integer_value(pub) : 0,
+                                          "in_development", dev ? json_integer_value(dev) : 0));
+            json_object_set_new(seen_sdo, sdo, json_true());
+        }
+        json_array_append_new(areas, json_pack("{s:s,s:s,s:i,s:o,s:o}", "id", area->id, "label",
+                                               area->label, "total", total, "cells", cells,
+                                               "years", years));
+        json_decref(by_sdo);
+        json_decref(by_status);
+    }
+    /* Columns: every registered SDO, so empty columns (gaps) show too. */
+    for (size_t i = 0; i < secstd_sdo_count(); i++)
+        json_array_append_new(sdos, json_string(secstd_sdo_at(i)->name));
+    json_decref(seen_sdo);
+    *out = json_pack("{s:o,s:o}", "sdos", sdos, "areas", areas);
+    return SECSTD_OK;
+}

@@ -1,0 +1,709 @@
+/* query.c — the shared query module (see query.h): request validation,
+ * identifier detection before Xapian's QueryParser, synonym rewriting,
+ * filters, date ranges, disjunctive facets, snippets and the JSON result. */
+#include "query.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "docmap.h"
+#include "ident.h"
+#include "schema.h"
+#include "xap.h"
+
+void secstd_search_request_init(secstd_search_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->page = 1;
+    req->per_page = 10;
+    req->synonyms = 1;
+    req->facets = 1;
+    req->snippets = 1;
+}
+
+static secstd_status bad(const char **param, const char *name, char *err, size_t errlen,
+                         secstd_status st, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static secstd_status bad(const char **param, const char *name, char *err, size_t errlen,
+                         secstd_status st, const char *fmt, ...)
+{
+    if (param)
+        *param = name;
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* 1 if s is well-formed UTF-8 without NUL or C0 controls other than tab. */
+static int valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            if (*p < 0x20 && *p != '\t')
+                return 0;
+            p++;
+            continue;
+        }
+        int n = (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (*p == 0xC0 || *p == 0xC1) || *p > 0xF4)
+            return 0;
+        unsigned cp = *p & (0x3F >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static int valid_date_bound(const char *s)
+{
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static void list_areas(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < secstd_area_count() && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", secstd_area_at(i)->id);
+}
+
+static void list_sdos(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < secstd_sdo_count() && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", secstd_sdo_at(i)->name);
+}
+
+secstd_status secstd_search_validate(const secstd_search_request *req, const char **param,
+                                     char *err, size_t errlen)
+{
+    if (param)
+        *param = NULL;
+    if (req->q) {
+        if (strlen(req->q) > SECSTD_QUERY_MAX_LEN)
+            return bad(param, "q", err, errlen, SECSTD_ERR_TOO_LARGE,
+                       "query is longer than %d bytes", SECSTD_QUERY_MAX_LEN);
+        if (!valid_utf8(req->q))
+            return bad(param, "q", err, errlen, SECSTD_ERR_INVALID,
+                       "query is not valid UTF-8 text");
+    }
+    const struct {
+        const char *name;
+        const secstd_filter *f;
+    } filters[] = {{"sdo", &req->sdo},       {"area", &req->area}, {"status", &req->status},
+                   {"type", &req->type},     {"group", &req->group}};
+    for (size_t k = 0; k < sizeof filters / sizeof *filters; k++) {
+        const secstd_filter *f = filters[k].f;
+        if (f->count > SECSTD_QUERY_MAX_FILTERS)
+            return bad(param, filters[k].name, err, errlen, SECSTD_ERR_TOO_LARGE,
+                       "more than %d values for %s", SECSTD_QUERY_MAX_FILTERS, filters[k].name);
+        for (size_t i = 0; i < f->count; i++) {
+            const char *v = f->values[i];
+            if (!v || !*v || strlen(v) > 200 || !valid_utf8(v))
+                return bad(param, filters[k].name, err, errlen, SECSTD_ERR_INVALID,
+                           "%s must be a non-empty UTF-8 value of at most 200 bytes",
+                           filters[k].name);
+        }
+    }
+    char valid[1024];
+    for (size_t i = 0; i < req->area.count; i++)
+        if (!secstd_area_lookup(req->area.values[i])) {
+            list_areas(valid, sizeof valid);
+            return bad(param, "area", err, errlen, SECSTD_ERR_INVALID,
+                       "unknown area \"%.80s\"; valid areas: %s", req->area.values[i], valid);
+        }
+    for (size_t i = 0; i < req->sdo.count; i++)
+        if (!secstd_sdo_lookup(req->sdo.values[i])) {
+            list_sdos(valid, sizeof valid);
+            return bad(param, "sdo", err, errlen, SECSTD_ERR_INVALID,
+                       "unknown sdo \"%.80s\"; valid: %s", req->sdo.values[i], valid);
+        }
+    for (size_t i = 0; i < req->status.count; i++)
+        if (!secstd_record_status_valid(req->status.values[i]))
+            return bad(param, "status", err, errlen, SECSTD_ERR_INVALID,
+                       "unknown status \"%.80s\"; valid: published, in-development, superseded, "
+                       "withdrawn, historic",
+                       req->status.values[i]);
+    if (req->from && !valid_date_bound(req->from))
+        return bad(param, "from", err, errlen, SECSTD_ERR_INVALID,
+                   "from must be YYYY, YYYY-MM or YYYY-MM-DD");
+    if (req->to && !valid_date_bound(req->to))
+        return bad(param, "to", err, errlen, SECSTD_ERR_INVALID,
+                   "to must be YYYY, YYYY-MM or YYYY-MM-DD");
+    if (req->page < 1)
+        return bad(param, "page", err, errlen, SECSTD_ERR_INVALID, "page must be 1 or more");
+    if (req->max_rows == 0) {
+        if (req->per_page < 1 || req->per_page > SECSTD_QUERY_MAX_PER_PAGE)
+            return bad(param, "per_page", err, errlen, SECSTD_ERR_INVALID,
+                       "per_page must be between 1 and %d", SECSTD_QUERY_MAX_PER_PAGE);
+        if ((unsigned long long)req->page * req->per_page > SECSTD_QUERY_MAX_DEPTH)
+            return bad(param, "page", err, errlen, SECSTD_ERR_TOO_LARGE,
+                       "page * per_page may not exceed %d; narrow the search instead",
+                       SECSTD_QUERY_MAX_DEPTH);
+    }
+    return SECSTD_OK;
+}
+
+/* ---- query text ----------------------------------------------------------- */
+
+typedef struct strbuf {
+    char *s;
+    size_t n, cap;
+} strbuf;
+
+static int sb_add(strbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 256) + n;
+        char *ns = realloc(b->s, cap);
+        if (!ns)
+            return -1;
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+    return 0;
+}
+
+struct found_ids {
+    json_t *list;        /* canonical ids found */
+    xap_query *q;        /* OR of their identifier terms */
+    strbuf rest;         /* query text without the identifier spans */
+    size_t pos;
+    const char *text;
+};
+
+static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id)
+{
+    struct found_ids *c = vctx;
+    char key[512], term[XAP_MAX_TERM + 1];
+    if (secstd_ident_key(id->id, key, sizeof key) == 0)
+        return 0;
+    secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
+    xap_query *t = xap_query_term(term, 1);
+    if (!c->q) {
+        c->q = t;
+    } else {
+        xap_query *or = xap_query_combine(XAP_OP_OR, c->q, t);
+        xap_query_free(c->q);
+        xap_query_free(t);
+        c->q = or;
+    }
+    json_array_append_new(c->list, json_string(id->id));
+    sb_add(&c->rest, c->text + c->pos, start - c->pos);
+    sb_add(&c->rest, " ", 1);
+    c->pos = end;
+    return 0;
+}
+
+/* Rewrites words that have synonyms as (word OR "expansion" ...), outside
+ * quotes and fielded terms; records what was expanded in `used`. */
+static char *expand_synonyms(const char *q, json_t *used)
+{
+    strbuf out = {0};
+    const char *p = q;
+    int in_quote = 0;
+    while (*p) {
+        if (*p == '"') {
+            in_quote = !in_quote;
+            sb_add(&out, p++, 1);
+            continue;
+        }
+        if (in_quote || !(isalnum((unsigned char)*p))) {
+            sb_add(&out, p++, 1);
+            continue;
+        }
+        /* A word: letters, digits and inner '-'. Try two words, then one. */
+        const char *w1 = p;
+        while (*p && (isalnum((unsigned char)*p) || (*p == '-' && isalnum((unsigned char)p[1]))))
+            p++;
+        if (*p == ':' || (w1 > q && (w1[-1] == ':' || w1[-1] == '+' || w1[-1] == '-'))) {
+            sb_add(&out, w1, (size_t)(p - w1)); /* fielded or love/hate: leave as typed */
+            continue;
+        }
+        const char *end = p;
+        const secstd_synonym *syn = NULL;
+        if (*p == ' ') {
+            const char *w2 = p + 1, *e2 = w2;
+            while (*e2 && (isalnum((unsigned char)*e2) || *e2 == '-'))
+                e2++;
+            char two[128];
+            if (e2 > w2 && (size_t)(e2 - w1) < sizeof two) {
+                memcpy(two, w1, (size_t)(e2 - w1));
+                two[e2 - w1] = '\0';
+                if ((syn = secstd_synonym_lookup(two)))
+                    end = e2;
+            }
+        }
+        char one[128];
+        if (!syn && (size_t)(end - w1) < sizeof one) {
+            memcpy(one, w1, (size_t)(end - w1));
+            one[end - w1] = '\0';
+            syn = secstd_synonym_lookup(one);
+        }
+        /* Never expand boolean operators. */
+        if (!syn || ((end - w1 == 2 || end - w1 == 3) &&
+                     (strncmp(w1, "OR", 2) == 0 || strncmp(w1, "AND", 3) == 0 || strncmp(w1, "NOT", 3) == 0))) {
+            sb_add(&out, w1, (size_t)(end - w1));
+            p = end;
+            continue;
+        }
+        json_array_append_new(used, json_string(syn->term));
+        int multi = memchr(w1, ' ', (size_t)(end - w1)) != NULL;
+        sb_add(&out, "(", 1);
+        if (multi)
+            sb_add(&out, "\"", 1);
+        sb_add(&out, w1, (size_t)(end - w1));
+        if (multi)
+            sb_add(&out, "\"", 1);
+        const char *e = syn->expansions;
+        while (*e) {
+            const char *bar = strchr(e, '|');
+            size_t len = bar ? (size_t)(bar - e) : strlen(e);
+            int phrase = memchr(e, ' ', len) != NULL || memchr(e, '-', len) != NULL;
+            sb_add(&out, " OR ", 4);
+            if (phrase)
+                sb_add(&out, "\"", 1);
+            sb_add(&out, e, len);
+            if (phrase)
+                sb_add(&out, "\"", 1);
+            if (!bar)
+                break;
+            e = bar + 1;
+        }
+        sb_add(&out, ")", 1);
+        p = end;
+    }
+    if (!out.s)
+        sb_add(&out, "", 0);
+    return out.s;
+}
+
+/* The text with query-syntax characters turned into spaces: the plain
+ * terms fallback after a syntax error. */
+static char *plain_terms(const char *q)
+{
+    char *s = strdup(q);
+    for (char *p = s; p && *p; p++)
+        if (strchr("\"()+-*:[]{}^~", *p))
+            *p = ' ';
+    return s;
+}
+
+/* ---- filters ----------------------------------------------------------------- */
+
+static xap_query *or_terms(secstd_field_id field, const secstd_filter *f)
+{
+    xap_query *q = NULL;
+    for (size_t i = 0; i < f->count; i++) {
+        const char *v = f->values[i];
+        if (field == SECSTD_FIELD_SDO) {
+            const secstd_sdo *s = secstd_sdo_lookup(v);
+            v = s ? s->name : v;
+        } else if (field == SECSTD_FIELD_AREA) {
+            const secstd_area *a = secstd_area_lookup(v);
+            v = a ? a->id : v;
+        }
+        char term[XAP_MAX_TERM + 1];
+        xap_query *t = xap_query_term(secstd_term(field, v, term, sizeof term), 1);
+        if (!q) {
+            q = t;
+            continue;
+        }
+        xap_query *or = xap_query_combine(XAP_OP_OR, q, t);
+        xap_query_free(q);
+        xap_query_free(t);
+        q = or;
+    }
+    return q;
+}
+
+enum { FILTER_SDO, FILTER_AREA, FILTER_STATUS, FILTER_TYPE, FILTER_GROUP, FILTER_DATE, FILTER_COUNT };
+
+/* All filter queries except `skip` (-1: none) ANDed, or NULL when none. */
+static xap_query *filters_except(const secstd_search_request *req, int skip)
+{
+    const struct {
+        secstd_field_id field;
+        const secstd_filter *f;
+    } table[] = {{SECSTD_FIELD_SDO, &req->sdo},       {SECSTD_FIELD_AREA, &req->area},
+                 {SECSTD_FIELD_STATUS, &req->status}, {SECSTD_FIELD_TYPE, &req->type},
+                 {SECSTD_FIELD_GROUP, &req->group}};
+    xap_query *all = NULL;
+    for (int k = 0; k < FILTER_COUNT; k++) {
+        if (k == skip)
+            continue;
+        xap_query *q = NULL;
+        if (k == FILTER_DATE) {
+            if (!req->from && !req->to)
+                continue;
+            char lo[9], hi[9];
+            secstd_date_key(req->from, lo);
+            secstd_date_key(req->to, hi);
+            if (req->to)
+                for (int i = (int)strlen(req->to) == 4 ? 4 : (int)strlen(req->to) == 7 ? 6 : 8; i < 8; i++)
+                    hi[i] = '9';
+            q = xap_query_value_range((unsigned)secstd_field_get(SECSTD_FIELD_DATE)->slot,
+                                      req->from ? lo : NULL, req->to ? hi : NULL);
+        } else {
+            if (table[k].f->count == 0)
+                continue;
+            q = or_terms(table[k].field, table[k].f);
+        }
+        if (!all) {
+            all = q;
+            continue;
+        }
+        xap_query *and = xap_query_combine(XAP_OP_AND, all, q);
+        xap_query_free(all);
+        xap_query_free(q);
+        all = and;
+    }
+    return all;
+}
+
+static xap_query *filtered(const xap_query *base, const xap_query *filter)
+{
+    return filter ? xap_query_combine(XAP_OP_FILTER, base, filter) : xap_query_combine(XAP_OP_OR, base, NULL);
+}
+
+/* ---- escaping ------------------------------------------------------------------ */
+
+char *secstd_html_escape(const char *text)
+{
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    for (const char *p = text ? text : ""; *p; p++) {
+        switch (*p) {
+        case '<': sb_add(&b, "&lt;", 4); break;
+        case '>': sb_add(&b, "&gt;", 4); break;
+        case '&': sb_add(&b, "&amp;", 5); break;
+        case '"': sb_add(&b, "&quot;", 6); break;
+        case '\'': sb_add(&b, "&#39;", 5); break;
+        case '\x01': sb_add(&b, "<mark>", 6); break;
+        case '\x02': sb_add(&b, "</mark>", 7); break;
+        default: sb_add(&b, p, 1);
+        }
+    }
+    return b.s;
+}
+
+/* ---- search ---------------------------------------------------------------------- */
+
+static const struct facet_def {
+    const char *name;
+    secstd_field_id field;
+    int filter;   /* FILTER_* index whose own filter is left out */
+    int multi;
+} facet_defs[] = {
+    {"sdo", SECSTD_FIELD_SDO, FILTER_SDO, 0},
+    {"area", SECSTD_FIELD_AREA, FILTER_AREA, 1},
+    {"status", SECSTD_FIELD_STATUS, FILTER_STATUS, 0},
+    {"year", SECSTD_FIELD_YEAR, FILTER_DATE, 0},
+};
+#define NFACETS (sizeof facet_defs / sizeof facet_defs[0])
+
+static int filter_active(const secstd_search_request *req, int k)
+{
+    switch (k) {
+    case FILTER_SDO: return req->sdo.count > 0;
+    case FILTER_AREA: return req->area.count > 0;
+    case FILTER_STATUS: return req->status.count > 0;
+    case FILTER_TYPE: return req->type.count > 0;
+    case FILTER_GROUP: return req->group.count > 0;
+    default: return req->from || req->to;
+    }
+}
+
+static json_t *facet_object(const xap_results *res, size_t k)
+{
+    json_t *o = json_object();
+    for (size_t j = 0; j < xap_results_facet_size(res, k); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(res, k, j, &v, &c);
+        json_object_set_new(o, v, json_integer(c));
+    }
+    return o;
+}
+
+static secstd_status run_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
+                                char *err, size_t errlen)
+{
+    xap_db *db = secstd_index_db(idx);
+    json_t *qinfo = json_pack("{s:s,s:[],s:b,s:[],s:b}", "text", req->q ? req->q : "",
+                              "identifiers", "fallback", 0, "synonyms", "relaxed", 0);
+    secstd_status st = SECSTD_OK;
+    xap_query *text_q = NULL, *ident_q = NULL, *base = NULL;
+    char *corrected = NULL;
+    const char *q = req->q ? req->q : "";
+    while (*q == ' ')
+        q++;
+
+    /* 1. Identifiers first. */
+    struct found_ids ids = {json_object_get(qinfo, "identifiers"), NULL, {0}, 0, q};
+    secstd_ident_scan(q, on_ident, &ids);
+    sb_add(&ids.rest, q + ids.pos, strlen(q + ids.pos));
+    ident_q = ids.q;
+
+    /* 2. The text through QueryParser (synonyms rewritten in), AND by
+     * default; a syntax error falls back to plain terms. */
+    int has_text = 0;
+    for (const char *p = q; *p; p++)
+        has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
+    if (has_text) {
+        char *expanded = req->synonyms ? expand_synonyms(q, json_object_get(qinfo, "synonyms"))
+                                       : strdup(q);
+        unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE |
+                         XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND;
+        st = xap_query_parse(db, expanded ? expanded : q, flags, &text_q, NULL);
+        if (st == SECSTD_ERR_QUERY_SYNTAX) {
+            char *plain = plain_terms(q);
+            st = xap_query_parse(db, plain ? plain : "", XAP_PARSE_DEFAULT_AND, &text_q, NULL);
+            json_object_set_new(qinfo, "fallback", json_true());
+            json_object_set_new(qinfo, "fallback_reason", json_string(xap_last_error()));
+            free(plain);
+        }
+        free(expanded);
+        if (st != SECSTD_OK) {
+            snprintf(err, errlen, "%s", xap_last_error());
+            goto done;
+        }
+    }
+
+    /* 3. Scope: security standards unless widened; an identifier typed
+     * exactly is found whatever its scope. */
+    xap_query *scope = NULL;
+    if (!req->all_records) {
+        char term[XAP_MAX_TERM + 1];
+        scope = xap_query_term(secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term), 1);
+    }
+    xap_query *scoped_text = NULL;
+    if (text_q)
+        scoped_text = scope ? xap_query_combine(XAP_OP_FILTER, text_q, scope)
+                            : xap_query_combine(XAP_OP_OR, text_q, NULL);
+    else if (!ident_q) {
+        xap_query *all = xap_query_match_all();
+        scoped_text = scope ? xap_query_combine(XAP_OP_FILTER, all, scope)
+                            : xap_query_combine(XAP_OP_OR, all, NULL);
+        xap_query_free(all);
+    }
+    if (ident_q) {
+        xap_query *boosted = xap_query_scale(ident_q, 20.0);
+        base = scoped_text ? xap_query_combine(XAP_OP_OR, boosted, scoped_text)
+                           : xap_query_combine(XAP_OP_OR, boosted, NULL);
+        xap_query_free(boosted);
+    } else {
+        base = scoped_text;
+        scoped_text = NULL;
+    }
+    xap_query_free(scoped_text);
+    xap_query_free(scope);
+
+    /* 4. Filters, the main search with facets of unfiltered fields. */
+    unsigned doccount = secstd_index_doccount(idx);
+    xap_facet_spec specs[NFACETS];
+    for (size_t k = 0; k < NFACETS; k++) {
+        specs[k].slot = (unsigned)secstd_field_get(facet_defs[k].field)->slot;
+        specs[k].multi = facet_defs[k].multi;
+    }
+    xap_query *all_filters = filters_except(req, -1);
+    xap_query *main_q = filtered(base, all_filters);
+    xap_search_opts opts = {0};
+    opts.sort_slot = req->sort_by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
+    opts.sort_descending = 1;
+    if (req->max_rows) {
+        opts.offset = 0;
+        opts.limit = req->max_rows;
+    } else {
+        opts.offset = (req->page - 1) * req->per_page;
+        opts.limit = req->per_page;
+    }
+    opts.check_at_least = req->facets ? doccount : opts.offset + opts.limit + 1;
+    opts.facets = req->facets ? specs : NULL;
+    opts.nfacets = req->facets ? NFACETS : 0;
+    xap_results *res = NULL;
+    st = xap_search(db, main_q, &opts, &res);
+    /* AND found nothing for a several-word query: relax to OR. */
+    if (st == SECSTD_OK && xap_results_total(res) == 0 && text_q && has_text) {
+        xap_query *or_text = NULL;
+        char *expanded = req->synonyms ? expand_synonyms(q, json_array()) : strdup(q);
+        if (xap_query_parse(db, expanded ? expanded : q,
+                            XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE, &or_text,
+                            NULL) == SECSTD_OK) {
+            char term[XAP_MAX_TERM + 1];
+            xap_query *sc = req->all_records ? NULL
+                                             : xap_query_term(secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term), 1);
+            xap_query *b2 = sc ? xap_query_combine(XAP_OP_FILTER, or_text, sc)
+                               : xap_query_combine(XAP_OP_OR, or_text, NULL);
+            if (ident_q) {
+                xap_query *boosted = xap_query_scale(ident_q, 20.0);
+                xap_query *b3 = xap_query_combine(XAP_OP_OR, boosted, b2);
+                xap_query_free(boosted);
+                xap_query_free(b2);
+                b2 = b3;
+            }
+            xap_query *m2 = filtered(b2, all_filters);
+            xap_results *res2 = NULL;
+            if (xap_search(db, m2, &opts, &res2) == SECSTD_OK && xap_results_total(res2) > 0) {
+                xap_results_free(res);
+                res = res2;
+                xap_query_free(base);
+                base = b2;
+                b2 = NULL;
+                json_object_set_new(qinfo, "relaxed", json_true());
+            } else {
+                xap_results_free(res2);
+            }
+            xap_query_free(b2);
+            xap_query_free(m2);
+            xap_query_free(sc);
+            xap_query_free(or_text);
+        }
+        free(expanded);
+    }
+    xap_query_free(main_q);
+    if (st != SECSTD_OK) {
+        snprintf(err, errlen, "%s", xap_last_error());
+        xap_query_free(all_filters);
+        goto done;
+    }
+
+    json_t *facets = json_object();
+    if (req->facets) {
+        for (size_t k = 0; k < NFACETS; k++) {
+            if (!filter_active(req, facet_defs[k].filter)) {
+                json_object_set_new(facets, facet_defs[k].name, facet_object(res, k));
+                continue;
+            }
+            /* Disjunctive facet: counts with every filter but its own. */
+            xap_query *others = filters_except(req, facet_defs[k].filter);
+            xap_query *fq = filtered(base, others);
+            xap_search_opts fo = {0, 0, -1, 0, doccount, &specs[k], 1};
+            xap_results *fr = NULL;
+            if (xap_search(db, fq, &fo, &fr) == SECSTD_OK)
+                json_object_set_new(facets, facet_defs[k].name, facet_object(fr, 0));
+            xap_results_free(fr);
+            xap_query_free(fq);
+            xap_query_free(others);
+        }
+    }
+    xap_query_free(all_filters);
+
+    /* 5. Results. */
+    json_t *results = json_array();
+    for (unsigned i = 0; i < xap_results_count(res); i++) {
+        json_t *rec = json_loads(xap_results_data(res, i), 0, NULL);
+        if (!rec)
+            continue;
+        json_t *r = json_object();
+        static const char *const keys[] = {"id", "sdo", "type", "title", "status", "date",
+                                           "url", "areas", "group"};
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+            json_t *v = json_object_get(rec, keys[k]);
+            json_object_set(r, keys[k], v ? v : json_null());
+        }
+        if (req->snippets) {
+            const char *text = json_string_value(json_object_get(rec, "abstract"));
+            if (!text || !*text)
+                text = json_string_value(json_object_get(rec, "title"));
+            char *snip = NULL;
+            if (xap_results_snippet(res, text ? text : "", 240, &snip) == SECSTD_OK) {
+                char *html = secstd_html_escape(snip);
+                json_object_set_new(r, "snippet", json_string(html ? html : ""));
+                free(html);
+            }
+            free(snip);
+        }
+        /* Exact: this hit is a standard the query named. */
+        int exact = 0;
+        size_t j;
+        json_t *fid;
+        json_array_foreach(ids.list, j, fid) {
+            char a[512], b[512];
+            secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
+            secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, b, sizeof b);
+            exact |= strcmp(a, b) == 0;
+            size_t k;
+            json_t *al;
+            json_array_foreach(json_object_get(rec, "aliases"), k, al) {
+                secstd_ident_value(json_string_value(al), NULL, b, sizeof b);
+                exact |= strcmp(a, b) == 0;
+            }
+        }
+        json_object_set_new(r, "exact", json_boolean(exact));
+        json_object_set_new(r, "score", json_real(xap_results_weight(res, i)));
+        json_array_append_new(results, r);
+        json_decref(rec);
+    }
+    /* Spelling: only for plain words (no identifiers) that found little,
+     * checked on the words as typed, not on the synonym-expanded query. */
+    json_t *dym = json_null();
+    if (has_text && !ident_q && xap_results_total(res) < 3) {
+        xap_query *sq = NULL;
+        if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
+                            &corrected) == SECSTD_OK &&
+            corrected && *corrected && strcmp(corrected, q) != 0)
+            dym = json_string(corrected);
+        xap_query_free(sq);
+    }
+    *out = json_pack("{s:i,s:i,s:i,s:i,s:o,s:o,s:o,s:o}", "total", (json_int_t)xap_results_total(res),
+                     "page", (json_int_t)req->page, "per_page",
+                     (json_int_t)(req->max_rows ? req->max_rows : req->per_page), "generation",
+                     (json_int_t)secstd_index_generation(idx), "query", json_incref(qinfo),
+                     "did_you_mean", dym, "results", results, "facets", facets);
+    xap_results_free(res);
+
+done:
+    xap_query_free(text_q);
+    xap_query_free(ident_q);
+    xap_query_free(base);
+    free(ids.rest.s);
+    free(corrected);
+    json_decref(qinfo);
+    return st;
+}
+
+secstd_status secstd_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
+                            const char **param, char *err, size_t errlen)
+{
+    *out = NULL;
+    secstd_status st = secstd_search_validate(req, param, err, errlen);
+    if (st != SECSTD_OK)
+        return st;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        st = run_search(idx, req, out, err, errlen);
+        if (st != SECSTD_ERR_XAPIAN_MODIFIED)
+            break;
+        if (secstd_index_reopen(idx) != SECSTD_OK)
+            break;
+    }
+    return st;
+}

@@ -1,0 +1,754 @@
+/* xap.cc — the C wrapper over Xapian; the only C++ in secstd.
+ *
+ * Every extern "C" entry point is one try/catch through XAP_GUARD, which
+ * maps each exception class to its secstd_status (see xap.h) and keeps the
+ * message in a thread-local buffer for xap_last_error(). No C++ type
+ * crosses the header: handles are structs that own Xapian objects. */
+#include "xap.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <new>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "ident.h"
+#include "schema.h"
+}
+
+namespace {
+
+thread_local char last_error[512];
+
+void set_error(const std::string &msg)
+{
+    std::snprintf(last_error, sizeof last_error, "%s", msg.c_str());
+}
+
+secstd_status map_exception()
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_XAPIAN_MODIFIED;
+    } catch (const Xapian::DatabaseLockError &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_XAPIAN_LOCK;
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_XAPIAN_CORRUPT;
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_XAPIAN_OPENING;
+    } catch (const Xapian::QueryParserError &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_QUERY_SYNTAX;
+    } catch (const Xapian::Error &e) {
+        set_error(e.get_description());
+        return SECSTD_ERR_XAPIAN;
+    } catch (const std::bad_alloc &) {
+        set_error("out of memory");
+        return SECSTD_ERR_NOMEM;
+    } catch (const std::exception &e) {
+        set_error(e.what());
+        return SECSTD_ERR_UNKNOWN;
+    } catch (...) {
+        set_error("unknown C++ exception");
+        return SECSTD_ERR_UNKNOWN;
+    }
+}
+
+char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+std::string fit(const char *term)
+{
+    char buf[XAP_MAX_TERM + 1];
+    xap_term_fit(term, buf, sizeof buf);
+    return buf;
+}
+
+/* Counts values of one slot over the match set; for multi-valued slots the
+ * value is a '\n'-separated list and each item counts once. Xapian's own
+ * ValueCountMatchSpy covers only single values. */
+class MultiValueCountSpy : public Xapian::MatchSpy {
+  public:
+    MultiValueCountSpy(Xapian::valueno slot_, bool multi_) : slot(slot_), multi(multi_) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string v = doc.get_value(slot);
+        if (v.empty())
+            return;
+        if (!multi) {
+            ++counts[v];
+            return;
+        }
+        size_t start = 0;
+        while (start <= v.size()) {
+            size_t nl = v.find('\n', start);
+            if (nl == std::string::npos)
+                nl = v.size();
+            if (nl > start)
+                ++counts[v.substr(start, nl - start)];
+            start = nl + 1;
+        }
+    }
+    Xapian::valueno slot;
+    bool multi;
+    std::map<std::string, unsigned> counts;
+};
+
+/* Only unprefixed free-text terms (lower-case words) take part in
+ * more-like-this: boolean and identifier terms would dominate otherwise. */
+class FreeTextDecider : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string &term) const override
+    {
+        if (term.size() < 3 || term[0] == 'Z')
+            return false;
+        unsigned char c = static_cast<unsigned char>(term[0]);
+        if (c >= 'A' && c <= 'Z')
+            return false;
+        bool has_alpha = false;
+        for (unsigned char ch : term)
+            if (ch >= 'a' && ch <= 'z')
+                has_alpha = true;
+        return has_alpha && !stop(term);
+    }
+    Xapian::SimpleStopper stop{};
+    FreeTextDecider()
+    {
+        static const char *const words[] = {
+            "the", "and", "for", "with", "this", "that", "are", "from", "which", "such",
+            "its", "can", "may", "also", "part", "use", "used", "using", "into", "these",
+            "other", "between", "within", "based", "their", "been", "has", "have", "not",
+            "all", "any", "some", "document", "specification", "standard", "recommendation",
+            "provides", "describes", "defines", "specifies", "international", "requirements",
+        };
+        for (const char *w : words)
+            stop.add(w);
+    }
+};
+
+/* field:value for boolean and identifier fields: values are lower-cased,
+ * SDO names and area ids canonicalised, identifiers normalised, exactly as
+ * the indexer forms its terms (indexer/docmap.c), so `sdo:etsi`,
+ * `sdo:ETSI` and `id:"rfc8446"` all work. */
+class FilterFieldProcessor : public Xapian::FieldProcessor {
+  public:
+    FilterFieldProcessor(const secstd_field *f, const secstd_field *ident) : field(f), ident_field(ident) {}
+    Xapian::Query operator()(const std::string &text) override
+    {
+        std::string value = text;
+        std::string prefix = field->prefix;
+        if (field->kind == SECSTD_KIND_UNIQUE || field->kind == SECSTD_KIND_IDENT) {
+            prefix = ident_field->prefix;
+            secstd_ident id;
+            char key[SECSTD_IDENT_MAX * 2];
+            if (secstd_ident_parse(text.c_str(), nullptr, &id) == SECSTD_OK &&
+                secstd_ident_key(id.id, key, sizeof key) > 0)
+                value = key;
+        } else if (field->id == SECSTD_FIELD_SDO) {
+            const secstd_sdo *sdo = secstd_sdo_lookup(text.c_str());
+            if (sdo)
+                value = sdo->name;
+        }
+        for (auto &c : value)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return Xapian::Query(fit((prefix + value).c_str()));
+    }
+    const secstd_field *field;
+    const secstd_field *ident_field;
+};
+
+} // namespace
+
+#define XAP_GUARD(...)                                                                         \
+    try {                                                                                      \
+        last_error[0] = '\0';                                                                  \
+        __VA_ARGS__                                                                            \
+    } catch (...) {                                                                            \
+        return map_exception();                                                                \
+    }
+
+struct xap_db {
+    Xapian::Database db;
+};
+
+struct xap_writer {
+    Xapian::WritableDatabase db;
+};
+
+struct xap_doc {
+    Xapian::Document doc;
+    Xapian::TermGenerator gen;
+};
+
+struct xap_query {
+    Xapian::Query q;
+};
+
+struct xap_results {
+    Xapian::MSet mset;
+    std::vector<std::string> data;
+    std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
+};
+
+extern "C" {
+
+const char *xap_last_error(void) { return last_error; }
+
+void xap_term_fit(const char *term, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return;
+    size_t n = std::strlen(term);
+    size_t max = len - 1 < XAP_MAX_TERM ? len - 1 : XAP_MAX_TERM;
+    if (n <= max) {
+        std::memcpy(buf, term, n + 1);
+        return;
+    }
+    /* FNV-1a over the whole term: stable across runs and builds. */
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= static_cast<unsigned char>(term[i]);
+        h *= 1099511628211ULL;
+    }
+    char tail[24];
+    std::snprintf(tail, sizeof tail, "#%016llx", h);
+    size_t keep = max - std::strlen(tail);
+    /* Do not cut a UTF-8 sequence in half. */
+    while (keep > 0 && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80)
+        keep--;
+    std::memcpy(buf, term, keep);
+    std::memcpy(buf + keep, tail, std::strlen(tail) + 1);
+}
+
+/* ---- read-only database ------------------------------------------------ */
+
+secstd_status xap_db_open(const char *path, xap_db **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        xap_db *d = new xap_db{Xapian::Database(path)};
+        *out = d;
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_reopen(xap_db *db)
+{
+    XAP_GUARD({
+        db->db.reopen();
+        return SECSTD_OK;
+    })
+}
+
+void xap_db_free(xap_db *db) { delete db; }
+
+secstd_status xap_db_doccount(xap_db *db, unsigned *count)
+{
+    XAP_GUARD({
+        *count = db->db.get_doccount();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_get_metadata(xap_db *db, const char *key, char **value)
+{
+    *value = nullptr;
+    XAP_GUARD({
+        *value = dup_string(db->db.get_metadata(key));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_termfreq(xap_db *db, const char *term, unsigned *freq)
+{
+    XAP_GUARD({
+        *freq = db->db.get_termfreq(fit(term));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_postings(xap_db *db, const char *term, int (*fn)(void *, unsigned),
+                              void *ctx)
+{
+    XAP_GUARD({
+        std::string t = fit(term);
+        for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it)
+            if (fn(ctx, *it))
+                break;
+        return SECSTD_OK;
+    })
+}
+
+static secstd_status each_term(const Xapian::Database &db, const char *prefix,
+                               int (*fn)(void *, const char *, unsigned), void *ctx)
+{
+    XAP_GUARD({
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+            std::string t = *it;
+            if (fn(ctx, t.c_str(), it.get_termfreq()))
+                break;
+        }
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_terms(xap_db *db, const char *prefix,
+                           int (*fn)(void *, const char *, unsigned), void *ctx)
+{
+    return each_term(db->db, prefix, fn, ctx);
+}
+
+secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *len)
+{
+    *data = nullptr;
+    XAP_GUARD({
+        std::string d = db->db.get_document(docid).get_data();
+        *data = dup_string(d);
+        if (len)
+            *len = d.size();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char **value)
+{
+    *value = nullptr;
+    XAP_GUARD({
+        *value = dup_string(db->db.get_document(docid).get_value(slot));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion)
+{
+    *suggestion = nullptr;
+    XAP_GUARD({
+        std::string s = db->db.get_spelling_suggestion(word);
+        if (!s.empty())
+            *suggestion = dup_string(s);
+        return SECSTD_OK;
+    })
+}
+
+/* ---- writable database ------------------------------------------------- */
+
+secstd_status xap_writer_open(const char *path, xap_writer **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        *out = new xap_writer{Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN)};
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc)
+{
+    XAP_GUARD({
+        w->db.replace_document(fit(idterm), doc->doc);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_delete(xap_writer *w, const char *idterm)
+{
+    XAP_GUARD({
+        w->db.delete_document(fit(idterm));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_set_metadata(xap_writer *w, const char *key, const char *value)
+{
+    XAP_GUARD({
+        w->db.set_metadata(key, value);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_get_value(xap_writer *w, const char *idterm, unsigned slot, char **value)
+{
+    *value = nullptr;
+    XAP_GUARD({
+        std::string t = fit(idterm);
+        auto it = w->db.postlist_begin(t);
+        if (it != w->db.postlist_end(t))
+            *value = dup_string(w->db.get_document(*it).get_value(slot));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_terms(xap_writer *w, const char *prefix,
+                               int (*fn)(void *, const char *, unsigned), void *ctx)
+{
+    return each_term(w->db, prefix, fn, ctx);
+}
+
+secstd_status xap_writer_doccount(xap_writer *w, unsigned *count)
+{
+    XAP_GUARD({
+        *count = w->db.get_doccount();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_add_spelling(xap_writer *w, const char *word, unsigned freq)
+{
+    XAP_GUARD({
+        w->db.add_spelling(word, freq);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_commit(xap_writer *w)
+{
+    XAP_GUARD({
+        w->db.commit();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_close(xap_writer *w)
+{
+    XAP_GUARD({
+        w->db.close();
+        return SECSTD_OK;
+    })
+}
+
+void xap_writer_free(xap_writer *w) { delete w; }
+
+/* ---- documents --------------------------------------------------------- */
+
+xap_doc *xap_doc_new(void)
+{
+    try {
+        xap_doc *d = new xap_doc;
+        d->gen.set_stemmer(Xapian::Stem("english"));
+        d->gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        d->gen.set_document(d->doc);
+        return d;
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+void xap_doc_free(xap_doc *d) { delete d; }
+
+secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix)
+{
+    XAP_GUARD({
+        d->gen.index_text(text, wdf_inc, prefix ? prefix : "");
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_doc_increase_termpos(xap_doc *d)
+{
+    XAP_GUARD({
+        d->gen.increase_termpos();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_doc_add_term(xap_doc *d, const char *term, unsigned wdf)
+{
+    XAP_GUARD({
+        if (wdf == 0)
+            d->doc.add_boolean_term(fit(term));
+        else
+            d->doc.add_term(fit(term), wdf);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_doc_add_value(xap_doc *d, unsigned slot, const char *value)
+{
+    XAP_GUARD({
+        d->doc.add_value(slot, value);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len)
+{
+    XAP_GUARD({
+        d->doc.set_data(std::string(data, len));
+        return SECSTD_OK;
+    })
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+static xap_query *wrap(const Xapian::Query &q)
+{
+    try {
+        return new xap_query{q};
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+static Xapian::Query unwrap(const xap_query *q)
+{
+    return q ? q->q : Xapian::Query::MatchNothing;
+}
+
+xap_query *xap_query_match_all(void) { return wrap(Xapian::Query::MatchAll); }
+
+xap_query *xap_query_term(const char *term, unsigned wqf)
+{
+    try {
+        return wrap(Xapian::Query(fit(term), wqf ? wqf : 1));
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+xap_query *xap_query_combine(xap_op op, const xap_query *a, const xap_query *b)
+{
+    static const Xapian::Query::op ops[] = {
+        Xapian::Query::OP_AND,    Xapian::Query::OP_OR,        Xapian::Query::OP_AND_NOT,
+        Xapian::Query::OP_FILTER, Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_SYNONYM,
+    };
+    if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
+        return nullptr;
+    try {
+        return wrap(Xapian::Query(ops[op], unwrap(a), unwrap(b)));
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+xap_query *xap_query_scale(const xap_query *q, double factor)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, unwrap(q), factor));
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+xap_query *xap_query_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    try {
+        if (lo && hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+        if (lo)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+        if (hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+        return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+void xap_query_free(xap_query *q) { delete q; }
+
+char *xap_query_describe(const xap_query *q)
+{
+    try {
+        return dup_string(unwrap(q).get_description());
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_query **out,
+                              char **corrected)
+{
+    *out = nullptr;
+    if (corrected)
+        *corrected = nullptr;
+    XAP_GUARD({
+        Xapian::QueryParser qp;
+        qp.set_stemmer(Xapian::Stem("english"));
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        if (db)
+            qp.set_database(db->db);
+        qp.set_default_op((flags & XAP_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
+                                                          : Xapian::Query::OP_OR);
+        /* The field table drives the fielded syntax. */
+        for (int i = 0; i < SECSTD_FIELD_COUNT; i++) {
+            const secstd_field *f = secstd_field_get(static_cast<secstd_field_id>(i));
+            if (!f || !f->prefix[0])
+                continue;
+            if (f->kind == SECSTD_KIND_TEXT)
+                qp.add_prefix(f->name, f->prefix);
+            else if (f->kind == SECSTD_KIND_BOOLEAN || f->kind == SECSTD_KIND_UNIQUE ||
+                     f->kind == SECSTD_KIND_IDENT)
+                qp.add_boolean_prefix(
+                    f->name,
+                    (new FilterFieldProcessor(f, secstd_field_get(SECSTD_FIELD_IDENT)))->release());
+        }
+        unsigned qflags = 0;
+        if (flags & XAP_PARSE_BOOLEAN)
+            qflags |= Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
+        if (flags & XAP_PARSE_PHRASE)
+            qflags |= Xapian::QueryParser::FLAG_PHRASE;
+        if (flags & XAP_PARSE_LOVEHATE)
+            qflags |= Xapian::QueryParser::FLAG_LOVEHATE;
+        if ((flags & XAP_PARSE_WILDCARD) && db)
+            qflags |= Xapian::QueryParser::FLAG_WILDCARD;
+        if ((flags & XAP_PARSE_SPELLING) && db)
+            qflags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+        Xapian::Query q = qp.parse_query(text, qflags);
+        if (corrected && (flags & XAP_PARSE_SPELLING) && db) {
+            std::string c = qp.get_corrected_query_string();
+            if (!c.empty())
+                *corrected = dup_string(c);
+        }
+        *out = new xap_query{q};
+        return SECSTD_OK;
+    })
+}
+
+/* ---- searching --------------------------------------------------------- */
+
+secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *opts,
+                         xap_results **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        Xapian::Enquire enq(db->db);
+        enq.set_query(unwrap(q));
+        if (opts->sort_slot >= 0)
+            enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(opts->sort_slot),
+                                                 opts->sort_descending != 0);
+        std::vector<MultiValueCountSpy *> spies;
+        struct SpyGuard {
+            std::vector<MultiValueCountSpy *> &v;
+            ~SpyGuard()
+            {
+                for (auto *s : v)
+                    delete s;
+            }
+        } guard{spies};
+        for (size_t i = 0; i < opts->nfacets; i++) {
+            spies.push_back(new MultiValueCountSpy(opts->facets[i].slot, opts->facets[i].multi != 0));
+            enq.add_matchspy(spies.back());
+        }
+        xap_results *r = new xap_results;
+        try {
+            r->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
+            for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
+                r->data.push_back(it.get_document().get_data());
+            for (auto *s : spies) {
+                std::vector<std::pair<std::string, unsigned>> v(s->counts.begin(), s->counts.end());
+                std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+                    return a.second > b.second;
+                });
+                r->facets.push_back(std::move(v));
+            }
+        } catch (...) {
+            delete r;
+            throw;
+        }
+        *out = r;
+        return SECSTD_OK;
+    })
+}
+
+void xap_results_free(xap_results *r) { delete r; }
+
+unsigned xap_results_total(const xap_results *r) { return r->mset.get_matches_estimated(); }
+
+unsigned xap_results_count(const xap_results *r) { return r->mset.size(); }
+
+unsigned xap_results_docid(const xap_results *r, unsigned i) { return *r->mset[i]; }
+
+double xap_results_weight(const xap_results *r, unsigned i) { return r->mset[i].get_weight(); }
+
+const char *xap_results_data(const xap_results *r, unsigned i) { return r->data[i].c_str(); }
+
+size_t xap_results_facet_size(const xap_results *r, size_t k)
+{
+    return k < r->facets.size() ? r->facets[k].size() : 0;
+}
+
+void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char **value,
+                          unsigned *count)
+{
+    const auto &f = r->facets[k][j];
+    *value = f.first.c_str();
+    *count = f.second;
+}
+
+secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxlen, char **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        std::string s = r->mset.snippet(text, maxlen, Xapian::Stem("english"),
+                                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                            Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                        "\x01", "\x02", "...");
+        *out = dup_string(s);
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_expand(xap_db *db, const unsigned *docids, size_t ndocids, unsigned nterms,
+                         char ***terms, size_t *nterms_out)
+{
+    *terms = nullptr;
+    *nterms_out = 0;
+    XAP_GUARD({
+        Xapian::Enquire enq(db->db);
+        Xapian::RSet rset;
+        for (size_t i = 0; i < ndocids; i++)
+            rset.add_document(docids[i]);
+        FreeTextDecider decider;
+        Xapian::ESet eset = enq.get_eset(nterms, rset, &decider);
+        char **list = static_cast<char **>(std::calloc(eset.size() + 1, sizeof(char *)));
+        if (!list)
+            throw std::bad_alloc();
+        size_t n = 0;
+        try {
+            for (auto it = eset.begin(); it != eset.end(); ++it)
+                list[n++] = dup_string(*it);
+        } catch (...) {
+            xap_strings_free(list, n);
+            throw;
+        }
+        *terms = list;
+        *nterms_out = n;
+        return SECSTD_OK;
+    })
+}
+
+void xap_strings_free(char **strings, size_t n)
+{
+    if (!strings)
+        return;
+    for (size_t i = 0; i < n; i++)
+        std::free(strings[i]);
+    std::free(strings);
+}
+
+} // extern "C"
