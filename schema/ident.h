@@ -31,6 +31,9 @@ typedef struct secstd_ident {
     char edition[64];             /* "10/2019", "2022", "19.4.0", "Rev. 5", "D1.4" or "" */
     char part[64];                /* "Amd 1", "Cor 1:2014", "Suppl. 5", "Add 2" or "" */
     int draft;                    /* 1 for drafts: ISO DIS/CD, IEEE P..., NIST draft */
+    char alias[SECSTD_IDENT_MAX]; /* a second number of the same text written in the
+                                   * same identifier ("ITU-T X.371/Y.1402" gives id
+                                   * "ITU-T X.371", alias "ITU-T Y.1402"), or "" */
 } secstd_ident;
 
 /* Parses one identifier as written by any body. sdo_hint (may be NULL) is
@@ -57,5 +60,12 @@ typedef int (*secstd_ident_found_fn)(void *ctx, size_t start, size_t end, const 
  * (X.509, RFC 8446, TS 33.501, SP 800-207, ISO/IEC 27001, EN 303 645,
  * FIPS 140-3, 802.1AE); not bare numbers. Returns the number found. */
 size_t secstd_ident_scan(const char *text, secstd_ident_found_fn fn, void *ctx);
+
+/* The standard an ETSI deliverable transposes, derived from its number:
+ * "ETSI TS 133 501" -> "3GPP TS 33.501" (ETSI 121..155 = 3GPP series
+ * 21..55), "ETSI TS 118 103" -> "oneM2M TS-0003", "ETSI TR 118 508" ->
+ * "oneM2M TR-0008". Fills *out (edition, part, draft cleared) and returns
+ * SECSTD_OK, or SECSTD_ERR_NOT_FOUND (out zeroed) for any other id. */
+secstd_status secstd_ident_transposed_from(const secstd_ident *etsi, secstd_ident *out);
 
 #endif
