@@ -335,8 +335,6 @@ static void robots_parse(host_info *h, const char *txt, size_t len, const char *
         }
         if (found || pass == 1)
             return;
-        /* a group naming us with no rules still counts as "ours" */
-        (void)found;
     }
 }
 
