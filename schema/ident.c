@@ -620,8 +620,9 @@ static int hook_3gpp(const pattern *p, secstd_ident *out, const char *s, const r
     if (out->edition[0] && isdigit((unsigned char)out->edition[0]))
         out->draft = out->edition[0] < '3' && out->edition[1] == '.';
     if (strcmp(p->name, "3gpp-bare") == 0) {
-        char num[32];
-        group_copy(s, m, 2, num, sizeof num);
+        char num[32] = "";
+        if (group_copy(s, m, 2, num, sizeof num) < 5)
+            return 0;
         const char *type = (num[3] >= '7' && num[3] <= '9') ? "TR" : "TS";
         for (char *c = num; *c; c++)
             *c = (char)toupper((unsigned char)*c);
