@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# test.sh — the one test command: installs what is missing, builds with
+# -Werror, runs every test through ctest, then builds again with
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite once more.
+# Usage: scripts/test.sh   (from anywhere; writes only build-test/, build-asan/)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+. scripts/deps.sh
+secstd_install "${SECSTD_BUILD_PACKAGES[@]}" "${SECSTD_TEST_PACKAGES[@]}"
+
+jobs=$(nproc 2>/dev/null || echo 2)
+shared="${SECSTD_SHARED_DATA:-$here/../shared/data/sdo}"
+[ -d "$shared" ] || { echo "test.sh: real SDO data not found at $shared (set SECSTD_SHARED_DATA)" >&2; exit 1; }
+
+echo "== build (-Werror)"
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSECSTD_WERROR=ON \
+  -DSECSTD_SHARED_DATA="$shared" >/dev/null
+cmake --build build-test -j"$jobs"
+echo "== tests"
+(cd build-test && ctest --output-on-failure -j"$jobs")
+
+if [ "${SECSTD_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== build (ASan + UBSan)"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSECSTD_WERROR=ON -DSECSTD_SANITIZE=ON \
+    -DSECSTD_SHARED_DATA="$shared" >/dev/null
+  cmake --build build-asan -j"$jobs"
+  echo "== tests under ASan + UBSan"
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 SECSTD_SANITIZED=1 \
+    ctest --output-on-failure -j"$jobs" -E 'browser')
+fi
+echo "== all tests passed"
