@@ -1,6 +1,7 @@
 /* collector.c — records keyed by canonical id, with editions merged into
  * their base standard (see parser.h). A jansson object maps id -> record;
  * a jansson array keeps first-seen order. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 struct secstd_collector {
     json_t *by_id;   /* id -> record (borrowed from order) */
     json_t *order;   /* records, first-seen order */
+    json_t *labels;  /* id -> "edition_id" of the edition now on top */
 };
 
 secstd_collector *secstd_collector_new(void)
@@ -18,7 +20,8 @@ secstd_collector *secstd_collector_new(void)
         return NULL;
     c->by_id = json_object();
     c->order = json_array();
-    if (!c->by_id || !c->order) {
+    c->labels = json_object();
+    if (!c->by_id || !c->order || !c->labels) {
         secstd_collector_free(c);
         return NULL;
     }
@@ -31,6 +34,7 @@ void secstd_collector_free(secstd_collector *c)
         return;
     json_decref(c->by_id);
     json_decref(c->order);
+    json_decref(c->labels);
     free(c);
 }
 
@@ -95,12 +99,12 @@ static void union_relations(json_t *into, const json_t *from)
     json_object_foreach((json_t *)rel, key, v) union_field(dst, rel, key);
 }
 
-/* The summary of rec kept in "editions" when a newer edition replaces it. */
-static json_t *edition_of(const json_t *rec)
+/* The summary of rec kept in "editions" when a newer edition replaces it.
+ * label: its edition_id (rec itself no longer carries it once stored). */
+static json_t *edition_of(const json_t *rec, const char *label)
 {
     json_t *ed = json_object();
-    const char *label = str(rec, "edition_id");
-    json_object_set_new(ed, "id", json_string(*label ? label : str(rec, "id")));
+    json_object_set_new(ed, "id", json_string(label && *label ? label : str(rec, "id")));
     static const char *const keys[] = {"date", "edition", "status", "url"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (*str(rec, keys[i]))
@@ -108,14 +112,77 @@ static json_t *edition_of(const json_t *rec)
     return ed;
 }
 
+/* Compares version texts naturally: digit runs by value, so "10.1.0" >
+ * "9.4.0" and "V15.19.0" > "V15.9.0". */
+static int version_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            while (*a == '0')
+                a++;
+            while (*b == '0')
+                b++;
+            size_t na = 0, nb = 0;
+            while (isdigit((unsigned char)a[na]))
+                na++;
+            while (isdigit((unsigned char)b[nb]))
+                nb++;
+            if (na != nb)
+                return na < nb ? -1 : 1;
+            int c = strncmp(a, b, na);
+            if (c != 0)
+                return c;
+            a += na;
+            b += nb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
 /* 1 if a is a newer edition than b: later date, or same date and a
- * lexically greater edition text; records without a date are older. */
+ * greater edition/version (compared naturally); records without a date
+ * are older. */
 static int newer(const json_t *a, const json_t *b)
 {
     int c = strcmp(str(a, "date"), str(b, "date"));
     if (c != 0)
         return c > 0;
-    return strcmp(str(a, "edition"), str(b, "edition")) > 0;
+    return version_cmp(str(a, "edition"), str(b, "edition")) > 0;
+}
+
+/* Unions the edition entries of the array src into rec's "editions". */
+static void union_edition_list(json_t *into, const json_t *src)
+{
+    if (!json_is_array(src) || json_array_size(src) == 0)
+        return;
+    json_t *dst = json_object_get(into, "editions");
+    if (!json_is_array(dst)) {
+        json_object_set_new(into, "editions", json_deep_copy(src));
+        return;
+    }
+    size_t i, j;
+    json_t *s, *d;
+    json_array_foreach(src, i, s) {
+        int found = 0;
+        json_array_foreach(dst, j, d) {
+            if (json_equal(s, d)) {
+                found = 1;
+                break;
+            }
+        }
+        if (!found && json_array_size(dst) < 500)
+            json_array_append(dst, s);
+    }
+}
+
+static void union_editions(json_t *into, const json_t *from)
+{
+    union_edition_list(into, json_object_get(from, "editions"));
 }
 
 static void append_edition(json_t *rec, json_t *ed)
@@ -133,7 +200,20 @@ static void append_edition(json_t *rec, json_t *ed)
             return;
         }
     }
+    if (json_array_size(eds) >= 500) { /* the schema's cap */
+        json_decref(ed);
+        return;
+    }
     json_array_append_new(eds, ed);
+}
+
+/* Fills the top-level text fields keep lacks from other. */
+static void fill_missing(json_t *keep, const json_t *other)
+{
+    static const char *const keys[] = {"abstract", "group", "type", "url"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!*str(keep, keys[i]) && *str(other, keys[i]))
+            json_object_set(keep, keys[i], json_object_get(other, keys[i]));
 }
 
 secstd_status secstd_collector_add(secstd_collector *c, json_t *rec)
@@ -144,7 +224,12 @@ secstd_status secstd_collector_add(secstd_collector *c, json_t *rec)
         return SECSTD_ERR_INVALID;
     }
     json_t *old = json_object_get(c->by_id, id);
+    const char *label = str(rec, "edition_id");
     if (!old) {
+        if ((*label && json_object_set_new(c->labels, id, json_string(label)) != 0)) {
+            json_decref(rec);
+            return SECSTD_ERR_NOMEM;
+        }
         json_object_del(rec, "edition_id");
         if (json_array_append(c->order, rec) != 0 || json_object_set(c->by_id, id, rec) != 0) {
             json_decref(rec);
@@ -153,30 +238,38 @@ secstd_status secstd_collector_add(secstd_collector *c, json_t *rec)
         json_decref(rec);
         return SECSTD_OK;
     }
+    const char *old_label = json_string_value(json_object_get(c->labels, id));
+    /* The same edition listed twice: nothing new but its collections. */
+    int same = *label && old_label && strcmp(label, old_label) == 0 &&
+               strcmp(str(rec, "date"), str(old, "date")) == 0;
     /* Same standard: the newer edition's fields win; the other becomes an
      * entry of "editions". Collections are unioned either way. */
     json_t *keep = old, *other = rec;
-    if (newer(rec, old)) {
+    if (!same && newer(rec, old)) {
         json_t *saved_eds = json_incref(json_object_get(old, "editions"));
-        json_t *old_summary = edition_of(old);
+        json_t *old_summary = edition_of(old, old_label);
         json_t *merged = json_deep_copy(rec);
         union_field(merged, old, "aliases");
         union_field(merged, old, "keywords");
         union_field(merged, old, "authors");
         union_field(merged, old, "hints");
         union_relations(merged, old);
-        if (!*str(merged, "abstract") && *str(old, "abstract"))
-            json_object_set(merged, "abstract", json_object_get(old, "abstract"));
-        if (!*str(merged, "group") && *str(old, "group"))
-            json_object_set(merged, "group", json_object_get(old, "group"));
+        fill_missing(merged, old);
         json_object_del(merged, "edition_id");
+        json_t *new_eds = json_incref(json_object_get(merged, "editions"));
         json_object_clear(old);
         json_object_update(old, merged);
         json_decref(merged);
         if (saved_eds)
             json_object_set(old, "editions", saved_eds);
+        union_edition_list(old, new_eds); /* editions the newer record brought along */
         json_decref(saved_eds);
+        json_decref(new_eds);
         append_edition(old, old_summary);
+        if (*label)
+            json_object_set_new(c->labels, id, json_string(label));
+        else
+            json_object_del(c->labels, id);
         json_decref(rec);
         return SECSTD_OK;
     }
@@ -185,9 +278,10 @@ secstd_status secstd_collector_add(secstd_collector *c, json_t *rec)
     union_field(keep, other, "authors");
     union_field(keep, other, "hints");
     union_relations(keep, other);
-    if (!*str(keep, "abstract") && *str(other, "abstract"))
-        json_object_set(keep, "abstract", json_object_get(other, "abstract"));
-    append_edition(keep, edition_of(other));
+    union_editions(keep, other);
+    fill_missing(keep, other);
+    if (!same)
+        append_edition(keep, edition_of(other, label));
     json_decref(rec);
     return SECSTD_OK;
 }
