@@ -456,6 +456,16 @@ static const struct {
     {"OASIS", "published"},
 };
 
+/* ITU-T publication URLs end in a state letter (T-REC-X.1162-200805-I):
+ * the status of records whose listing entry has none. */
+static const struct {
+    char letter;
+    const char *status;
+} itu_url_states[] = {
+    {'I', "published"}, {'P', "published"}, /* in force, prepublished */
+    {'S', "superseded"}, {'W', "withdrawn"}, {'T', "withdrawn"},
+};
+
 /* Relaton relation type -> record relation kind (NULL: edition of self,
  * handled apart). */
 static const struct {
@@ -587,6 +597,22 @@ static const char *map_status(const json_t *doc)
             return s;
     }
     return lookup_status_word(text_of(ext_get(doc, "standard_status")));
+}
+
+static const char *itu_url_status(const char *url)
+{
+    const char *p = url ? strstr(url, "/T-REC-") : NULL;
+    if (!p)
+        return NULL;
+    /* "-YYYYMM-L" then end or "!": the letter after the last date. */
+    for (const char *q = p; *q; q++) {
+        if (q[0] != '-' || strspn(q + 1, "0123456789") != 6 || q[7] != '-')
+            continue;
+        for (size_t i = 0; i < COUNT(itu_url_states); i++)
+            if (q[8] == itu_url_states[i].letter && (q[9] == '\0' || q[9] == '!'))
+                return itu_url_states[i].status;
+    }
+    return NULL;
 }
 
 /* 3GPP version numbers carry the stage: major 0-2 is a draft (1.x for
@@ -1105,11 +1131,14 @@ static secstd_status map_document(relaton_ctx *ctx, const json_t *doc)
         json_object_set_new(rec, "abstract", json_string(abstract));
     free(abstract);
 
+    map_url(doc, rec);
     const char *status = map_status(doc);
     if (!status && id.draft)
         status = "in-development";
     if (!status && strcmp(sdo, "3GPP") == 0)
         status = tgpp_version_status(doc);
+    if (!status && strcmp(sdo, "ITU-T") == 0)
+        status = itu_url_status(jstr(rec, "url"));
     for (size_t k = 0; !status && k < COUNT(default_statuses); k++)
         if (strcmp(sdo, default_statuses[k].sdo) == 0)
             status = default_statuses[k].status;
@@ -1130,7 +1159,6 @@ static secstd_status map_document(relaton_ctx *ctx, const json_t *doc)
     set_clean_line(rec, "edition", edition, 64);
 
     map_group(doc, rec);
-    map_url(doc, rec);
     map_keywords_hints_authors(doc, rec);
 
     /* Other identifiers of the same text: the ITU | ISO/IEC twin is a
