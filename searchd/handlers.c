@@ -1,0 +1,242 @@
+/* handlers.c — the JSON API and the CSV export: /api/search,
+ * /api/standards/{id}, /api/standards/{id}/similar, /api/areas,
+ * /api/coverage and /search.csv.
+ *
+ * Each handler is: check the arguments (params.c), get this worker's index
+ * (server.c), call the index or query module, answer. A call that meets a
+ * generation being replaced under it (DatabaseModifiedError) is retried
+ * once on a reopened handle, so a swap never fails a request. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "internal.h"
+
+/* Longest identifier looked up (the record schema allows 128). */
+#define MAX_ID_LEN 256
+
+static const char *const NO_PARAMS[] = {NULL};
+static const char *const SIMILAR_PARAMS[] = {"limit", NULL};
+
+/* Runs op; on a modified-index error reopens and runs it once more. */
+#define WITH_RETRY(idx, st, call)                                  \
+    do {                                                           \
+        (st) = (call);                                             \
+        if ((st) == SECSTD_ERR_XAPIAN_MODIFIED &&                  \
+            secstd_index_reopen(idx) == SECSTD_OK)                 \
+            (st) = (call);                                         \
+    } while (0)
+
+enum MHD_Result sd_handle_search(sd_request *rq)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    sd_error e;
+    if (sd_parse_search(rq->args, rq->nargs, sd_server_limits(rq->srv), 0, &req, &e) < 0)
+        return sd_respond_error(rq, &e);
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx)
+        return rq->queued;
+    json_t *out = NULL;
+    const char *param = NULL;
+    char err[768] = "";
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_search(idx, &req, &out, &param, err, sizeof(err)));
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, param, err);
+    json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    return sd_respond_json(rq, 200, out, SD_CACHE_API);
+}
+
+/* The {id} of the path as a NUL-terminated copy, or NULL (answered). */
+static char *capture_id(sd_request *rq)
+{
+    if (rq->capture_len > MAX_ID_LEN) {
+        sd_respond_errorf(rq, 404, "id", "no standard with an identifier that long");
+        return NULL;
+    }
+    char *id = strndup(rq->capture, rq->capture_len);
+    if (!id)
+        sd_respond_errorf(rq, 503, NULL, "out of memory");
+    return id;
+}
+
+static enum MHD_Result not_found(sd_request *rq, const char *id)
+{
+    return sd_respond_errorf(rq, 404, "id",
+                             "no standard '%s' in the index (try /api/search?q=%s)", id, id);
+}
+
+enum MHD_Result sd_handle_standard(sd_request *rq)
+{
+    sd_error e;
+    if (sd_check_args(rq->args, rq->nargs, NO_PARAMS, &e) < 0)
+        return sd_respond_error(rq, &e);
+    char *id = capture_id(rq);
+    if (!id)
+        return rq->queued;
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx) {
+        free(id);
+        return rq->queued;
+    }
+    json_t *rec = NULL;
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_index_get(idx, id, &rec));
+    enum MHD_Result r;
+    if (st == SECSTD_ERR_NOT_FOUND || st == SECSTD_ERR_INVALID)
+        r = not_found(rq, id);
+    else if (st != SECSTD_OK)
+        r = sd_respond_status(rq, st, "id", NULL);
+    else
+        r = sd_respond_json(rq, 200, rec, SD_CACHE_API);
+    free(id);
+    return r;
+}
+
+enum MHD_Result sd_handle_similar(sd_request *rq)
+{
+    sd_error e;
+    if (sd_check_args(rq->args, rq->nargs, SIMILAR_PARAMS, &e) < 0)
+        return sd_respond_error(rq, &e);
+    unsigned limit = 10, max = sd_server_limits(rq->srv)->max_similar;
+    const sd_arg *a = sd_find_arg(rq->args, rq->nargs, "limit");
+    if (a && sd_parse_uint(a->value, a->value_len, 1, max, &limit) < 0)
+        return sd_respond_errorf(rq, 400, "limit",
+                                 "parameter 'limit' must be a whole number from 1 to %u", max);
+    if (limit > max)
+        limit = max;
+    char *id = capture_id(rq);
+    if (!id)
+        return rq->queued;
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx) {
+        free(id);
+        return rq->queued;
+    }
+    json_t *out = NULL;
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_index_similar(idx, id, limit, &out));
+    enum MHD_Result r;
+    if (st == SECSTD_ERR_NOT_FOUND || st == SECSTD_ERR_INVALID) {
+        r = not_found(rq, id);
+    } else if (st != SECSTD_OK) {
+        r = sd_respond_status(rq, st, "id", NULL);
+    } else {
+        /* An array is wrapped so the answer can grow fields later. */
+        if (json_is_array(out)) {
+            json_t *wrap = json_object();
+            json_object_set_new(wrap, "id", json_string(id));
+            json_object_set_new(wrap, "similar", out);
+            out = wrap;
+        }
+        r = sd_respond_json(rq, 200, out, SD_CACHE_API);
+    }
+    free(id);
+    return r;
+}
+
+enum MHD_Result sd_handle_areas(sd_request *rq)
+{
+    sd_error e;
+    if (sd_check_args(rq->args, rq->nargs, NO_PARAMS, &e) < 0)
+        return sd_respond_error(rq, &e);
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx)
+        return rq->queued;
+    json_t *areas = NULL;
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_index_areas(idx, &areas));
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, NULL, NULL);
+    json_t *out = json_object();
+    json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    json_object_set_new(out, "areas", areas);
+    return sd_respond_json(rq, 200, out, SD_CACHE_API);
+}
+
+enum MHD_Result sd_handle_coverage(sd_request *rq)
+{
+    sd_error e;
+    if (sd_check_args(rq->args, rq->nargs, NO_PARAMS, &e) < 0)
+        return sd_respond_error(rq, &e);
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx)
+        return rq->queued;
+    json_t *out = NULL;
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_index_coverage(idx, &out));
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, NULL, NULL);
+    if (json_is_object(out))
+        json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    return sd_respond_json(rq, 200, out, SD_CACHE_API);
+}
+
+/* ---- /search.csv ---------------------------------------------------------- */
+
+typedef struct csv_body {
+    sd_csv_stream *stream;
+    long long *bytes;        /* the request's byte count (for the access log) */
+} csv_body;
+
+static ssize_t csv_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    csv_body *b = cls;
+    ssize_t n = sd_csv_stream_read(b->stream, buf, max);
+    if (n < 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    *b->bytes += n;
+    return n;
+}
+
+static void csv_free(void *cls)
+{
+    csv_body *b = cls;
+    sd_csv_stream_free(b->stream);
+    free(b);
+}
+
+enum MHD_Result sd_handle_csv(sd_request *rq)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    sd_error e;
+    if (sd_parse_search(rq->args, rq->nargs, sd_server_limits(rq->srv), 1, &req, &e) < 0)
+        return sd_respond_error(rq, &e);
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx)
+        return rq->queued;
+    json_t *out = NULL;
+    const char *param = NULL;
+    char err[768] = "";
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_search(idx, &req, &out, &param, err, sizeof(err)));
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, param, err);
+    json_t *results = json_object_get(out, "results");
+    if (!json_is_array(results)) {
+        json_decref(out);
+        return sd_respond_errorf(rq, 500, NULL, "the search returned no result list");
+    }
+    csv_body *body = calloc(1, sizeof(*body));
+    if (body)
+        body->stream = sd_csv_stream_new(results);
+    json_decref(out);
+    if (!body || !body->stream) {
+        free(body);
+        return sd_respond_errorf(rq, 503, NULL, "out of memory");
+    }
+    body->bytes = &rq->bytes;
+    rq->bytes = 0;
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, csv_read, body, csv_free);
+    if (!resp) {
+        csv_free(body);
+        return sd_respond_errorf(rq, 503, NULL, "out of memory");
+    }
+    MHD_add_response_header(resp, "Content-Disposition",
+                            "attachment; filename=\"secstd-search.csv\"");
+    return sd_respond(rq, 200, resp, "text/csv; charset=utf-8; header=present", SD_CACHE_API);
+}

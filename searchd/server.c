@@ -1,0 +1,738 @@
+/* server.c — the libmicrohttpd core of searchd: daemon options, the route
+ * table and dispatch, request state from the request line to completion
+ * (access log, metrics), the per-worker index handles and the response
+ * helpers of internal.h.
+ *
+ * A request goes through: the URI-log callback (raw target kept, state
+ * created), the access handler's first call (size checks, route, method,
+ * body, arguments, then the handler queues a response) and the
+ * completion callback (log line, counters, state freed). Every check that
+ * can reject a request is a table row or one early return in
+ * on_request(), in the order of the HTTP status precedence. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "accesslog.h"
+#include "internal.h"
+
+/* One worker thread's index handle. */
+typedef struct sd_worker {
+    secstd_index *idx;
+    unsigned epoch;            /* reload epoch the handle was opened in */
+    unsigned generation;       /* last generation reported to metrics */
+    struct sd_worker *next;
+} sd_worker;
+
+struct searchd_server {
+    struct MHD_Daemon *daemon;
+    searchd_config cfg;        /* strings below are owned copies */
+    char *bind;
+    char *index_dir;
+    char *web_dir;
+    char *access_log_path;
+    char url[96];
+    unsigned port;
+    sd_limits limits;
+    sd_access_log *log;
+    sd_metrics metrics;
+    pthread_key_t worker_key;
+    int have_key;
+    pthread_mutex_t workers_lock;
+    sd_worker *workers;
+    _Atomic unsigned reload_epoch;
+    _Atomic unsigned in_flight;   /* requests between request line and completion */
+    _Atomic int draining;
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+void searchd_config_init(searchd_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->bind = "127.0.0.1";
+    cfg->port = 8080;
+    cfg->index_dir = "data/index";
+    cfg->threads = 4;
+    cfg->timeout = 15;
+    cfg->max_connections = 512;
+    cfg->max_per_ip = 32;
+    cfg->connection_memory = 256 * 1024;
+    cfg->max_url = 4096;
+    cfg->max_header_bytes = 8192;
+    cfg->max_headers = 64;
+    cfg->max_args = 128;
+    cfg->max_per_page = SECSTD_QUERY_MAX_PER_PAGE;
+    cfg->max_depth = SECSTD_QUERY_MAX_DEPTH;
+    cfg->max_query_len = SECSTD_QUERY_MAX_LEN;
+    cfg->csv_max_rows = 100000;
+    cfg->max_similar = 50;
+    cfg->drain_seconds = 5;
+}
+
+/* Limits a configuration must respect, as a table: name, field, range. */
+typedef struct limit_rule {
+    const char *name;
+    size_t offset;
+    int is_size;              /* size_t field, else unsigned */
+    unsigned long min, max;
+} limit_rule;
+
+#define U(f) offsetof(searchd_config, f), 0
+#define Z(f) offsetof(searchd_config, f), 1
+static const limit_rule LIMIT_RULES[] = {
+    {"threads", U(threads), 1, 256},
+    {"timeout", U(timeout), 1, 3600},
+    {"max_connections", U(max_connections), 1, 100000},
+    {"max_per_ip", U(max_per_ip), 1, 100000},
+    {"connection_memory", Z(connection_memory), 16 * 1024, 64 * 1024 * 1024},
+    {"max_url", Z(max_url), 256, 1024 * 1024},
+    {"max_header_bytes", Z(max_header_bytes), 1024, 1024 * 1024},
+    {"max_headers", U(max_headers), 8, 1000},
+    {"max_args", U(max_args), 8, 10000},
+    {"max_per_page", U(max_per_page), 1, SECSTD_QUERY_MAX_PER_PAGE},
+    {"max_depth", U(max_depth), 1, SECSTD_QUERY_MAX_DEPTH},
+    {"max_query_len", U(max_query_len), 16, SECSTD_QUERY_MAX_LEN},
+    {"csv_max_rows", U(csv_max_rows), 1, 10000000},
+    {"max_similar", U(max_similar), 1, 1000},
+    {"drain_seconds", U(drain_seconds), 0, 3600},
+    {"port", U(port), 0, 65535},
+};
+#undef U
+#undef Z
+
+static int check_limits(const searchd_config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(LIMIT_RULES) / sizeof(LIMIT_RULES[0]); i++) {
+        const limit_rule *r = &LIMIT_RULES[i];
+        const char *p = (const char *)cfg + r->offset;
+        unsigned long v = r->is_size ? (unsigned long)*(const size_t *)p : *(const unsigned *)p;
+        if (v < r->min || v > r->max) {
+            snprintf(err, errlen, "%s must be between %lu and %lu (got %lu)", r->name, r->min,
+                     r->max, v);
+            return -1;
+        }
+    }
+    /* The connection's memory must hold the largest URL we answer plus its
+     * parsed arguments and the headers, or libmicrohttpd runs out of pool
+     * mid-request instead of letting us answer 414/431. */
+    size_t need = 2 * cfg->max_url + cfg->max_header_bytes + (size_t)cfg->max_args * 64 +
+                  (size_t)cfg->max_headers * 64 + 16 * 1024;
+    if (cfg->connection_memory < need) {
+        snprintf(err, errlen,
+                 "connection_memory (%zu) is too small for max_url, max_header_bytes and "
+                 "max_args: at least %zu bytes are needed",
+                 cfg->connection_memory, need);
+        return -1;
+    }
+    return 0;
+}
+
+const sd_limits *sd_server_limits(const searchd_server *srv) { return &srv->limits; }
+const searchd_config *sd_server_config(const searchd_server *srv) { return &srv->cfg; }
+sd_metrics *sd_server_metrics(searchd_server *srv) { return &srv->metrics; }
+unsigned searchd_port(const searchd_server *srv) { return srv->port; }
+const char *searchd_url(const searchd_server *srv) { return srv->url; }
+
+/* ---- the worker's index ------------------------------------------------- */
+
+static sd_worker *current_worker(searchd_server *srv)
+{
+    sd_worker *w = pthread_getspecific(srv->worker_key);
+    if (w)
+        return w;
+    w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    if (pthread_setspecific(srv->worker_key, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    pthread_mutex_lock(&srv->workers_lock);
+    w->next = srv->workers;
+    srv->workers = w;
+    pthread_mutex_unlock(&srv->workers_lock);
+    return w;
+}
+
+secstd_index *sd_request_index(sd_request *rq)
+{
+    searchd_server *srv = rq->srv;
+    sd_worker *w = current_worker(srv);
+    if (!w) {
+        sd_respond_errorf(rq, 503, NULL, "out of memory");
+        return NULL;
+    }
+    unsigned epoch = atomic_load(&srv->reload_epoch);
+    if (w->idx && w->epoch != epoch) {
+        secstd_index_free(w->idx);
+        w->idx = NULL;
+    }
+    w->epoch = epoch;
+    if (w->idx) {
+        int changed = 0;
+        if (secstd_index_refresh(w->idx, &changed) != SECSTD_OK) {
+            /* The handle may be half-switched: start over with a fresh one. */
+            secstd_index_free(w->idx);
+            w->idx = NULL;
+        } else if (changed) {
+            atomic_fetch_add(&srv->metrics.index_reopens, 1);
+        }
+    }
+    if (!w->idx) {
+        char err[512] = "";
+        secstd_status st = secstd_index_open(srv->index_dir, &w->idx, err, sizeof(err));
+        if (st != SECSTD_OK) {
+            w->idx = NULL;
+            if (st == SECSTD_ERR_NO_INDEX)
+                sd_respond_errorf(rq, 503, NULL,
+                                  "no index has been published yet; build one with "
+                                  "`secstd index` (searchd picks it up without a restart)");
+            else
+                sd_respond_errorf(rq, 503, NULL, "the index cannot be opened: %s",
+                                  secstd_status_to_string(st));
+            return NULL;
+        }
+        atomic_fetch_add(&srv->metrics.index_reopens, 1);
+    }
+    unsigned gen = secstd_index_generation(w->idx);
+    if (gen != w->generation) {
+        w->generation = gen;
+        sd_metrics_index(&srv->metrics, gen, secstd_index_doccount(w->idx),
+                         secstd_index_built_at(w->idx));
+    }
+    return w->idx;
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+typedef struct header_row {
+    const char *name;
+    const char *value;
+} header_row;
+
+/* Sent with every response searchd makes. The page loads its script and
+ * style from /static only, so 'self' is enough and nothing else runs. */
+static const header_row COMMON_HEADERS[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+     "form-action 'self'; frame-ancestors 'none'"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+};
+
+static const char *const CACHE_VALUES[] = {
+    [SD_CACHE_NONE] = "no-store",
+    [SD_CACHE_API] = "no-cache",
+    [SD_CACHE_STATIC] = "public, max-age=300",
+};
+
+/* Routes whose data other origins may read (a read-only public API). */
+static int cross_origin_ok(sd_route_id r)
+{
+    return r == SD_ROUTE_SEARCH || r == SD_ROUTE_STANDARD || r == SD_ROUTE_SIMILAR ||
+           r == SD_ROUTE_AREAS || r == SD_ROUTE_COVERAGE || r == SD_ROUTE_CSV ||
+           r == SD_ROUTE_OPENSEARCH;
+}
+
+enum MHD_Result sd_respond(sd_request *rq, unsigned status, struct MHD_Response *resp,
+                           const char *content_type, sd_cache cache)
+{
+    if (!resp) {
+        rq->status = 500;
+        rq->queued = MHD_NO;
+        return MHD_NO;   /* closes the connection: nothing better to do */
+    }
+    MHD_add_response_header(resp, "Content-Type", content_type);
+    for (size_t i = 0; i < sizeof(COMMON_HEADERS) / sizeof(COMMON_HEADERS[0]); i++)
+        MHD_add_response_header(resp, COMMON_HEADERS[i].name, COMMON_HEADERS[i].value);
+    MHD_add_response_header(resp, "Cache-Control", CACHE_VALUES[cache]);
+    if (cross_origin_ok(rq->route))
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    if (status == 405)
+        MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    if (atomic_load(&rq->srv->draining))
+        MHD_add_response_header(resp, "Connection", "close");
+    enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
+    MHD_destroy_response(resp);
+    rq->status = status;
+    rq->queued = r;
+    return r;
+}
+
+enum MHD_Result sd_respond_data(sd_request *rq, unsigned status, const char *content_type,
+                                sd_cache cache, const char *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    rq->bytes = (long long)len;
+    return sd_respond(rq, status, resp, content_type, cache);
+}
+
+static void free_json_text(void *p) { free(p); }
+
+enum MHD_Result sd_respond_json(sd_request *rq, unsigned status, json_t *body, sd_cache cache)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text) {
+        static const char fallback[] =
+            "{\"error\":{\"code\":500,\"message\":\"response could not be encoded\"}}";
+        return sd_respond_data(rq, 500, "application/json; charset=utf-8", SD_CACHE_NONE,
+                               fallback, sizeof(fallback) - 1);
+    }
+    size_t len = strlen(text);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(len, text, free_json_text);
+    if (!resp)
+        free(text);
+    rq->bytes = (long long)len;
+    return sd_respond(rq, status, resp, "application/json; charset=utf-8", cache);
+}
+
+enum MHD_Result sd_respond_error(sd_request *rq, const sd_error *e)
+{
+    json_t *inner = json_object();
+    json_object_set_new(inner, "code", json_integer(e->code));
+    json_t *msg = json_string(e->message);
+    json_object_set_new(inner, "message", msg ? msg : json_string("invalid request"));
+    if (e->param) {
+        json_t *p = json_string(e->param);
+        if (p)
+            json_object_set_new(inner, "parameter", p);
+    }
+    json_t *body = json_object();
+    json_object_set_new(body, "error", inner);
+    return sd_respond_json(rq, e->code, body, SD_CACHE_NONE);
+}
+
+enum MHD_Result sd_respond_errorf(sd_request *rq, unsigned code, const char *param,
+                                  const char *fmt, ...)
+{
+    sd_error e;
+    char msg[sizeof(e.message)];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    sd_error_set(&e, code, param, "%s", msg);
+    return sd_respond_error(rq, &e);
+}
+
+/* How statuses of the index and query modules become HTTP statuses. */
+typedef struct status_map {
+    secstd_status status;
+    unsigned http;
+} status_map;
+
+static const status_map STATUS_HTTP[] = {
+    {SECSTD_ERR_INVALID, 400},         {SECSTD_ERR_TOO_LARGE, 400},
+    {SECSTD_ERR_QUERY_SYNTAX, 400},    {SECSTD_ERR_NOT_FOUND, 404},
+    {SECSTD_ERR_NO_INDEX, 503},        {SECSTD_ERR_SCHEMA_VERSION, 503},
+    {SECSTD_ERR_XAPIAN_OPENING, 503},  {SECSTD_ERR_XAPIAN_CORRUPT, 503},
+    {SECSTD_ERR_XAPIAN_MODIFIED, 503}, {SECSTD_ERR_XAPIAN_LOCK, 503},
+    {SECSTD_ERR_NOMEM, 503},
+};
+
+enum MHD_Result sd_respond_status(sd_request *rq, int status, const char *param,
+                                  const char *detail)
+{
+    unsigned http = 500;
+    for (size_t i = 0; i < sizeof(STATUS_HTTP) / sizeof(STATUS_HTTP[0]); i++)
+        if ((int)STATUS_HTTP[i].status == status)
+            http = STATUS_HTTP[i].http;
+    const char *msg = detail && *detail ? detail : secstd_status_to_string((secstd_status)status);
+    return sd_respond_errorf(rq, http, param, "%s", msg);
+}
+
+/* ---- routing -------------------------------------------------------------- */
+
+typedef struct sd_route {
+    const char *pattern;      /* "{...}" matches one or more bytes, '/' included */
+    sd_route_id id;
+    enum MHD_Result (*handler)(sd_request *rq);
+} sd_route;
+
+/* First match wins: "/similar" before the bare standard. */
+static const sd_route ROUTES[] = {
+    {"/api/search", SD_ROUTE_SEARCH, sd_handle_search},
+    {"/api/standards/{id}/similar", SD_ROUTE_SIMILAR, sd_handle_similar},
+    {"/api/standards/{id}", SD_ROUTE_STANDARD, sd_handle_standard},
+    {"/api/areas", SD_ROUTE_AREAS, sd_handle_areas},
+    {"/api/coverage", SD_ROUTE_COVERAGE, sd_handle_coverage},
+    {"/search.csv", SD_ROUTE_CSV, sd_handle_csv},
+    {"/opensearch.xml", SD_ROUTE_OPENSEARCH, sd_handle_opensearch},
+    {"/healthz", SD_ROUTE_HEALTHZ, sd_handle_healthz},
+    {"/metrics", SD_ROUTE_METRICS, sd_handle_metrics},
+    {"/", SD_ROUTE_PAGE, sd_handle_page},
+    {"/static/{path}", SD_ROUTE_STATIC, sd_handle_static},
+};
+
+static int route_match(const char *pattern, const char *path, const char **cap, size_t *caplen)
+{
+    const char *open = strchr(pattern, '{');
+    if (!open)
+        return strcmp(pattern, path) == 0;
+    const char *suffix = strchr(open, '}') + 1;
+    size_t pre = (size_t)(open - pattern), suf = strlen(suffix), len = strlen(path);
+    if (len < pre + suf + 1 || strncmp(path, pattern, pre) != 0 ||
+        strcmp(path + len - suf, suffix) != 0)
+        return 0;
+    *cap = path + pre;
+    *caplen = len - pre - suf;
+    return 1;
+}
+
+/* ---- request life cycle --------------------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    searchd_server *srv = cls;
+    sd_request *rq = calloc(1, sizeof(*rq));
+    if (!rq)
+        return NULL;
+    rq->srv = srv;
+    rq->conn = conn;
+    rq->route = SD_ROUTE_OTHER;
+    clock_gettime(CLOCK_MONOTONIC, &rq->start);
+    rq->raw_uri_len = strlen(uri);
+    size_t keep = rq->raw_uri_len > srv->cfg.max_url ? srv->cfg.max_url + 1 : rq->raw_uri_len;
+    rq->raw_uri = strndup(uri, keep);
+    atomic_fetch_add(&srv->in_flight, 1);
+    return rq;
+}
+
+typedef struct header_tally {
+    size_t bytes;
+    unsigned count;
+    int has_body;
+} header_tally;
+
+static enum MHD_Result tally_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    header_tally *t = cls;
+    t->bytes += key_size + value_size + 4;   /* ": " and CRLF */
+    t->count++;
+    if (strcasecmp(key, "Transfer-Encoding") == 0)
+        t->has_body = 1;
+    if (strcasecmp(key, "Content-Length") == 0 && value &&
+        strspn(value, "0") != value_size)
+        t->has_body = 1;
+    return MHD_YES;
+}
+
+typedef struct arg_collect {
+    sd_arg *args;
+    size_t n, max;
+    int overflow;
+} arg_collect;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    arg_collect *c = cls;
+    if (c->n >= c->max) {
+        c->overflow = 1;
+        return MHD_NO;
+    }
+    c->args[c->n++] = (sd_arg){key, key_size, value ? value : "", value ? value_size : 0};
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    searchd_server *srv = cls;
+    (void)upload_data;
+    sd_request *rq = *con_cls;
+    if (!rq) {
+        rq = on_uri(srv, url, conn);
+        if (!rq)
+            return MHD_NO;
+        *con_cls = rq;
+    }
+    if (rq->handled) {
+        /* A body we already answered (405/413): drop it. */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    rq->handled = 1;
+    rq->method = method;
+    rq->version = version;
+    rq->path = url;
+
+    /* Route first, so errors are counted under the resource asked for. */
+    const sd_route *route = NULL;
+    for (size_t i = 0; i < sizeof(ROUTES) / sizeof(ROUTES[0]); i++)
+        if (route_match(ROUTES[i].pattern, url, &rq->capture, &rq->capture_len)) {
+            route = &ROUTES[i];
+            rq->route = route->id;
+            break;
+        }
+
+    if (rq->raw_uri_len > srv->cfg.max_url)
+        return sd_respond_errorf(rq, 414, NULL, "request target too long (at most %zu bytes)",
+                                 srv->cfg.max_url);
+    header_tally tally = {0, 0, 0};
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, tally_header, &tally);
+    if (tally.bytes > srv->cfg.max_header_bytes || tally.count > srv->cfg.max_headers)
+        return sd_respond_errorf(rq, 431, NULL,
+                                 "request headers too large (at most %u lines, %zu bytes)",
+                                 srv->cfg.max_headers, srv->cfg.max_header_bytes);
+    if (!sd_utf8_valid(url, strlen(url)))
+        return sd_respond_errorf(rq, 400, NULL, "the path is not valid UTF-8 once decoded");
+    if (!route)
+        return sd_respond_errorf(rq, 404, NULL, "no such resource; the API lives under /api/ "
+                                                "(see /api/search)");
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return sd_respond_errorf(rq, 405, NULL, "method %s is not allowed here; use GET",
+                                 sd_utf8_valid(method, strlen(method)) && strlen(method) < 32
+                                     ? method
+                                     : "(unprintable)");
+    if (tally.has_body)
+        return sd_respond_errorf(rq, 413, NULL, "request bodies are not accepted");
+
+    rq->args = calloc(srv->cfg.max_args, sizeof(sd_arg));
+    if (!rq->args)
+        return sd_respond_errorf(rq, 503, NULL, "out of memory");
+    arg_collect c = {rq->args, 0, srv->cfg.max_args, 0};
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
+    if (c.overflow)
+        return sd_respond_errorf(rq, 414, NULL, "too many query parameters (at most %u)",
+                                 srv->cfg.max_args);
+    rq->nargs = c.n;
+    return route->handler(rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    searchd_server *srv = cls;
+    (void)toe;
+    sd_request *rq = *con_cls;
+    if (!rq)
+        return;
+    *con_cls = NULL;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long us = (long long)(now.tv_sec - rq->start.tv_sec) * 1000000LL +
+                   (now.tv_nsec - rq->start.tv_nsec) / 1000;
+    if (rq->status)
+        sd_metrics_request(&srv->metrics, rq->route, rq->status, us < 0 ? 0 : (uint64_t)us);
+    if (srv->log) {
+        char client[INET6_ADDRSTRLEN] = "-";
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                          client, sizeof(client));
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                          client, sizeof(client));
+        }
+        sd_access_entry e = {
+            .client = client,
+            .when = time(NULL),
+            .method = rq->method,
+            .uri = rq->raw_uri,
+            .version = rq->version,
+            .status = rq->status,
+            .bytes = rq->status ? rq->bytes : -1,
+            .referer = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer"),
+            .user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"),
+        };
+        sd_access_log_write(srv->log, &e);
+    }
+    free(rq->raw_uri);
+    free(rq->args);
+    free(rq);
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    fprintf(stderr, "searchd: http: %s\n", line);
+}
+
+/* ---- start / reload / stop ------------------------------------------------ */
+
+static const char *default_web_dir(void)
+{
+#ifdef SECSTD_WEB_DIR
+    if (access(SECSTD_WEB_DIR "/index.html", R_OK) == 0)
+        return SECSTD_WEB_DIR;
+#endif
+#ifdef SECSTD_SOURCE_WEB_DIR
+    return SECSTD_SOURCE_WEB_DIR;
+#else
+    return "searchd/web";
+#endif
+}
+
+static void free_server(searchd_server *srv)
+{
+    sd_worker *w = srv->workers;
+    while (w) {
+        sd_worker *next = w->next;
+        secstd_index_free(w->idx);
+        free(w);
+        w = next;
+    }
+    if (srv->have_key)
+        pthread_key_delete(srv->worker_key);
+    pthread_mutex_destroy(&srv->workers_lock);
+    sd_access_log_close(srv->log);
+    free(srv->bind);
+    free(srv->index_dir);
+    free(srv->web_dir);
+    free(srv->access_log_path);
+    free(srv);
+}
+
+int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (check_limits(cfg, err, errlen) < 0)
+        return -1;
+    if (!cfg->index_dir || !*cfg->index_dir) {
+        snprintf(err, errlen, "no index directory given");
+        return -1;
+    }
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in4;
+        struct sockaddr_in6 in6;
+    } addr;
+    memset(&addr, 0, sizeof(addr));
+    const char *bind = cfg->bind && *cfg->bind ? cfg->bind : "127.0.0.1";
+    int ipv6 = strchr(bind, ':') != NULL;
+    if (ipv6) {
+        addr.in6.sin6_family = AF_INET6;
+        addr.in6.sin6_port = htons((uint16_t)cfg->port);
+        if (inet_pton(AF_INET6, bind, &addr.in6.sin6_addr) != 1) {
+            snprintf(err, errlen, "bind address '%s' is not an IPv6 address", bind);
+            return -1;
+        }
+    } else {
+        addr.in4.sin_family = AF_INET;
+        addr.in4.sin_port = htons((uint16_t)cfg->port);
+        if (inet_pton(AF_INET, bind, &addr.in4.sin_addr) != 1) {
+            snprintf(err, errlen, "bind address '%s' is not an IPv4 address", bind);
+            return -1;
+        }
+    }
+
+    searchd_server *srv = calloc(1, sizeof(*srv));
+    if (!srv) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pthread_mutex_init(&srv->workers_lock, NULL);
+    srv->cfg = *cfg;
+    srv->bind = strdup(bind);
+    srv->index_dir = strdup(cfg->index_dir);
+    srv->web_dir = strdup(cfg->web_dir ? cfg->web_dir : default_web_dir());
+    srv->access_log_path = cfg->access_log ? strdup(cfg->access_log) : NULL;
+    if (!srv->bind || !srv->index_dir || !srv->web_dir || (cfg->access_log && !srv->access_log_path)) {
+        snprintf(err, errlen, "out of memory");
+        free_server(srv);
+        return -1;
+    }
+    srv->cfg.bind = srv->bind;
+    srv->cfg.index_dir = srv->index_dir;
+    srv->cfg.web_dir = srv->web_dir;
+    srv->cfg.access_log = srv->access_log_path;
+    srv->limits = (sd_limits){cfg->max_per_page, cfg->max_depth, cfg->max_query_len,
+                              cfg->csv_max_rows, cfg->max_similar};
+    sd_metrics_init(&srv->metrics);
+    if (pthread_key_create(&srv->worker_key, NULL) != 0) {
+        snprintf(err, errlen, "cannot create thread key");
+        free_server(srv);
+        return -1;
+    }
+    srv->have_key = 1;
+    if (srv->access_log_path &&
+        sd_access_log_open(srv->access_log_path, &srv->log, err, errlen) < 0) {
+        free_server(srv);
+        return -1;
+    }
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_SOCK_ADDR, &addr.sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port,
+                 errno ? strerror(errno) : "libmicrohttpd refused the options");
+        free_server(srv);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    snprintf(srv->url, sizeof(srv->url), ipv6 ? "http://[%s]:%u/" : "http://%s:%u/", bind,
+             srv->port);
+    *out = srv;
+    return 0;
+}
+
+int searchd_reload(searchd_server *srv)
+{
+    atomic_fetch_add(&srv->reload_epoch, 1);
+    return sd_access_log_reopen(srv->log);
+}
+
+void searchd_stop(searchd_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->daemon) {
+        atomic_store(&srv->draining, 1);
+        MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+        struct timespec step = {0, 20 * 1000 * 1000};
+        for (unsigned waited = 0; waited < srv->cfg.drain_seconds * 50u; waited++) {
+            if (atomic_load(&srv->in_flight) == 0)
+                break;
+            nanosleep(&step, NULL);
+        }
+        MHD_stop_daemon(srv->daemon);
+        if (listen_fd != MHD_INVALID_SOCKET)
+            close(listen_fd);
+    }
+    free_server(srv);
+}
