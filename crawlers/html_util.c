@@ -220,13 +220,121 @@ char *secstd_util_norm_space(const char *s)
     return out;
 }
 
+/* Elements whose boundaries separate words even without white space in
+ * the markup ("2003-05.<br/>Corrigendum"). */
+static const char *const block_elements[] = {"br", "p", "div", "li", "td", "th", "tr", "h1",
+                                             "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+                                             "table", "dd", "dt", "summary", "details"};
+
+static int is_block(const xmlNode *n)
+{
+    for (size_t i = 0; i < sizeof block_elements / sizeof block_elements[0]; i++)
+        if (secstd_util_is_element(n, block_elements[i]))
+            return 1;
+    return 0;
+}
+
+/* Appends s to the growing buffer *buf. */
+static int buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = *cap ? *cap : 256;
+        while (*len + n + 1 > c)
+            c *= 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
 char *secstd_util_node_text(const xmlNode *node)
 {
     if (!node)
         return secstd_util_norm_space("");
-    xmlChar *raw = xmlNodeGetContent(node);
-    char *s = secstd_util_norm_space(raw ? (const char *)raw : "");
-    xmlFree(raw);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (buf_add(&buf, &len, &cap, "", 0) != 0)
+        return NULL;
+    xmlNode *root = (xmlNode *)node;
+    for (xmlNode *n = root; n;) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            const char *t = n->content ? (const char *)n->content : "";
+            if (buf_add(&buf, &len, &cap, t, strlen(t)) != 0) {
+                free(buf);
+                return NULL;
+            }
+        } else if (n->type == XML_ELEMENT_NODE && is_block(n)) {
+            if (buf_add(&buf, &len, &cap, " ", 1) != 0) {
+                free(buf);
+                return NULL;
+            }
+        }
+        /* Skip script and style content; descend into other elements. */
+        if (n->type == XML_ELEMENT_NODE && n->children &&
+            !secstd_util_is_element(n, "script") && !secstd_util_is_element(n, "style")) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next) {
+            n = n->parent;
+            if (n && n->type == XML_ELEMENT_NODE && is_block(n) &&
+                buf_add(&buf, &len, &cap, " ", 1) != 0) {
+                free(buf);
+                return NULL;
+            }
+        }
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    char *s = secstd_util_norm_space(buf);
+    free(buf);
+    return s;
+}
+
+char *secstd_util_html_fragment_text(const char *html)
+{
+    if (!html)
+        html = "";
+    size_t n = strlen(html);
+    if (n == 0 || n > SECSTD_UTIL_MAX_MARKUP)
+        return secstd_util_norm_space(n == 0 ? "" : "");
+    if (!memchr(html, '<', n) && !memchr(html, '&', n))
+        return secstd_util_norm_space(html);
+    /* Wrapped so that a fragment starting with text still gets a body. */
+    htmlDocPtr doc = htmlReadMemory(html, (int)n, "fragment.html", "UTF-8",
+                                    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                        HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
+    if (!doc)
+        return secstd_util_norm_space(html);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (buf_add(&buf, &len, &cap, "", 0) != 0) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    for (xmlNode *c = doc->children; c; c = c->next) {
+        if (c->type == XML_DTD_NODE)
+            continue;
+        char *t = secstd_util_node_text(c);
+        if (!t || buf_add(&buf, &len, &cap, " ", 1) != 0 ||
+            buf_add(&buf, &len, &cap, t, strlen(t)) != 0) {
+            free(t);
+            free(buf);
+            xmlFreeDoc(doc);
+            return NULL;
+        }
+        free(t);
+    }
+    xmlFreeDoc(doc);
+    char *s = secstd_util_norm_space(buf);
+    free(buf);
     return s;
 }
 
@@ -439,4 +547,181 @@ void secstd_util_dedupe_editions(json_t *rec)
             json_array_remove(eds, j);
         }
     }
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+static int num(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Splits text into words of letters or digits; fills at most max words. */
+typedef struct {
+    const char *p;
+    size_t n;
+    char after; /* the character that follows the word */
+} word;
+
+static size_t words_of(const char *text, word *w, size_t max)
+{
+    size_t k = 0;
+    const char *p = text;
+    while (*p && k < max) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        const char *s = p;
+        if (isdigit((unsigned char)*p))
+            while (isdigit((unsigned char)*p))
+                p++;
+        else
+            while (isalpha((unsigned char)*p))
+                p++;
+        w[k].p = s;
+        w[k].n = (size_t)(p - s);
+        w[k].after = *p;
+        k++;
+    }
+    return k;
+}
+
+static int plausible(int y, int m, int d)
+{
+    return y >= 1850 && y <= 2200 && m >= 0 && m <= 12 && d >= 0 && d <= 31 && !(d && !m);
+}
+
+static int emit(char *out, size_t outlen, int y, int m, int d)
+{
+    if (!plausible(y, m, d))
+        return -1;
+    if (d)
+        snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
+    else if (m)
+        snprintf(out, outlen, "%04d-%02d", y, m);
+    else
+        snprintf(out, outlen, "%04d", y);
+    return 0;
+}
+
+int secstd_util_parse_date(const char *text, char *out, size_t outlen)
+{
+    if (!text || outlen < 11)
+        return -1;
+    word w[64];
+    size_t k = words_of(text, w, 64);
+    for (size_t i = 0; i < k; i++) {
+        /* YYYY-MM-DD, YYYY-MM */
+        if (w[i].n == 4 && all_digits(w[i].p, 4) && i + 1 < k && w[i].after == '-' &&
+            w[i + 1].n == 2 && all_digits(w[i + 1].p, 2)) {
+            int d = 0;
+            if (i + 2 < k && w[i + 1].after == '-' && w[i + 2].n == 2 && all_digits(w[i + 2].p, 2))
+                d = num(w[i + 2].p, 2);
+            if (emit(out, outlen, num(w[i].p, 4), num(w[i + 1].p, 2), d) == 0)
+                return 0;
+        }
+        /* MM/YYYY */
+        if (w[i].n == 2 && all_digits(w[i].p, 2) && w[i].after == '/' && i + 1 < k &&
+            w[i + 1].n == 4 && all_digits(w[i + 1].p, 4))
+            if (emit(out, outlen, num(w[i + 1].p, 4), num(w[i].p, 2), 0) == 0)
+                return 0;
+        /* DD Month YYYY */
+        if (w[i].n <= 2 && all_digits(w[i].p, w[i].n) && i + 2 < k &&
+            secstd_util_month(w[i + 1].p, w[i + 1].n) && w[i + 2].n == 4 &&
+            all_digits(w[i + 2].p, 4))
+            if (emit(out, outlen, num(w[i + 2].p, 4), secstd_util_month(w[i + 1].p, w[i + 1].n),
+                     num(w[i].p, w[i].n)) == 0)
+                return 0;
+        /* Month DD, YYYY and Month YYYY */
+        int m = secstd_util_month(w[i].p, w[i].n);
+        if (m && i + 1 < k) {
+            if (w[i + 1].n <= 2 && all_digits(w[i + 1].p, w[i + 1].n) && i + 2 < k &&
+                w[i + 2].n == 4 && all_digits(w[i + 2].p, 4))
+                if (emit(out, outlen, num(w[i + 2].p, 4), m, num(w[i + 1].p, w[i + 1].n)) == 0)
+                    return 0;
+            if (w[i + 1].n == 4 && all_digits(w[i + 1].p, 4))
+                if (emit(out, outlen, num(w[i + 1].p, 4), m, 0) == 0)
+                    return 0;
+        }
+    }
+    /* A lone year as the last resort. */
+    for (size_t i = 0; i < k; i++)
+        if (w[i].n == 4 && all_digits(w[i].p, 4) && emit(out, outlen, num(w[i].p, 4), 0, 0) == 0)
+            return 0;
+    return -1;
+}
+
+int secstd_util_itu_ident(const char *name, secstd_ident *id, char *full, size_t fulllen)
+{
+    char buf[256];
+    char *clean = secstd_util_norm_space(name);
+    if (!clean)
+        return -1;
+    if (strncmp(clean, "ITU-T ", 6) == 0)
+        secstd_util_copy(buf, sizeof buf, clean);
+    else
+        snprintf(buf, sizeof buf, "ITU-T %s", clean);
+    free(clean);
+    if (full)
+        secstd_util_copy(full, fulllen, buf);
+    if (strlen(buf) <= 6)
+        return -1;
+    /* The number is the first token after "ITU-T ". */
+    const char *num = buf + 6;
+    size_t nlen = strcspn(num, " (");
+    if (secstd_ident_parse(buf, "ITU-T", id) != SECSTD_OK) {
+        char base[80];
+        snprintf(base, sizeof base, "ITU-T %.*s", (int)(nlen < 60 ? nlen : 60), num);
+        if (secstd_ident_parse(base, "ITU-T", id) != SECSTD_OK)
+            return -1;
+    }
+    if (!id->part[0]) {
+        /* Rest after the number with parenthesised groups removed. */
+        char part[64];
+        size_t o = 0;
+        int depth = 0;
+        for (const char *p = num + nlen; *p && o + 1 < sizeof part; p++) {
+            if (*p == '(')
+                depth++;
+            else if (*p == ')')
+                depth = depth > 0 ? depth - 1 : 0;
+            else if (!depth)
+                part[o++] = *p;
+        }
+        part[o] = '\0';
+        char *t = secstd_util_norm_space(part);
+        if (t) {
+            secstd_util_copy(id->part, sizeof id->part, t);
+            free(t);
+        }
+    }
+    return 0;
+}
+
+void secstd_util_drop_own_edition(json_t *rec)
+{
+    const char *own = json_string_value(json_object_get(rec, "edition"));
+    json_t *eds = json_object_get(rec, "editions");
+    if (!own || !json_is_array(eds))
+        return;
+    for (size_t i = 0; i < json_array_size(eds);) {
+        json_t *e = json_array_get(eds, i);
+        const char *ed = json_string_value(json_object_get(e, "edition"));
+        if (ed && strcmp(ed, own) == 0 && !json_object_get(e, "part"))
+            json_array_remove(eds, i);
+        else
+            i++;
+    }
+    if (json_array_size(eds) == 0)
+        json_object_del(rec, "editions");
 }

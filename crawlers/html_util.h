@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 #include <stddef.h>
 
+#include "ident.h"
 #include "status.h"
 
 /* Largest listing body the HTML/XML helpers accept (the fetch layer has
@@ -60,6 +61,11 @@ secstd_status secstd_util_xml_read(const char *body, size_t len, const char *url
  * (free()); "" for a NULL node; NULL only on allocation failure. */
 char *secstd_util_node_text(const xmlNode *node);
 
+/* The text of an HTML fragment (as found in JSON fields: "a<br/>b &amp;
+ * c"), tags dropped, entities decoded, white space collapsed; newly
+ * allocated; NULL only on allocation failure. */
+char *secstd_util_html_fragment_text(const char *html);
+
 /* s with white space collapsed and trimmed, as above; newly allocated. */
 char *secstd_util_norm_space(const char *s);
 
@@ -84,6 +90,12 @@ int secstd_util_has_class(const xmlNode *node, const char *cls);
  * three letters ("Aug", "august", "Sept"); 0 if not a month. Compares
  * the first len bytes of name. */
 int secstd_util_month(const char *name, size_t len);
+
+/* Finds the first date in free text and writes it in the schema form
+ * (YYYY-MM-DD, YYYY-MM or YYYY) into out (>= 11 bytes): "2021-08-22",
+ * "Approved on 22 Aug 2021", "August 22, 2021", "(08/2021)", "2006-03",
+ * "June 2010", else a lone plausible year. Returns 0, or -1 if none. */
+int secstd_util_parse_date(const char *text, char *out, size_t outlen);
 
 /* Writes "YYYY-MM-DD" for a Unix time (UTC) into buf (at least 11 bytes).
  * Returns 0, or -1 if out of range (before 1900 or after 9999). */
@@ -113,5 +125,21 @@ size_t secstd_util_copy(char *dst, size_t dstlen, const char *src);
  * duplicate's fields into the first; a longer (more precise) "date" wins.
  * For sources whose documents describe the same edition twice. */
 void secstd_util_dedupe_editions(json_t *rec);
+
+/* Removes from rec.editions the entries that describe the record's own
+ * edition (same "edition", no "part"): a source whose documents each
+ * describe the current edition would otherwise list it twice. */
+void secstd_util_drop_own_edition(json_t *rec);
+
+/* ITU-T names as the ITU pages and API write them ("H.264 (V14)
+ * (08/2021)", "ITU-T H.264 (2007) Cor. 1 (01/2009)", "Z.100 Annex F3
+ * (06/2021)", "H Suppl. 1 (05/1999)"): the identifier through
+ * secstd_ident_parse() with "ITU-T " prefixed when missing (retried with
+ * the number alone when the identifier module does not know the full
+ * form), and the part (Amd./Cor./Add./Err./Annex/App./Suppl.) taken from
+ * the text between the number and the final date when the identifier
+ * module leaves it empty. full (may be NULL) gets "ITU-T <name>" with
+ * white space collapsed. Returns 0, or -1 when not an ITU-T identifier. */
+int secstd_util_itu_ident(const char *name, secstd_ident *id, char *full, size_t fulllen);
 
 #endif

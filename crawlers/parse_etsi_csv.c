@@ -1,0 +1,223 @@
+/* parse_etsi_csv.c — the ETSI standards-search CSV export
+ * (https://www.etsi.org/standards, "export"): RFC 4180, comma-separated,
+ * one row per deliverable version, multi-line quoted Scope values.
+ *
+ * Columns are found by header name, not position (the sample's header was
+ * rewritten by R with dots: "ETSI.deliverable", "Details.link"; ETSI's own
+ * export writes spaces: "ETSI deliverable"), so both spellings map through
+ * the column table below. "ETSI TS 102 508 V1.1.1 (2006-03)" gives the id
+ * "ETSI TS 102 508" (secstd_ident_parse), edition "V1.1.1", date 2006-03;
+ * versions of one deliverable collapse into one record (collector).
+ * Titles ending "(3GPP TS 36.521-1 version 12.4.0 Release 12)" or
+ * "(oneM2M TS-0003 ...)" are transpositions: relations.transposes.
+ * The Scope becomes the abstract unless it is only a meeting reference
+ * ("RP-66", "CP-51"), which ETSI writes there for 3GPP transpositions. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv.h"
+#include "html_util.h"
+#include "ident.h"
+#include "parser.h"
+
+#define ETSI_CSV_MAX_BODY (64u * 1024u * 1024u)
+
+enum { C_DELIVERABLE, C_TITLE, C_STATUS, C_DETAILS, C_PDF, C_SCOPE, C_BODY, C_KEYWORDS, C_WKI, C_N };
+
+/* Header names (case-insensitive; '.', '_' and ' ' are equivalent). */
+static const struct {
+    const char *name;
+    int column;
+} header_names[] = {
+    {"etsi deliverable", C_DELIVERABLE}, {"deliverable", C_DELIVERABLE},
+    {"title", C_TITLE},                  {"status", C_STATUS},
+    {"details link", C_DETAILS},         {"pdf link", C_PDF},
+    {"scope", C_SCOPE},                  {"technical body", C_BODY},
+    {"tb", C_BODY},                      {"keywords", C_KEYWORDS},
+    {"id", C_WKI},                       {"wki id", C_WKI},
+};
+
+static int header_column(const char *h)
+{
+    char norm[64];
+    size_t o = 0;
+    for (const char *p = h; *p && o + 1 < sizeof norm; p++)
+        norm[o++] = (*p == '.' || *p == '_') ? ' ' : (char)tolower((unsigned char)*p);
+    norm[o] = '\0';
+    char *t = secstd_util_norm_space(norm);
+    int col = -1;
+    for (size_t i = 0; t && i < sizeof header_names / sizeof header_names[0]; i++)
+        if (strcmp(t, header_names[i].name) == 0)
+            col = header_names[i].column;
+    free(t);
+    return col;
+}
+
+/* 1 if s is only a meeting reference such as "RP-66" or "CP-51". */
+static int meeting_ref(const char *s)
+{
+    size_t i = 0;
+    while (isupper((unsigned char)s[i]))
+        i++;
+    if (i == 0 || i > 4 || s[i] != '-')
+        return 0;
+    i++;
+    size_t d = strspn(s + i, "0123456789");
+    return d > 0 && s[i + d] == '\0';
+}
+
+/* "(3GPP TS 36.521-1 version 12.4.0 Release 12)" -> "3GPP TS 36.521-1". */
+static void add_transposition(json_t *rec, const char *title)
+{
+    static const char *const prefixes[] = {"(3GPP ", "(oneM2M "};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        const char *p = strstr(title, prefixes[i]);
+        if (!p)
+            continue;
+        char buf[128];
+        secstd_util_copy(buf, sizeof buf, p + 1);
+        char *cut = strstr(buf, " version");
+        if (!cut)
+            cut = strchr(buf, ')');
+        if (cut)
+            *cut = '\0';
+        secstd_ident id;
+        if (secstd_ident_parse(buf, NULL, &id) == SECSTD_OK)
+            secstd_util_add_relation(rec, "transposes", id.id);
+    }
+}
+
+static secstd_status row_record(const char *f[C_N], size_t line, secstd_collector *out, char *err,
+                                size_t errlen)
+{
+    char *deliverable = secstd_util_norm_space(f[C_DELIVERABLE]);
+    char *title = secstd_util_norm_space(f[C_TITLE]);
+    secstd_status st = SECSTD_ERR_PARSE;
+    json_t *rec = NULL;
+    if (!deliverable || !title)
+        return SECSTD_ERR_NOMEM;
+    secstd_ident id;
+    if (secstd_ident_parse(deliverable, "ETSI", &id) != SECSTD_OK || strcmp(id.sdo, "ETSI") != 0) {
+        snprintf(err, errlen, "line %zu: \"%.80s\" is not an ETSI deliverable", line, deliverable);
+        goto done;
+    }
+    if (!*title) {
+        snprintf(err, errlen, "line %zu: %s has no title", line, id.id);
+        goto done;
+    }
+    rec = json_object();
+    if (!rec) {
+        st = SECSTD_ERR_NOMEM;
+        goto done;
+    }
+    json_object_set_new(rec, "id", json_string(id.id));
+    json_object_set_new(rec, "sdo", json_string("ETSI"));
+    secstd_util_set_str(rec, "type", id.type);
+    json_object_set_new(rec, "title", json_string(title));
+    json_object_set_new(rec, "edition_id", json_string(deliverable));
+    /* Version: "V1.1.1" or "ed.1"; date: the parenthesised (YYYY-MM). */
+    char version[64];
+    secstd_util_copy(version, sizeof version, id.edition);
+    version[strcspn(version, " (")] = '\0';
+    secstd_util_set_str(rec, "edition", version);
+    const char *paren = strrchr(deliverable, '(');
+    char date[16];
+    if (paren && secstd_util_parse_date(paren, date, sizeof date) == 0)
+        json_object_set_new(rec, "date", json_string(date));
+    const char *status = secstd_util_map_status(f[C_STATUS]);
+    if (status)
+        json_object_set_new(rec, "status", json_string(status));
+    char *scope = secstd_util_norm_space(f[C_SCOPE]);
+    if (scope && *scope && !meeting_ref(scope))
+        json_object_set_new(rec, "abstract", json_string(scope));
+    free(scope);
+    char *body = secstd_util_norm_space(f[C_BODY]);
+    if (body && *body && strlen(body) <= 80)
+        json_object_set_new(rec, "group", json_string(body));
+    if (body && *body && strlen(body) <= 90) {
+        char hint[100];
+        snprintf(hint, sizeof hint, "etsi-tb:%s", body);
+        secstd_util_add_unique(rec, "hints", hint);
+    }
+    free(body);
+    /* Keywords: comma-separated inside the field. */
+    char kw[4096];
+    secstd_util_copy(kw, sizeof kw, f[C_KEYWORDS] ? f[C_KEYWORDS] : "");
+    for (char *k = kw; k && *k;) {
+        char *comma = strchr(k, ',');
+        if (comma)
+            *comma = '\0';
+        char *t = secstd_util_norm_space(k);
+        if (t && *t && strlen(t) <= 200)
+            secstd_util_add_unique(rec, "keywords", t);
+        free(t);
+        k = comma ? comma + 1 : NULL;
+    }
+    const char *url = f[C_DETAILS] && *f[C_DETAILS] ? f[C_DETAILS] : f[C_PDF];
+    if (url && *url && strlen(url) < 2000)
+        json_object_set_new(rec, "url", json_string(url));
+    add_transposition(rec, title);
+    st = secstd_collector_add(out, rec);
+    rec = NULL;
+done:
+    json_decref(rec);
+    free(deliverable);
+    free(title);
+    return st;
+}
+
+secstd_status secstd_parse_etsi_csv(const secstd_parse_input *in, secstd_collector *out,
+                                    char *err, size_t errlen)
+{
+    if (in->len > ETSI_CSV_MAX_BODY) {
+        snprintf(err, errlen, "CSV body of %zu bytes exceeds the %u-byte limit", in->len,
+                 ETSI_CSV_MAX_BODY);
+        return SECSTD_ERR_TOO_LARGE;
+    }
+    if (!secstd_util_utf8_valid(in->body, in->len)) {
+        snprintf(err, errlen, "ETSI CSV export is not valid UTF-8");
+        return SECSTD_ERR_PARSE;
+    }
+    secstd_csv *r = secstd_csv_new(in->body, in->len, ',');
+    if (!r)
+        return SECSTD_ERR_NOMEM;
+    int col_of[SECSTD_CSV_MAX_FIELDS];
+    size_t n;
+    secstd_status st = secstd_csv_next(r, &n, err, errlen);
+    if (st == SECSTD_OK && n == 0) {
+        snprintf(err, errlen, "empty CSV (no header)");
+        st = SECSTD_ERR_PARSE;
+    }
+    int have[C_N] = {0};
+    for (size_t i = 0; st == SECSTD_OK && i < n; i++) {
+        col_of[i] = header_column(secstd_csv_field(r, i));
+        if (col_of[i] >= 0)
+            have[col_of[i]] = 1;
+    }
+    if (st == SECSTD_OK && (!have[C_DELIVERABLE] || !have[C_TITLE])) {
+        snprintf(err, errlen, "line 1: header lacks the ETSI deliverable and title columns");
+        st = SECSTD_ERR_PARSE;
+    }
+    size_t ncols = n;
+    while (st == SECSTD_OK) {
+        st = secstd_csv_next(r, &n, err, errlen);
+        if (st != SECSTD_OK || n == 0)
+            break;
+        if (n != ncols) {
+            snprintf(err, errlen, "line %zu: %zu fields, the header has %zu", secstd_csv_line(r), n,
+                     ncols);
+            st = SECSTD_ERR_PARSE;
+            break;
+        }
+        const char *f[C_N] = {0};
+        for (size_t i = 0; i < n; i++)
+            if (col_of[i] >= 0 && !f[col_of[i]])
+                f[col_of[i]] = secstd_csv_field(r, i);
+        st = row_record(f, secstd_csv_line(r), out, err, errlen);
+    }
+    secstd_csv_free(r);
+    return st;
+}
