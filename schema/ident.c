@@ -85,6 +85,7 @@ struct pattern {
     pattern_hook hook;
 };
 
+static int hook_iso(const pattern *, secstd_ident *, const char *, const regmatch_t *);
 static int hook_3gpp(const pattern *, secstd_ident *, const char *, const regmatch_t *);
 static int hook_ieee(const pattern *, secstd_ident *, const char *, const regmatch_t *);
 static int hook_oasis(const pattern *, secstd_ident *, const char *, const regmatch_t *);
@@ -123,6 +124,7 @@ static const pattern patterns[] = {
     /* IETF: RFC 8446, RFC8446, rfc 8446, RFC0001, BCP 195, BCP0195, STD 7, FYI 1 */
     {"ietf", NULL, SCAN, "(IETF )?(RFC|BCP|STD|FYI|IEN)[ -]?([0-9]+)", "IETF", "{2^}", "{2^} {3#}", "",
      "", "", "", NULL},
+    {"ietf-bare", "IETF", 0, "()()([0-9]+)", "IETF", "RFC", "RFC {3#}", "", "", "", "", NULL},
     {"ietf-doi", NULL, SCAN, "(doi:|https?://(dx\\.)?doi\\.org/)?10\\.17487/(RFC|BCP|STD|FYI)([0-9]+)",
      "IETF", "{3^}", "{3^} {4#}", "", "", "", "", NULL},
     {"ietf-url", NULL, SCAN,
@@ -143,7 +145,7 @@ static const pattern patterns[] = {
      "(Amd|AMD|Cor|COR|DAM|DAmd|FDAM|PDAM|DCOR|FDCOR|Suppl|Add|ISH)\\.? ?([0-9]+(\\.[0-9]+)?)(:([0-9]{4}))?)?"
      "(\\+(AMD|Amd) ?([0-9]+)(:([0-9]{4}))?)?",
      "{1^}", "[{7^}][{?9}Guide][{!7}{!9}IS]", "{1^}[ {9}] {10^}", "[{15}][ {4^}[.{13}]]",
-     "[[{19^} ]{20~} {21}[:{24}]][+{26~} {27}[:{29}]]", "", "[{4}][{19}]", NULL},
+     "[[{19^} ]{20~} {21}[:{24}]][+{26~} {27}[:{29}]]", "", "[{4}][{19}]", hook_iso},
     /* the IEEE listing's spelling of joint documents: ISO/IEC/IEEE 8802.1AE/Amd3-2013 */
     {"iso-iec-ieee-style", NULL, 0,
      "(ISO/IEC/IEEE|ISO/IEEE|IEC/IEEE) ([0-9]+)\\.([0-9]+[A-Z0-9]*)(/(Amd|Cor) ?([0-9]+))?(-([0-9]{4}))?", "{1^}",
@@ -610,6 +612,21 @@ static size_t group_copy(const char *s, const regmatch_t *m, int g, char *dst, s
     memcpy(dst, s + r->rm_so, n);
     dst[n] = '\0';
     return n;
+}
+
+/* ISO: a draft TS, TR or PAS says its type only in its stage (DTS 27103). */
+static int hook_iso(const pattern *p, secstd_ident *out, const char *s, const regmatch_t *m)
+{
+    (void)p;
+    char stage[8] = "";
+    group_copy(s, m, 4, stage, sizeof stage);
+    size_t n = strlen(stage);
+    if (strcmp(out->type, "IS") == 0 && n >= 3 && (stage[n - 2] == 'T' || stage[n - 2] == 't'))
+        setf(out->type, sizeof out->type, "%c%c", (char)toupper((unsigned char)stage[n - 2]),
+             (char)toupper((unsigned char)stage[n - 1]));
+    else if (strcmp(out->type, "IS") == 0 && strcasecmp(stage, "DPAS") == 0)
+        setf(out->type, sizeof out->type, "PAS");
+    return 1;
 }
 
 /* 3GPP: versions 0.x.y to 2.x.y are drafts (1.0.0 for information, 2.0.0
