@@ -11,5 +11,7 @@ int cmd_crawl(int argc, char **argv);    /* listings -> records/<source>.jsonl *
 int cmd_refresh(int argc, char **argv);  /* crawl + index + publish, locked */
 int cmd_areas(int argc, char **argv);    /* the taxonomy with counts */
 int cmd_fields(int argc, char **argv);   /* the field table */
+int cmd_generations(int argc, char **argv); /* list kept index generations */
+int cmd_rollback(int argc, char **argv);    /* serve an older generation */
 
 #endif

@@ -12,11 +12,14 @@ static const struct command {
 } commands[] = {
 #ifdef SECSTD_HAVE_CRAWL
     {"crawl", cmd_crawl, "fetch the bodies' listings into DATA/records/<source>.jsonl"},
+    {"refresh", cmd_refresh, "the nightly job: crawl, index what changed, publish (locked)"},
 #endif
     {"index", cmd_index, "build and publish a new index generation from DATA/records"},
     {"search", cmd_search, "search the published index"},
     {"areas", cmd_areas, "list the technology areas (with counts when an index exists)"},
     {"fields", cmd_fields, "list the searchable fields (field:value syntax)"},
+    {"generations", cmd_generations, "list the index generations kept on disk"},
+    {"rollback", cmd_rollback, "serve an older index generation"},
 };
 
 static void usage(FILE *out)
