@@ -432,7 +432,11 @@ static void crawl_source(const secstd_crawl_options *o, secstd_fetcher *f, secst
     }
 
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s.jsonl", records_dir, src->name);
+    if (snprintf(path, sizeof path, "%s/%s.jsonl", records_dir, src->name) >= (int)sizeof path) {
+        doclist_free(&docs);
+        fail(r, SECSTD_ERR_INVALID, "records path too long");
+        return;
+    }
     r->previous_records = count_lines(path);
     if (r->previous_records >= 0)
         r->records = (size_t)r->previous_records;
