@@ -113,6 +113,36 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
     std::map<std::string, unsigned> counts;
 };
 
+/* Xapian 1.4's MSet::snippet() escapes '&', '<' and '>' itself; the
+ * wrapper returns raw text (plus the \x01/\x02 markers) so that the caller
+ * escapes exactly once (secstd_html_escape). Every '&' in the output was
+ * escaped by Xapian, so one left-to-right pass undoes it exactly. */
+std::string unescape_xml(const std::string &s)
+{
+    static const struct {
+        const char *entity;
+        char c;
+    } map[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}};
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        bool done = false;
+        if (s[i] == '&')
+            for (const auto &m : map) {
+                size_t n = std::strlen(m.entity);
+                if (s.compare(i, n, m.entity) == 0) {
+                    out += m.c;
+                    i += n;
+                    done = true;
+                    break;
+                }
+            }
+        if (!done)
+            out += s[i++];
+    }
+    return out;
+}
+
 /* Only unprefixed free-text terms (lower-case words) take part in
  * more-like-this: boolean and identifier terms would dominate otherwise. */
 class FreeTextDecider : public Xapian::ExpandDecider {
@@ -231,12 +261,18 @@ void xap_term_fit(const char *term, char *buf, size_t len)
     }
     char tail[24];
     std::snprintf(tail, sizeof tail, "#%016llx", h);
-    size_t keep = max - std::strlen(tail);
+    size_t tlen = std::strlen(tail);
+    /* A buffer too small for the hash gets as much of the hash as fits
+     * (max - keep never underflows). */
+    if (tlen > max)
+        tlen = max;
+    size_t keep = max - tlen;
     /* Do not cut a UTF-8 sequence in half. */
     while (keep > 0 && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80)
         keep--;
     std::memcpy(buf, term, keep);
-    std::memcpy(buf + keep, tail, std::strlen(tail) + 1);
+    std::memcpy(buf + keep, tail, tlen);
+    buf[keep + tlen] = '\0';
 }
 
 /* ---- read-only database ------------------------------------------------ */
@@ -708,7 +744,7 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxle
                                         Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                             Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                         "\x01", "\x02", "...");
-        *out = dup_string(s);
+        *out = dup_string(unescape_xml(s));
         return SECSTD_OK;
     })
 }

@@ -1,0 +1,746 @@
+/* check_xap.c — the C wrapper over Xapian (indexer/xap.cc): every exception
+ * mapping that can be provoked from outside (missing database, a second
+ * writer, a query-syntax error, a discarded revision, corrupt and truncated
+ * tables), the last-error text, term fitting, and the basics of documents,
+ * terms, values, searching, facets, snippets, spelling and expansion.
+ *
+ * Not provoked here: std::bad_alloc -> SECSTD_ERR_NOMEM and unknown C++
+ * exceptions -> SECSTD_ERR_UNKNOWN (no input makes Xapian throw them on
+ * demand; the mapping is one catch clause each in map_exception()). */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "status.h"
+#include "testutil.h"
+#include "xap.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void add_doc(xap_writer *w, const char *id, const char *text, const char *sdo,
+                    const char *areas, const char *date)
+{
+    xap_doc *d = xap_doc_new();
+    ck_assert_ptr_nonnull(d);
+    char idterm[128];
+    snprintf(idterm, sizeof idterm, "Q%s", id);
+    ck_assert_int_eq(xap_doc_add_term(d, idterm, 0), SECSTD_OK);
+    ck_assert_int_eq(xap_doc_index_text(d, text, 1, ""), SECSTD_OK);
+    ck_assert_int_eq(xap_doc_increase_termpos(d), SECSTD_OK);
+    if (sdo) {
+        char t[64];
+        snprintf(t, sizeof t, "XO%s", sdo);
+        ck_assert_int_eq(xap_doc_add_term(d, t, 0), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_value(d, 2, sdo), SECSTD_OK);
+    }
+    if (areas)
+        ck_assert_int_eq(xap_doc_add_value(d, 4, areas), SECSTD_OK);
+    if (date)
+        ck_assert_int_eq(xap_doc_add_value(d, 0, date), SECSTD_OK);
+    ck_assert_int_eq(xap_doc_set_data(d, id, strlen(id)), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_replace(w, idterm, d), SECSTD_OK);
+    xap_doc_free(d);
+}
+
+/* A small database of five documents in a new temporary directory. */
+static char *make_db(void)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    free(dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    ck_assert_ptr_nonnull(w);
+    add_doc(w, "a", "Public-key certificate frameworks and certificate revocation lists", "itu-t",
+            "pki\nidentity", "20191000");
+    add_doc(w, "b", "Transport layer security protocol with certificate based authentication",
+            "ietf", "network\npki", "20180800");
+    add_doc(w, "c", "Security architecture for the 5G system", "3gpp", "mobile", "20260300");
+    add_doc(w, "d", "Consumer internet of things baseline security requirements", "etsi", "iot",
+            "20240900");
+    add_doc(w, "e", "Information security management systems <requirements> & controls", "iso/iec",
+            "management", "20221000");
+    ck_assert_int_eq(xap_writer_set_metadata(w, "k", "v1"), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    return path;
+}
+
+static void drop_db(char *path)
+{
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    tu_rmtree(path);
+    free(path);
+}
+
+static int valid_utf8(const unsigned char *p)
+{
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0)
+            return 0;
+        for (int i = 1; i <= n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static xap_results *run(xap_db *db, const char *text, unsigned flags, const xap_search_opts *o)
+{
+    xap_query *q = NULL;
+    ck_assert_int_eq(xap_query_parse(db, text, flags, &q, NULL), SECSTD_OK);
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, q, o, &r), SECSTD_OK);
+    xap_query_free(q);
+    return r;
+}
+
+/* ---- exception mappings ------------------------------------------------------ */
+
+START_TEST(test_open_missing)
+{
+    xap_db *db = (xap_db *)1;
+    ck_assert_int_eq(xap_db_open("/nonexistent/secstd/db", &db), SECSTD_ERR_XAPIAN_OPENING);
+    ck_assert_ptr_null(db);
+    ck_assert_str_ne(xap_last_error(), "");
+
+    /* An existing directory that holds no database is not one either. */
+    char *dir = tu_mkdtemp();
+    db = (xap_db *)1;
+    ck_assert_int_eq(xap_db_open(dir, &db), SECSTD_ERR_XAPIAN_OPENING);
+    ck_assert_ptr_null(db);
+    ck_assert_str_ne(xap_last_error(), "");
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_last_error_cleared_on_success)
+{
+    xap_db *db = NULL;
+    ck_assert_int_ne(xap_db_open("/nonexistent/secstd/db", &db), SECSTD_OK);
+    ck_assert_str_ne(xap_last_error(), "");
+    char *path = make_db();
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    ck_assert_str_eq(xap_last_error(), "");
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_two_writers_lock)
+{
+    char *path = make_db();
+    xap_writer *w1 = NULL, *w2 = (xap_writer *)1;
+    ck_assert_int_eq(xap_writer_open(path, &w1), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_open(path, &w2), SECSTD_ERR_XAPIAN_LOCK);
+    ck_assert_ptr_null(w2);
+    ck_assert_str_ne(xap_last_error(), "");
+    /* Readers are not blocked by the writer. */
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_db_free(db);
+    /* Once the first writer is gone, the lock is free again. */
+    ck_assert_int_eq(xap_writer_close(w1), SECSTD_OK);
+    xap_writer_free(w1);
+    ck_assert_int_eq(xap_writer_open(path, &w2), SECSTD_OK);
+    xap_writer_free(w2);
+    drop_db(path);
+}
+END_TEST
+
+/* Strings that make QueryParser throw with BOOLEAN|PHRASE|LOVEHATE: a
+ * boolean operator without an operand on one side. */
+START_TEST(test_query_syntax_error)
+{
+    static const char *const bad[] = {"AND", "a AND", "OR b", "a OR OR b", "a AND NOT", "NOT", "x XOR"};
+    const unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        xap_query *q = (xap_query *)1;
+        ck_assert_msg(xap_query_parse(NULL, bad[i], flags, &q, NULL) == SECSTD_ERR_QUERY_SYNTAX,
+                      "\"%s\" should be a syntax error", bad[i]);
+        ck_assert_ptr_null(q);
+        ck_assert_msg(strstr(xap_last_error(), "QueryParserError") != NULL, "%s", xap_last_error());
+    }
+    /* Without FLAG_BOOLEAN the same words are plain terms. */
+    xap_query *q = NULL;
+    ck_assert_int_eq(xap_query_parse(NULL, "a AND", XAP_PARSE_PHRASE, &q, NULL), SECSTD_OK);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_str_eq(xap_last_error(), "");
+    xap_query_free(q);
+    /* Unbalanced brackets and quotes are forgiven by Xapian. */
+    ck_assert_int_eq(xap_query_parse(NULL, "(a \"b", flags, &q, NULL), SECSTD_OK);
+    xap_query_free(q);
+}
+END_TEST
+
+/* Glass reuses the blocks of old revisions: a reader still at revision 1
+ * whose blocks were rewritten by several later commits gets
+ * DatabaseModifiedError, deterministically for this sequence. */
+static void rewrite_all(xap_writer *w, int round)
+{
+    for (int i = 0; i < 3000; i++) {
+        char text[128], id[32];
+        snprintf(text, sizeof text, "word%d round%d shared filler text lorem ipsum dolor", i, round);
+        snprintf(id, sizeof id, "%d", i);
+        add_doc(w, id, text, NULL, NULL, NULL);
+    }
+    ck_assert_int_eq(xap_writer_commit(w), SECSTD_OK);
+}
+
+START_TEST(test_database_modified)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    rewrite_all(w, 0);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    for (int round = 1; round <= 4; round++)
+        rewrite_all(w, round);
+    char *data = NULL;
+    secstd_status st = xap_db_get_data(db, 5, &data, NULL);
+    ck_assert_msg(st == SECSTD_ERR_XAPIAN_MODIFIED, "expected MODIFIED, got %d (%s)", st,
+                  xap_last_error());
+    ck_assert_ptr_null(data);
+    ck_assert_msg(strstr(xap_last_error(), "DatabaseModifiedError") != NULL, "%s", xap_last_error());
+    /* The cure: reopen and retry, which sees the latest revision. */
+    ck_assert_int_eq(xap_db_reopen(db), SECSTD_OK);
+    ck_assert_int_eq(xap_db_get_data(db, 5, &data, NULL), SECSTD_OK);
+    ck_assert_str_eq(data, "4");
+    free(data);
+    unsigned freq = 0;
+    ck_assert_int_eq(xap_db_termfreq(db, "round4", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 3000);
+    xap_db_free(db);
+    xap_writer_free(w);
+    tu_rmtree(dir);
+    free(dir);
+    free(path);
+}
+END_TEST
+
+static void garble(const char *path, off_t at)
+{
+    int fd = open(path, O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    char junk[8192];
+    memset(junk, 0xA5, sizeof junk);
+    ck_assert_int_eq(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
+    close(fd);
+}
+
+START_TEST(test_corrupt_version_file)
+{
+    char *path = make_db();
+    char *f = tu_strdupf("%s/iamglass", path);
+    garble(f, 0);
+    xap_db *db = (xap_db *)1;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_ERR_XAPIAN_CORRUPT);
+    ck_assert_ptr_null(db);
+    ck_assert_str_ne(xap_last_error(), "");
+    free(f);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_corrupt_table_at_search)
+{
+    char *path = make_db();
+    char *f = tu_strdupf("%s/postlist.glass", path);
+    garble(f, 0);
+    xap_db *db = NULL;
+    /* The version file is intact; depending on where the table's root
+     * block lies, opening or the first read of the garbled table fails —
+     * as DatabaseCorruptError, never a crash. */
+    secstd_status st = xap_db_open(path, &db);
+    xap_query *q = xap_query_term("certificate", 1);
+    if (st == SECSTD_OK) {
+        xap_search_opts o = {0, 10, -1, 0, 0, NULL, 0};
+        xap_results *r = (xap_results *)1;
+        st = xap_search(db, q, &o, &r);
+        ck_assert_ptr_null(r);
+        char *data = NULL;
+        ck_assert_int_ne(xap_db_get_data(db, 1, &data, NULL), SECSTD_OK);
+        ck_assert_ptr_null(data);
+    } else {
+        ck_assert_ptr_null(db);
+    }
+    ck_assert_int_eq(st, SECSTD_ERR_XAPIAN_CORRUPT);
+    ck_assert_str_ne(xap_last_error(), "");
+    xap_query_free(q);
+    xap_db_free(db);
+    free(f);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_truncated_table_other_error)
+{
+    char *path = make_db();
+    char *f = tu_strdupf("%s/postlist.glass", path);
+    ck_assert_int_eq(truncate(f, 0), 0);
+    xap_db *db = (xap_db *)1;
+    /* Xapian reports a short read as a plain DatabaseError. */
+    secstd_status st = xap_db_open(path, &db);
+    ck_assert_msg(st == SECSTD_ERR_XAPIAN || st == SECSTD_ERR_XAPIAN_CORRUPT, "got %d", st);
+    ck_assert_ptr_null(db);
+    ck_assert_str_ne(xap_last_error(), "");
+    free(f);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_status_strings)
+{
+    const secstd_status xs[] = {SECSTD_ERR_XAPIAN_MODIFIED, SECSTD_ERR_XAPIAN_LOCK,
+                                SECSTD_ERR_XAPIAN_OPENING,  SECSTD_ERR_XAPIAN_CORRUPT,
+                                SECSTD_ERR_QUERY_SYNTAX,    SECSTD_ERR_XAPIAN,
+                                SECSTD_ERR_NOMEM,           SECSTD_ERR_UNKNOWN};
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+        ck_assert_ptr_nonnull(secstd_status_to_string(xs[i]));
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(secstd_status_to_string(xs[i]), secstd_status_to_string(xs[j]));
+    }
+}
+END_TEST
+
+/* ---- term fitting ------------------------------------------------------------- */
+
+START_TEST(test_term_fit_short_unchanged)
+{
+    char buf[XAP_MAX_TERM + 1];
+    xap_term_fit("XIrfc 8446", buf, sizeof buf);
+    ck_assert_str_eq(buf, "XIrfc 8446");
+    char exact[XAP_MAX_TERM + 1];
+    memset(exact, 'a', XAP_MAX_TERM);
+    exact[XAP_MAX_TERM] = '\0';
+    xap_term_fit(exact, buf, sizeof buf);
+    ck_assert_str_eq(buf, exact);
+}
+END_TEST
+
+START_TEST(test_term_fit_long_hashed_unique)
+{
+    char a[1001], b[1001], fa[XAP_MAX_TERM + 1], fb[XAP_MAX_TERM + 1], fa2[XAP_MAX_TERM + 1];
+    memset(a, 'x', 1000);
+    a[0] = 'Q';
+    a[1000] = '\0';
+    memcpy(b, a, sizeof a);
+    b[999] = 'y'; /* differs only in the last byte: far beyond what is kept */
+    xap_term_fit(a, fa, sizeof fa);
+    xap_term_fit(b, fb, sizeof fb);
+    xap_term_fit(a, fa2, sizeof fa2);
+    ck_assert_uint_le(strlen(fa), XAP_MAX_TERM);
+    ck_assert_uint_le(strlen(fb), XAP_MAX_TERM);
+    ck_assert_str_ne(fa, fb);
+    ck_assert_str_eq(fa, fa2); /* stable */
+    ck_assert_int_eq(fa[0], 'Q');  /* prefix kept */
+    ck_assert_ptr_nonnull(strchr(fa, '#'));
+
+    /* 241 bytes: just over the limit is hashed too. */
+    char c[XAP_MAX_TERM + 2];
+    memset(c, 'c', XAP_MAX_TERM + 1);
+    c[XAP_MAX_TERM + 1] = '\0';
+    xap_term_fit(c, fa, sizeof fa);
+    ck_assert_uint_le(strlen(fa), XAP_MAX_TERM);
+    ck_assert_str_ne(fa, c);
+}
+END_TEST
+
+START_TEST(test_term_fit_utf8_not_cut)
+{
+    /* "XI" then 2-byte and 3-byte characters at every alignment. */
+    for (int shift = 0; shift < 3; shift++) {
+        char t[2000];
+        size_t n = 0;
+        t[n++] = 'X';
+        t[n++] = 'I';
+        for (int i = 0; i < shift; i++)
+            t[n++] = 'a';
+        while (n + 4 < sizeof t) {
+            memcpy(t + n, "\xc3\xa9", 2); /* é */
+            n += 2;
+            memcpy(t + n, "\xe2\x82\xac", 3); /* € */
+            n += 3;
+        }
+        t[n] = '\0';
+        char out[XAP_MAX_TERM + 1];
+        xap_term_fit(t, out, sizeof out);
+        ck_assert_uint_le(strlen(out), XAP_MAX_TERM);
+        ck_assert_msg(valid_utf8((const unsigned char *)out), "cut UTF-8 at shift %d", shift);
+        ck_assert_int_eq(strncmp(out, t, 2 + (size_t)shift), 0);
+    }
+}
+END_TEST
+
+START_TEST(test_term_fit_small_buffer)
+{
+    char longterm[600];
+    memset(longterm, 'z', sizeof longterm - 1);
+    longterm[sizeof longterm - 1] = '\0';
+    char small[12];
+    memset(small, 0x7f, sizeof small);
+    xap_term_fit(longterm, small, 10);
+    ck_assert_uint_le(strlen(small), 9);
+    ck_assert_int_eq(small[10], 0x7f); /* nothing written past len */
+    char one[1] = {'q'};
+    xap_term_fit("abc", one, 0); /* len 0: nothing written */
+    ck_assert_int_eq(one[0], 'q');
+}
+END_TEST
+
+/* ---- documents, terms, values --------------------------------------------------- */
+
+static int count_terms(void *ctx, const char *term, unsigned freq)
+{
+    (void)term;
+    (void)freq;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int first_doc(void *ctx, unsigned docid)
+{
+    *(unsigned *)ctx = docid;
+    return 1;
+}
+
+START_TEST(test_doc_terms_values_metadata)
+{
+    char *path = make_db();
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    unsigned count = 0;
+    ck_assert_int_eq(xap_writer_doccount(w, &count), SECSTD_OK);
+    ck_assert_uint_eq(count, 5);
+
+    /* replace_document on an existing unique term replaces, not adds. */
+    add_doc(w, "a", "Replaced text about directories", "itu-t", "pki", "20191001");
+    ck_assert_int_eq(xap_writer_doccount(w, &count), SECSTD_OK);
+    ck_assert_uint_eq(count, 5);
+    char *v = NULL;
+    ck_assert_int_eq(xap_writer_get_value(w, "Qa", 0, &v), SECSTD_OK);
+    ck_assert_str_eq(v, "20191001");
+    free(v);
+    ck_assert_int_eq(xap_writer_get_value(w, "Qnone", 0, &v), SECSTD_OK);
+    ck_assert_ptr_null(v);
+
+    /* An overlong unique term works: fitted the same way on write and read. */
+    char longid[700];
+    memset(longid, 'L', sizeof longid - 1);
+    longid[0] = 'Q';
+    longid[sizeof longid - 1] = '\0';
+    xap_doc *d = xap_doc_new();
+    ck_assert_int_eq(xap_doc_add_term(d, longid, 0), SECSTD_OK);
+    ck_assert_int_eq(xap_doc_index_text(d, "long identifier document", 1, ""), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_replace(w, longid, d), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_replace(w, longid, d), SECSTD_OK);
+    xap_doc_free(d);
+    ck_assert_int_eq(xap_writer_doccount(w, &count), SECSTD_OK);
+    ck_assert_uint_eq(count, 6);
+
+    ck_assert_int_eq(xap_writer_delete(w, "Qe"), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_set_metadata(w, "k", "v2"), SECSTD_OK);
+    int nq = 0;
+    ck_assert_int_eq(xap_writer_terms(w, "Q", count_terms, &nq), SECSTD_OK);
+    ck_assert_int_eq(nq, 5);
+    ck_assert_int_eq(xap_writer_add_spelling(w, "certificate", 3), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    ck_assert_int_eq(xap_db_doccount(db, &count), SECSTD_OK);
+    ck_assert_uint_eq(count, 5);
+    unsigned freq = 9;
+    ck_assert_int_eq(xap_db_termfreq(db, longid, &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 1);
+    ck_assert_int_eq(xap_db_termfreq(db, "Qe", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 0);
+    ck_assert_int_eq(xap_db_termfreq(db, "XOietf", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 1);
+    /* Text is stemmed (STEM_SOME: Z-prefixed stems) and kept unstemmed. */
+    ck_assert_int_eq(xap_db_termfreq(db, "Zcertif", &freq), SECSTD_OK);
+    ck_assert_uint_ge(freq, 1);
+
+    char *m = NULL;
+    ck_assert_int_eq(xap_db_get_metadata(db, "k", &m), SECSTD_OK);
+    ck_assert_str_eq(m, "v2");
+    free(m);
+    ck_assert_int_eq(xap_db_get_metadata(db, "unset", &m), SECSTD_OK);
+    ck_assert_str_eq(m, "");
+    free(m);
+
+    unsigned docid = 0;
+    ck_assert_int_eq(xap_db_postings(db, "Qb", first_doc, &docid), SECSTD_OK);
+    ck_assert_uint_ne(docid, 0);
+    char *data = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(xap_db_get_data(db, docid, &data, &len), SECSTD_OK);
+    ck_assert_str_eq(data, "b");
+    ck_assert_uint_eq(len, 1);
+    free(data);
+    ck_assert_int_eq(xap_db_get_value(db, docid, 4, &v), SECSTD_OK);
+    ck_assert_str_eq(v, "network\npki");
+    free(v);
+    ck_assert_int_eq(xap_db_get_value(db, docid, 99, &v), SECSTD_OK);
+    ck_assert_str_eq(v, "");
+    free(v);
+    /* A document that does not exist is an error, not a crash. */
+    ck_assert_int_eq(xap_db_get_data(db, 9999, &data, NULL), SECSTD_ERR_XAPIAN);
+    ck_assert_ptr_null(data);
+    ck_assert_str_ne(xap_last_error(), "");
+
+    int nxo = 0;
+    ck_assert_int_eq(xap_db_terms(db, "XO", count_terms, &nxo), SECSTD_OK);
+    ck_assert_int_eq(nxo, 4); /* itu-t ietf 3gpp etsi: iso/iec went with "e" */
+
+    char *sugg = NULL;
+    ck_assert_int_eq(xap_db_spelling(db, "certifcate", &sugg), SECSTD_OK);
+    ck_assert_ptr_nonnull(sugg);
+    ck_assert_str_eq(sugg, "certificate");
+    free(sugg);
+    ck_assert_int_eq(xap_db_spelling(db, "certificate", &sugg), SECSTD_OK);
+    ck_assert_ptr_null(sugg);
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
+/* ---- queries and searching ---------------------------------------------------------- */
+
+START_TEST(test_query_builders)
+{
+    xap_query *a = xap_query_term("Zcertif", 1), *b = xap_query_term("XOietf", 1);
+    xap_query *f = xap_query_combine(XAP_OP_FILTER, a, b);
+    ck_assert_ptr_nonnull(f);
+    char *desc = xap_query_describe(f);
+    ck_assert_ptr_nonnull(strstr(desc, "FILTER"));
+    ck_assert_ptr_nonnull(strstr(desc, "XOietf"));
+    free(desc);
+    ck_assert_ptr_null(xap_query_combine((xap_op)99, a, b));
+
+    /* Fielded syntax from the field table: boolean fields are filters,
+     * and the sdo value is canonicalised whatever its case. */
+    xap_query *q1 = NULL, *q2 = NULL;
+    ck_assert_int_eq(xap_query_parse(NULL, "sdo:etsi", XAP_PARSE_BOOLEAN, &q1, NULL), SECSTD_OK);
+    ck_assert_int_eq(xap_query_parse(NULL, "sdo:ETSI", XAP_PARSE_BOOLEAN, &q2, NULL), SECSTD_OK);
+    char *d1 = xap_query_describe(q1), *d2 = xap_query_describe(q2);
+    ck_assert_ptr_nonnull(strstr(d1, "XOetsi"));
+    ck_assert_str_eq(d1, d2);
+    free(d1);
+    free(d2);
+    xap_query_free(q1);
+    xap_query_free(q2);
+    ck_assert_int_eq(xap_query_parse(NULL, "title:security", 0, &q1, NULL), SECSTD_OK);
+    d1 = xap_query_describe(q1);
+    ck_assert_msg(strstr(d1, "ZSsecur") != NULL, "%s", d1);
+    free(d1);
+    xap_query_free(q1);
+
+    /* DEFAULT_AND changes the default operator. */
+    ck_assert_int_eq(xap_query_parse(NULL, "alpha beta", 0, &q1, NULL), SECSTD_OK);
+    ck_assert_int_eq(xap_query_parse(NULL, "alpha beta", XAP_PARSE_DEFAULT_AND, &q2, NULL), SECSTD_OK);
+    d1 = xap_query_describe(q1);
+    d2 = xap_query_describe(q2);
+    ck_assert_ptr_nonnull(strstr(d1, " OR "));
+    ck_assert_ptr_nonnull(strstr(d2, " AND "));
+    free(d1);
+    free(d2);
+    xap_query_free(q1);
+    xap_query_free(q2);
+    xap_query_free(a);
+    xap_query_free(b);
+    xap_query_free(f);
+}
+END_TEST
+
+START_TEST(test_search_sort_range_facets)
+{
+    char *path = make_db();
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+
+    /* Relevance: two documents mention certificates. */
+    xap_search_opts o = {0, 10, -1, 0, 100, NULL, 0};
+    xap_results *r = run(db, "certificate", 0, &o);
+    ck_assert_uint_eq(xap_results_total(r), 2);
+    ck_assert_uint_eq(xap_results_count(r), 2);
+    ck_assert_str_eq(xap_results_data(r, 0), "a"); /* twice in a */
+    ck_assert(xap_results_weight(r, 0) >= xap_results_weight(r, 1));
+    xap_results_free(r);
+
+    /* Sort by the date slot, newest first, then oldest first. */
+    xap_facet_spec facets[2] = {{2, 0}, {4, 1}};
+    xap_search_opts so = {0, 10, 0, 1, 100, facets, 2};
+    xap_query *all = xap_query_match_all();
+    ck_assert_int_eq(xap_search(db, all, &so, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_count(r), 5);
+    static const char *const newest[] = {"c", "d", "e", "a", "b"};
+    for (unsigned i = 0; i < 5; i++)
+        ck_assert_str_eq(xap_results_data(r, i), newest[i]);
+    /* Single-valued facet: five SDOs once each. Multi-valued: "pki" is in
+     * two documents' '\n'-separated lists, and is the most frequent. */
+    ck_assert_uint_eq(xap_results_facet_size(r, 0), 5);
+    ck_assert_uint_eq(xap_results_facet_size(r, 1), 6);
+    const char *val;
+    unsigned cnt;
+    xap_results_facet_at(r, 1, 0, &val, &cnt);
+    ck_assert_str_eq(val, "pki");
+    ck_assert_uint_eq(cnt, 2);
+    ck_assert_uint_eq(xap_results_facet_size(r, 7), 0); /* out of range: none */
+    xap_results_free(r);
+    so.sort_descending = 0;
+    so.nfacets = 0;
+    ck_assert_int_eq(xap_search(db, all, &so, &r), SECSTD_OK);
+    ck_assert_str_eq(xap_results_data(r, 0), "b");
+    xap_results_free(r);
+
+    /* Paging: offset 2, limit 2 gives the third and fourth. */
+    so.sort_descending = 1;
+    so.offset = 2;
+    so.limit = 2;
+    ck_assert_int_eq(xap_search(db, all, &so, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_count(r), 2);
+    ck_assert_str_eq(xap_results_data(r, 0), "e");
+    ck_assert_str_eq(xap_results_data(r, 1), "a");
+    xap_results_free(r);
+
+    /* Value ranges, closed and open. */
+    xap_query *range = xap_query_value_range(0, "20190000", "20221231");
+    xap_search_opts ro = {0, 10, 0, 1, 100, NULL, 0};
+    ck_assert_int_eq(xap_search(db, range, &ro, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_total(r), 2); /* e (2022-10), a (2019-10) */
+    xap_results_free(r);
+    xap_query_free(range);
+    range = xap_query_value_range(0, "20240000", NULL);
+    ck_assert_int_eq(xap_search(db, range, &ro, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_total(r), 2); /* c, d */
+    xap_results_free(r);
+    xap_query_free(range);
+    range = xap_query_value_range(0, NULL, "20181231");
+    ck_assert_int_eq(xap_search(db, range, &ro, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_total(r), 1); /* b */
+    xap_results_free(r);
+    xap_query_free(range);
+
+    /* A NULL query is MatchNothing. */
+    ck_assert_int_eq(xap_search(db, NULL, &ro, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_total(r), 0);
+    xap_results_free(r);
+    xap_query_free(all);
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_snippet_markers)
+{
+    char *path = make_db();
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_search_opts o = {0, 10, -1, 0, 100, NULL, 0};
+    xap_results *r = run(db, "management", 0, &o);
+    ck_assert_uint_eq(xap_results_count(r), 1);
+    const char *text = "Information security management systems <requirements> & controls &amp;";
+    char *s = NULL;
+    ck_assert_int_eq(xap_results_snippet(r, text, 200, &s), SECSTD_OK);
+    ck_assert_msg(strstr(s, "\x01management\x02") != NULL, "snippet: %s", s);
+    /* The raw text is left for the caller to escape. */
+    ck_assert_msg(strstr(s, "<requirements> & controls &amp") != NULL, "snippet: %s", s);
+    free(s);
+    /* A short maximum cuts the text. */
+    ck_assert_int_eq(xap_results_snippet(r, text, 30, &s), SECSTD_OK);
+    ck_assert_uint_le(strlen(s), 30 + 2 * 3 + 2);
+    ck_assert_ptr_nonnull(strchr(s, '\x01'));
+    free(s);
+    xap_results_free(r);
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_expand_free_text_only)
+{
+    char *path = make_db();
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    unsigned docid = 0;
+    ck_assert_int_eq(xap_db_postings(db, "Qa", first_doc, &docid), SECSTD_OK);
+    char **terms = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(xap_expand(db, &docid, 1, 10, &terms, &n), SECSTD_OK);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_le(n, 10);
+    int has_cert = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(!(terms[i][0] >= 'A' && terms[i][0] <= 'Z'), "prefixed term %s", terms[i]);
+        ck_assert_str_ne(terms[i], "and");
+        has_cert |= strncmp(terms[i], "certif", 6) == 0;
+    }
+    ck_assert(has_cert);
+    xap_strings_free(terms, n);
+    xap_strings_free(NULL, 0);
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
+START_TEST(test_free_null_noop)
+{
+    xap_db_free(NULL);
+    xap_writer_free(NULL);
+    xap_doc_free(NULL);
+    xap_query_free(NULL);
+    xap_results_free(NULL);
+}
+END_TEST
+
+static Suite *xap_suite(void)
+{
+    Suite *s = suite_create("xap");
+    TCase *e = tcase_create("exceptions");
+    tcase_set_timeout(e, 120);
+    tcase_add_test(e, test_open_missing);
+    tcase_add_test(e, test_last_error_cleared_on_success);
+    tcase_add_test(e, test_two_writers_lock);
+    tcase_add_test(e, test_query_syntax_error);
+    tcase_add_test(e, test_database_modified);
+    tcase_add_test(e, test_corrupt_version_file);
+    tcase_add_test(e, test_corrupt_table_at_search);
+    tcase_add_test(e, test_truncated_table_other_error);
+    tcase_add_test(e, test_status_strings);
+    suite_add_tcase(s, e);
+    TCase *t = tcase_create("terms");
+    tcase_add_test(t, test_term_fit_short_unchanged);
+    tcase_add_test(t, test_term_fit_long_hashed_unique);
+    tcase_add_test(t, test_term_fit_utf8_not_cut);
+    tcase_add_test(t, test_term_fit_small_buffer);
+    suite_add_tcase(s, t);
+    TCase *d = tcase_create("basics");
+    tcase_add_test(d, test_doc_terms_values_metadata);
+    tcase_add_test(d, test_query_builders);
+    tcase_add_test(d, test_search_sort_range_facets);
+    tcase_add_test(d, test_snippet_markers);
+    tcase_add_test(d, test_expand_free_text_only);
+    tcase_add_test(d, test_free_null_noop);
+    suite_add_tcase(s, d);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(xap_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
