@@ -88,7 +88,7 @@ static void on_progress(void *vctx, const secstd_source_report *r)
             r->reason);
 }
 
-static void summary(FILE *out, const secstd_crawl_report *rep)
+static void summary(FILE *out, const secstd_crawl_report *rep, int local)
 {
     size_t counts[5] = {0};
     size_t records = 0;
@@ -112,7 +112,7 @@ static void summary(FILE *out, const secstd_crawl_report *rep)
             counts[SECSTD_CRAWL_SKIPPED], records, rep->seconds);
     if (*rep->warning)
         fprintf(out, "warning: %s\n", rep->warning);
-    if (counts[SECSTD_CRAWL_FAILED])
+    if (counts[SECSTD_CRAWL_FAILED] && !local)
         fprintf(out, "Failed sources kept their previous records. If this machine cannot reach the\n"
                      "bodies' sites, crawl a local mirror: secstd crawl --mirror ../shared/data/sdo\n");
 }
@@ -191,7 +191,7 @@ int cmd_crawl(int argc, char **argv)
         free(s);
         json_decref(j);
     } else {
-        summary(stdout, rep);
+        summary(stdout, rep, o.mirror != NULL || o.base_url != NULL);
     }
     secstd_crawl_report_free(rep);
     secstd_config_free(cfg);
