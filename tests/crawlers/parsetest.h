@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "parser.h"
 #include "record.h"
 #include "testutil.h"
