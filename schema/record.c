@@ -3,6 +3,8 @@
 #include "record.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,21 +43,26 @@ const secstd_relation_kind *secstd_relation_kind_lookup(const char *name)
     return NULL;
 }
 
-/* The top-level properties of record.schema.json, with their JSON type and
- * maximum length (strings) or item count (arrays). */
+/* The top-level properties of record.schema.json, with their JSON type,
+ * maximum length (strings) or item count (arrays), and for arrays of
+ * strings the longest item (the schema's items.maxLength). */
 typedef enum { T_STRING, T_STRINGS, T_OBJECT, T_EDITIONS } prop_type;
 
 static const struct prop {
     const char *name;
     prop_type type;
     size_t max;
+    size_t item_max;
 } props[] = {
-    {"id", T_STRING, 128},        {"sdo", T_STRING, 16},          {"type", T_STRING, 40},
-    {"title", T_STRING, 2000},    {"abstract", T_STRING, 20000},  {"keywords", T_STRINGS, 200},
-    {"authors", T_STRINGS, 200},  {"status", T_STRING, 20},       {"date", T_STRING, 10},
-    {"edition", T_STRING, 64},    {"editions", T_EDITIONS, 500},  {"group", T_STRING, 80},
-    {"url", T_STRING, 2000},      {"aliases", T_STRINGS, 100},    {"relations", T_OBJECT, 0},
-    {"areas", T_STRINGS, 40},     {"hints", T_STRINGS, 50},       {"source", T_OBJECT, 0},
+    {"id", T_STRING, 128, 0},         {"sdo", T_STRING, 16, 0},
+    {"type", T_STRING, 40, 0},        {"title", T_STRING, 2000, 0},
+    {"abstract", T_STRING, 20000, 0}, {"keywords", T_STRINGS, 200, 200},
+    {"authors", T_STRINGS, 200, 200}, {"status", T_STRING, 20, 0},
+    {"date", T_STRING, 10, 0},        {"edition", T_STRING, 64, 0},
+    {"editions", T_EDITIONS, 500, 0}, {"group", T_STRING, 80, 0},
+    {"url", T_STRING, 2000, 0},       {"aliases", T_STRINGS, 100, 128},
+    {"relations", T_OBJECT, 0, 0},    {"areas", T_STRINGS, 40, 60},
+    {"hints", T_STRINGS, 50, 100},    {"source", T_OBJECT, 0, 0},
 };
 
 static secstd_status fail(char *err, size_t errlen, const char *fmt, ...)
@@ -204,7 +211,7 @@ secstd_status secstd_record_validate(const json_t *rec, char *err, size_t errlen
                 return fail(err, errlen, "field \"%s\" is longer than %zu bytes", key, p->max);
             break;
         case T_STRINGS:
-            st = check_strings(v, key, p->max, 200, err, errlen);
+            st = check_strings(v, key, p->max, p->item_max, err, errlen);
             break;
         case T_OBJECT:
             if (!json_is_object(v))
@@ -252,8 +259,7 @@ secstd_status secstd_record_validate(const json_t *rec, char *err, size_t errlen
 struct secstd_records_reader {
     FILE *f;
     char *path;
-    char *line;
-    size_t cap;
+    char *line; /* SECSTD_RECORD_MAX_LINE + 2: the longest line, its newline, NUL */
     size_t lineno;
     char error[512];
 };
@@ -273,9 +279,9 @@ secstd_status secstd_records_reader_open(const char *path, secstd_records_reader
         return SECSTD_ERR_IO;
     }
     r->path = strdup(path);
-    if (!r->path) {
-        fclose(r->f);
-        free(r);
+    r->line = malloc(SECSTD_RECORD_MAX_LINE + 2);
+    if (!r->path || !r->line) {
+        secstd_records_reader_free(r);
         return SECSTD_ERR_NOMEM;
     }
     *out = r;
@@ -292,18 +298,22 @@ secstd_status secstd_records_reader_next(secstd_records_reader *r, json_t **rec)
 {
     *rec = NULL;
     for (;;) {
+        /* Bounded: a line never grows the buffer (getline() would read a
+         * line of any length into memory before we could refuse it). */
         errno = 0;
-        ssize_t n = getline(&r->line, &r->cap, r->f);
-        if (n < 0) {
-            if (errno == ENOMEM)
-                return SECSTD_ERR_NOMEM;
+        if (!fgets(r->line, SECSTD_RECORD_MAX_LINE + 2, r->f)) {
             if (ferror(r->f))
                 return reader_fail(r, SECSTD_ERR_IO, strerror(errno ? errno : EIO));
             return SECSTD_OK;
         }
         r->lineno++;
-        if ((size_t)n > SECSTD_RECORD_MAX_LINE)
+        ssize_t n = (ssize_t)strlen(r->line);
+        if ((size_t)n > SECSTD_RECORD_MAX_LINE && r->line[n - 1] != '\n') {
+            int c;
+            while ((c = getc(r->f)) != EOF && c != '\n')
+                ;
             return reader_fail(r, SECSTD_ERR_TOO_LARGE, "line longer than 1 MiB");
+        }
         size_t k = 0;
         while (k < (size_t)n && (r->line[k] == ' ' || r->line[k] == '\t' || r->line[k] == '\n' ||
                                  r->line[k] == '\r'))
@@ -383,6 +393,8 @@ secstd_status secstd_records_writer_open(const char *path, secstd_records_writer
 
 secstd_status secstd_records_writer_add(secstd_records_writer *w, const json_t *rec)
 {
+    if (!w->f)
+        return SECSTD_ERR_IO;
     if (json_dumpf(rec, w->f, JSON_COMPACT | JSON_SORT_KEYS) != 0 || fputc('\n', w->f) == EOF) {
         w->failed = 1;
         return SECSTD_ERR_IO;
@@ -395,9 +407,10 @@ size_t secstd_records_writer_count(const secstd_records_writer *w) { return w->c
 
 secstd_status secstd_records_writer_commit(secstd_records_writer *w, char *err, size_t errlen)
 {
-    if (w->failed) {
+    if (w->failed || !w->f) {
+        /* a failed write, or commit called twice */
         if (err && errlen)
-            snprintf(err, errlen, "%s: write failed", w->tmp);
+            snprintf(err, errlen, "%s: %s", w->path, w->f ? "write failed" : "already committed");
         return SECSTD_ERR_IO;
     }
     int bad = fflush(w->f) != 0 || fsync(fileno(w->f)) != 0;
@@ -407,6 +420,16 @@ secstd_status secstd_records_writer_commit(secstd_records_writer *w, char *err, 
         if (err && errlen)
             snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
         return SECSTD_ERR_IO;
+    }
+    /* the rename is durable only once the directory entry is on disk */
+    char *dir_copy = strdup(w->path);
+    if (dir_copy) {
+        int dfd = open(dirname(dir_copy), O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir_copy);
     }
     free(w->tmp);
     w->tmp = NULL;
