@@ -32,6 +32,8 @@ typedef struct sd_request {
     sd_route_id route;
     unsigned status;          /* 0 until a response is queued */
     long long bytes;          /* body bytes queued (or streamed so far) */
+    int args_cut;             /* query string dropped before parsing (414) */
+    int seen;                 /* the access handler was called once */
     int handled;              /* the handler ran (later calls only drain the body) */
     enum MHD_Result queued;   /* result of queuing the response */
     struct timespec start;

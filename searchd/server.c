@@ -410,6 +410,20 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     rq->raw_uri_len = strlen(uri);
     size_t keep = rq->raw_uri_len > srv->cfg.max_url ? srv->cfg.max_url + 1 : rq->raw_uri_len;
     rq->raw_uri = strndup(uri, keep);
+    size_t nargs = 0;
+    const char *query = strchr(uri, '?');
+    for (const char *p = query; p && *p; p++)
+        nargs += *p == '&' || *p == ';';
+    if (query && (rq->raw_uri_len > srv->cfg.max_url || nargs >= srv->cfg.max_args)) {
+        /* libmicrohttpd 0.9.75 parses every argument into the connection's
+         * memory pool right after this callback; tens of thousands of them
+         * exhaust the pool and the connection then hangs until the timeout
+         * instead of being answered. This request will get 414 anyway, so
+         * cut its query string (the URI lives in the connection's writable
+         * read buffer) before it is parsed. */
+        ((char *)query)[1] = '\0';
+        rq->args_cut = 1;
+    }
     atomic_fetch_add(&srv->in_flight, 1);
     return rq;
 }
@@ -473,6 +487,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    header_tally tally = {0, 0, 0};
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, tally_header, &tally);
+    if (!rq->seen && !tally.has_body) {
+        /* libmicrohttpd treats a response queued on the first call as an
+         * "early" answer and closes the connection after it; answering on
+         * the second call keeps HTTP keep-alive working. Requests with a
+         * body are refused at once (405/413) and closed, which is right. */
+        rq->seen = 1;
+        return MHD_YES;
+    }
     rq->handled = 1;
     rq->method = method;
     rq->version = version;
@@ -490,8 +514,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rq->raw_uri_len > srv->cfg.max_url)
         return sd_respond_errorf(rq, 414, NULL, "request target too long (at most %zu bytes)",
                                  srv->cfg.max_url);
-    header_tally tally = {0, 0, 0};
-    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, tally_header, &tally);
+    if (rq->args_cut)
+        return sd_respond_errorf(rq, 414, NULL, "too many query parameters (at most %u)",
+                                 srv->cfg.max_args);
     if (tally.bytes > srv->cfg.max_header_bytes || tally.count > srv->cfg.max_headers)
         return sd_respond_errorf(rq, 431, NULL,
                                  "request headers too large (at most %u lines, %zu bytes)",
@@ -686,6 +711,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
                      MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_SOCK_ADDR, &addr.sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
@@ -694,7 +720,6 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_END);
     if (!srv->daemon) {
