@@ -348,8 +348,10 @@ secstd_status secstd_config_load(const char *path, secstd_config **out, char *er
 
 static void bad_value(const entry *e, const char *why, char *err, size_t errlen)
 {
-    errf(err, errlen, "%s: %s%s%s: '%s' %s", e->origin, *e->section ? "[" : "", e->section,
-         *e->section ? "] " : "", e->key, why);
+    if (*e->section)
+        errf(err, errlen, "%s: [%s] '%s' %s", e->origin, e->section, e->key, why);
+    else
+        errf(err, errlen, "%s: '%s' %s", e->origin, e->key, why);
 }
 
 secstd_status secstd_config_get_long(const secstd_config *cfg, const char *section, const char *key,
