@@ -110,7 +110,8 @@ secstd_status secstd_csv_next(secstd_csv *r, size_t *nfields, char *err, size_t 
         if (state == QUOTED) {
             if (at_end)
                 return fail(r, SECSTD_ERR_PARSE, err, errlen,
-                            "unterminated quoted field (opened on line %zu)", r->line, quote_line);
+                            "unterminated quoted field (still open at the end, line %zu)",
+                            quote_line, r->line);
             r->pos++;
             if (c == '"') {
                 state = QUOTE_IN_QUOTED;
