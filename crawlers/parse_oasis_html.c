@@ -171,8 +171,8 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
                 if (strcmp(kinds[i].slug, tok + 14) == 0)
                     json_object_set_new(rec, "type", json_string(kinds[i].type));
         } else if (strncmp(tok, "project_committee-", 18) == 0 && tok[18] && !tc) {
-            char group[100];
-            snprintf(group, sizeof group, "%s TC", tok + 18);
+            char group[140];
+            snprintf(group, sizeof group, "%.70s TC", tok + 18);
             json_object_set_new(rec, "group", json_string(group));
         }
     }
