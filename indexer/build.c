@@ -586,6 +586,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         sum->seconds = now_seconds() - t0;
         sum->changes = json_pack("{s:i,s:[],s:[],s:[],s:[]}", "generation", old.generation, "added",
                                  "changed", "status_changed", "removed");
+        /* Still clear what a crashed run left behind (gen dirs newer than
+         * current), so a leftover never outlives the next run. */
+        prune_generations(opts->index_dir, old.generation, opts->keep ? opts->keep : 1);
         xap_db_free(old.db);
         json_decref(byid);
         json_decref(changed);

@@ -1,0 +1,626 @@
+/* check_build.c — the indexer (indexer/build.c) on the hand-written
+ * records: summary counts, incremental runs (nothing changed publishes
+ * nothing; a changed record is the only one re-indexed and is reported with
+ * the fields that changed; status changes and removals are reported),
+ * pruning of old generations, bad lines reported as FILE:LINE: reason while
+ * the rest is indexed, overlong identifiers, a crashed run's half-built
+ * generation, and records of one standard from two files merged. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "docmap.h"
+#include "fixture.h"
+#include "index.h"
+#include "schema.h"
+#include "testutil.h"
+#include "xap.h"
+
+static int gen_dirs(const char *dir, unsigned *gens, int max)
+{
+    char *index = fx_path(dir, "index");
+    DIR *d = opendir(index);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        unsigned g;
+        if (sscanf(de->d_name, "gen-%u", &g) == 1 && n < max)
+            gens[n++] = g;
+    }
+    closedir(d);
+    free(index);
+    return n;
+}
+
+static int has_gen(const char *dir, unsigned g)
+{
+    unsigned gens[64];
+    int n = gen_dirs(dir, gens, 64);
+    for (int i = 0; i < n; i++)
+        if (gens[i] == g)
+            return 1;
+    return 0;
+}
+
+static unsigned current_gen(const char *dir)
+{
+    char *index = fx_path(dir, "index");
+    unsigned g = secstd_index_current_generation(index);
+    free(index);
+    return g;
+}
+
+/* The entry with this id in changes[key], or NULL. */
+static json_t *change_entry(json_t *changes, const char *key, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(changes, key), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "id")), id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+START_TEST(test_first_build_counts)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    ck_assert_uint_eq(sum.read, FX_RECORDS);
+    ck_assert_uint_eq(sum.rejected, 0);
+    ck_assert_uint_eq(sum.merged, 0);
+    ck_assert_uint_eq(sum.indexed, FX_RECORDS);
+    ck_assert_uint_eq(sum.unchanged, 0);
+    ck_assert_uint_eq(sum.removed, 0);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.generation, 1);
+    ck_assert(sum.seconds >= 0.0);
+    ck_assert_ptr_nonnull(sum.changes);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum.changes, "generation")), 1);
+    json_decref(sum.changes);
+
+    ck_assert_uint_eq(current_gen(dir), 1);
+    char link[256];
+    char *cur = fx_path(dir, "index/current");
+    ssize_t n = readlink(cur, link, sizeof link - 1);
+    ck_assert_int_gt(n, 0);
+    link[n] = '\0';
+    ck_assert_str_eq(link, "gen-000001");
+    free(cur);
+    /* The change report is stored beside the generations. */
+    char *report = fx_path(dir, "index/changes/000001.json");
+    json_t *r = json_load_file(report, 0, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "generation")), 1);
+    json_decref(r);
+    free(report);
+
+    secstd_index *idx = fx_open(dir);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS);
+    ck_assert_uint_eq(secstd_index_generation(idx), 1);
+    ck_assert(secstd_index_built_at(idx) > 0);
+    char *v = NULL;
+    ck_assert_int_eq(xap_db_get_metadata(secstd_index_db(idx), SECSTD_META_SCHEMA, &v), SECSTD_OK);
+    ck_assert_str_eq(v, SECSTD_SCHEMA_VERSION);
+    free(v);
+    ck_assert_int_eq(xap_db_get_metadata(secstd_index_db(idx), SECSTD_META_RECORDS, &v), SECSTD_OK);
+    ck_assert_int_eq(atoi(v), FX_RECORDS);
+    free(v);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_nothing_changed_publishes_nothing)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    char *cur = fx_path(dir, "index/current");
+    struct stat before, after;
+    ck_assert_int_eq(lstat(cur, &before), 0);
+
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 0);
+    ck_assert_uint_eq(sum.generation, 1);
+    ck_assert_uint_eq(sum.indexed, 0);
+    ck_assert_uint_eq(sum.unchanged, FX_RECORDS);
+    ck_assert_uint_eq(sum.removed, 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "changed")), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "added")), 0);
+    json_decref(sum.changes);
+
+    /* The symlink is the very same file (rename would make a new inode). */
+    ck_assert_int_eq(lstat(cur, &after), 0);
+    ck_assert_uint_eq(before.st_ino, after.st_ino);
+    ck_assert_uint_eq(current_gen(dir), 1);
+    ck_assert(!has_gen(dir, 2));
+    free(cur);
+
+    /* --full rebuilds and publishes even so. */
+    fx_build_opts(dir, 0, 1, NULL, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.generation, 2);
+    ck_assert_uint_eq(sum.indexed, FX_RECORDS);
+    json_decref(sum.changes);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_changed_title_only_that_record)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    fx_edit(dir, "handwritten.jsonl", "privacy protection - Information security controls\"",
+            "privacy protection - Information security controls (third edition)\"");
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.generation, 2);
+    ck_assert_uint_eq(sum.indexed, 1);
+    ck_assert_uint_eq(sum.unchanged, FX_RECORDS - 1);
+    ck_assert_uint_eq(sum.removed, 0);
+    json_t *changed = json_object_get(sum.changes, "changed");
+    ck_assert_uint_eq(json_array_size(changed), 1);
+    json_t *e = change_entry(sum.changes, "changed", "ISO/IEC 27002");
+    ck_assert_ptr_nonnull(e);
+    json_t *fields = json_object_get(e, "fields");
+    ck_assert_uint_eq(json_array_size(fields), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(fields, 0)), "title");
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "status_changed")), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "added")), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "removed")), 0);
+    json_decref(sum.changes);
+
+    /* The stored report says the same. */
+    char *report = fx_path(dir, "index/changes/000002.json");
+    json_t *r = json_load_file(report, 0, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_nonnull(change_entry(r, "changed", "ISO/IEC 27002"));
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "previous_generation")), 1);
+    json_decref(r);
+    free(report);
+
+    /* Readers of the new generation see the new title and every record. */
+    secstd_index *idx = fx_open(dir);
+    ck_assert_uint_eq(secstd_index_generation(idx), 2);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "ISO/IEC 27002", &rec), SECSTD_OK);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec, "title")), "(third edition)"));
+    /* first seen in generation 1, changed in 2. */
+    json_t *src = json_object_get(rec, "source");
+    ck_assert_int_eq(json_integer_value(json_object_get(src, "first_generation")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(src, "changed_generation")), 2);
+    json_decref(rec);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_status_change_reported)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    fx_edit(dir, "handwritten.jsonl", "preceded EN 303 645.\",\"status\":\"superseded\"",
+            "preceded EN 303 645.\",\"status\":\"withdrawn\"");
+    fx_build(dir, &sum);
+    ck_assert_uint_eq(sum.indexed, 1);
+    json_t *sc = change_entry(sum.changes, "status_changed", "ETSI TS 103 645");
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_str_eq(json_string_value(json_object_get(sc, "from")), "superseded");
+    ck_assert_str_eq(json_string_value(json_object_get(sc, "to")), "withdrawn");
+    json_t *e = change_entry(sum.changes, "changed", "ETSI TS 103 645");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(e, "fields"), 0)), "status");
+    /* Counted per SDO. */
+    json_t *etsi = json_object_get(json_object_get(json_object_get(sum.changes, "counts"), "by_sdo"), "ETSI");
+    ck_assert_int_eq(json_integer_value(json_object_get(etsi, "status_changed")), 1);
+    json_decref(sum.changes);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_removed_record_deleted_and_reported)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    fx_drop_line(dir, "handwritten.jsonl", "\"id\":\"RFC 5280\"");
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.read, FX_RECORDS - 1);
+    ck_assert_uint_eq(sum.removed, 1);
+    ck_assert_uint_eq(sum.indexed, 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "removed")), 1);
+    ck_assert_ptr_nonnull(change_entry(sum.changes, "removed", "RFC 5280"));
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS - 1);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 5280", &rec), SECSTD_ERR_NOT_FOUND);
+    ck_assert_ptr_null(rec);
+    secstd_index_free(idx);
+
+    /* Added back: reported as added. */
+    fx_write_records(dir, "extra.jsonl",
+                     "{\"id\":\"RFC 5280\",\"sdo\":\"IETF\",\"title\":\"Internet X.509 Public Key "
+                     "Infrastructure Certificate and CRL Profile\"}\n");
+    fx_build(dir, &sum);
+    ck_assert_uint_eq(sum.indexed, 1);
+    ck_assert_ptr_nonnull(change_entry(sum.changes, "added", "RFC 5280"));
+    json_decref(sum.changes);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_keep_prunes_old_generations)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    static const char *const editions[] = {"(a)", "(b)", "(c)", "(d)"};
+    const char *prev = "Information security controls\"";
+    char *cur = NULL;
+    fx_build_opts(dir, 2, 0, NULL, &sum);
+    json_decref(sum.changes);
+    for (int i = 0; i < 4; i++) {
+        cur = tu_strdupf("Information security controls %s\"", editions[i]);
+        fx_edit(dir, "handwritten.jsonl", prev, cur);
+        fx_build_opts(dir, 2, 0, NULL, &sum);
+        ck_assert_int_eq(sum.published, 1);
+        ck_assert_uint_eq(sum.generation, (unsigned)i + 2);
+        json_decref(sum.changes);
+        if (i > 0)
+            free((char *)prev);
+        prev = cur;
+    }
+    free(cur);
+    unsigned gens[64];
+    int n = gen_dirs(dir, gens, 64);
+    ck_assert_int_eq(n, 2);
+    ck_assert(has_gen(dir, 5));
+    ck_assert(has_gen(dir, 4));
+    ck_assert_uint_eq(current_gen(dir), 5);
+    /* The change reports are history and stay. */
+    char *r1 = fx_path(dir, "index/changes/000001.json");
+    ck_assert_int_eq(access(r1, R_OK), 0);
+    free(r1);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_bad_lines_reported_and_skipped)
+{
+    char *dir = fx_data_dir();
+    /* Line 7 is longer than SECSTD_RECORD_MAX_LINE. */
+    size_t big = (1u << 20) + 100;
+    char *huge = malloc(big + 200);
+    ck_assert_ptr_nonnull(huge);
+    int k = snprintf(huge, 200, "{\"id\":\"RFC 9999\",\"sdo\":\"IETF\",\"title\":\"x\",\"abstract\":\"");
+    memset(huge + k, 'a', big);
+    memcpy(huge + k + big, "\"}\n", 4);
+    char *content = tu_strdupf(
+        "{\"id\":\"RFC 4301\",\"sdo\":\"IETF\",\"title\":\"Security Architecture for the "
+        "Internet Protocol\",\"group\":\"ipsec\"}\n"
+        "{\"id\":\"RFC 4302\",\"sdo\":\"IETF\",\"title\":\"IP Authentication Header\"\n"
+        "{\"id\":\"RFC 4303\",\"sdo\":\"IETF\",\"title\":\"IP ESP\",\"colour\":\"blue\"}\n"
+        "{\"id\":\"RFC 4304\",\"sdo\":\"IETF\",\"title\":\"ESN addendum\",\"areas\":[\"underwater\"]}\n"
+        "\n"
+        "{\"id\":\"XYZ 1\",\"sdo\":\"Acme Standards\",\"title\":\"Security of anvils\"}\n"
+        "%s"
+        "{\"id\":\"RFC 7296\",\"sdo\":\"IETF\",\"title\":\"Internet Key Exchange Protocol "
+        "Version 2 (IKEv2)\",\"group\":\"ipsecme\"}\n",
+        huge);
+    free(huge);
+    fx_write_records(dir, "bad.jsonl", content);
+    free(content);
+
+    char *errbuf = NULL;
+    size_t errlen = 0;
+    FILE *errs = open_memstream(&errbuf, &errlen);
+    ck_assert_ptr_nonnull(errs);
+    secstd_build_summary sum;
+    ck_assert_int_eq(fx_build_opts(dir, 0, 0, errs, &sum), SECSTD_OK);
+    fclose(errs);
+    ck_assert_uint_eq(sum.rejected, 5);
+    ck_assert_uint_eq(sum.read, FX_RECORDS + 2);
+    ck_assert_uint_eq(sum.indexed, FX_RECORDS + 2);
+    ck_assert_int_eq(sum.published, 1);
+    json_decref(sum.changes);
+
+    /* One "FILE:LINE: reason" line per bad line, in order. */
+    char *p = fx_path(dir, "records/bad.jsonl");
+    static const struct {
+        int line;
+        const char *reason;
+    } want[] = {{2, "not valid JSON"}, {3, "unknown field \"colour\""},
+                {4, "unknown area \"underwater\""}, {6, "unknown sdo \"Acme Standards\""},
+                {7, "longer than"}};
+    int nlines = 0;
+    for (char *q = errbuf; *q; q++)
+        nlines += *q == '\n';
+    ck_assert_int_eq(nlines, 5);
+    char *at = errbuf;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char *prefix = tu_strdupf("%s:%d: ", p, want[i].line);
+        char *hit = strstr(at, prefix);
+        ck_assert_msg(hit != NULL, "no \"%s\" in:\n%s", prefix, errbuf);
+        char *eol = strchr(hit, '\n');
+        ck_assert_ptr_nonnull(eol);
+        *eol = '\0';
+        ck_assert_msg(strstr(hit, want[i].reason) != NULL, "\"%s\" lacks \"%s\"", hit, want[i].reason);
+        at = eol + 1;
+        free(prefix);
+    }
+    free(p);
+    free(errbuf);
+
+    secstd_index *idx = fx_open(dir);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 4301", &rec), SECSTD_OK);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 7296", &rec), SECSTD_OK);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 4303", &rec), SECSTD_ERR_NOT_FOUND);
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 9999", &rec), SECSTD_ERR_NOT_FOUND);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_unreadable_records_dir)
+{
+    char *dir = tu_mkdtemp();
+    char *records = fx_path(dir, "no-such-records"), *index = fx_path(dir, "index");
+    secstd_build_opts opts;
+    secstd_build_opts_init(&opts);
+    ck_assert_uint_eq(opts.keep, 3);
+    opts.records_dir = records;
+    opts.index_dir = index;
+    secstd_build_summary sum;
+    char err[512] = "";
+    ck_assert_int_eq(secstd_build(&opts, &sum, err, sizeof err), SECSTD_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(err, "no-such-records"));
+    ck_assert_int_eq(sum.published, 0);
+    ck_assert_uint_eq(secstd_index_current_generation(index), 0);
+    json_decref(sum.changes);
+    opts.records_dir = NULL;
+    ck_assert_int_eq(secstd_build(&opts, &sum, err, sizeof err), SECSTD_ERR_INVALID);
+    free(records);
+    free(index);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_overlong_identifiers)
+{
+    char *dir = fx_data_dir();
+    /* An id and aliases at the schema's 128-byte limits (aliases in
+     * multi-byte characters), and a relation to such an alias: the longest
+     * terms a valid record can produce must index and round-trip. */
+    char id[129], alias[129], alias2[129];
+    memcpy(id, "OASIS ", 6);
+    memset(id + 6, 'q', sizeof id - 7);
+    id[128] = '\0';
+    size_t n = 0;
+    while (n + 2 <= 128) {
+        memcpy(alias + n, "\xc3\xa9", 2);
+        n += 2;
+    }
+    alias[n] = '\0';
+    memset(alias2, 'Z', 128);
+    alias2[128] = '\0';
+    char *line = tu_strdupf("{\"id\":\"%s\",\"sdo\":\"OASIS\",\"title\":\"Security of very long "
+                            "names\",\"aliases\":[\"%s\",\"%s\"],\"relations\":{\"identical_to\":"
+                            "[\"%s\"]}}\n",
+                            id, alias, alias2, alias2);
+    char over[200];
+    memset(over, 'W', sizeof over - 1);
+    over[sizeof over - 1] = '\0';
+    char *all = tu_strdupf("%s{\"id\":\"OASIS other\",\"sdo\":\"OASIS\",\"title\":\"Security "
+                           "too long\",\"aliases\":[\"%s\"]}\n",
+                           line, over);
+    fx_write_records(dir, "long.jsonl", all);
+    free(all);
+    free(line);
+    char *errbuf = NULL;
+    size_t errlen = 0;
+    FILE *errs = open_memstream(&errbuf, &errlen);
+    secstd_build_summary sum;
+    fx_build_opts(dir, 0, 0, errs, &sum);
+    fclose(errs);
+    /* Past the schema's limit: that line is rejected with the reason. */
+    ck_assert_msg(sum.rejected == 1, "%s", errbuf);
+    ck_assert_ptr_nonnull(strstr(errbuf, "long.jsonl:2: "));
+    ck_assert_ptr_nonnull(strstr(errbuf, "aliases"));
+    ck_assert_uint_eq(sum.indexed, FX_RECORDS + 1);
+    json_decref(sum.changes);
+    free(errbuf);
+    secstd_index *idx = fx_open(dir);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, id, &rec), SECSTD_OK);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "id")), id);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_index_get(idx, alias2, &rec), SECSTD_OK);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "id")), id);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_index_get(idx, alias, &rec), SECSTD_OK);
+    json_decref(rec);
+    secstd_index_free(idx);
+    /* And the next run sees it as unchanged (its id term round-trips). */
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 0);
+    ck_assert_uint_eq(sum.unchanged, FX_RECORDS + 1);
+    json_decref(sum.changes);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The term builder of docmap.c fits whatever it is given. */
+START_TEST(test_docmap_terms)
+{
+    char term[XAP_MAX_TERM + 1], other[XAP_MAX_TERM + 1];
+    ck_assert_str_eq(secstd_term(SECSTD_FIELD_SDO, "ETSI", term, sizeof term),
+                     "XOetsi");
+    char longv[900];
+    memset(longv, 'v', sizeof longv - 1);
+    longv[sizeof longv - 1] = '\0';
+    secstd_term(SECSTD_FIELD_GROUP, longv, term, sizeof term);
+    ck_assert_uint_le(strlen(term), XAP_MAX_TERM);
+    ck_assert_int_eq(strncmp(term, "XGvvv", 5), 0);
+    longv[700] = 'w';
+    secstd_term(SECSTD_FIELD_GROUP, longv, other, sizeof other);
+    ck_assert_str_ne(term, other);
+    char key[512];
+    secstd_ident_value("  Some   Unknown\tForm ", NULL, key, sizeof key);
+    ck_assert_str_eq(key, "some unknown form");
+    char a[512], b[512];
+    secstd_ident_value("RFC8446", NULL, a, sizeof a);
+    secstd_ident_value("rfc 8446", NULL, b, sizeof b);
+    ck_assert_str_eq(a, b);
+    char date[9];
+    secstd_date_key("2019-10", date);
+    ck_assert_str_eq(date, "20191000");
+    secstd_date_key("2019-10-05", date);
+    ck_assert_str_eq(date, "20191005");
+    secstd_date_key(NULL, date);
+    ck_assert_str_eq(date, "00000000");
+}
+END_TEST
+
+START_TEST(test_crashed_run_leftovers)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    /* A run that crashed mid-build left gen-000002 half-written (no usable
+     * database), and an even older crash left gen-000009. */
+    char *g2 = fx_path(dir, "index/gen-000002"), *g9 = fx_path(dir, "index/gen-000009");
+    ck_assert_int_eq(mkdir(g2, 0755), 0);
+    ck_assert_int_eq(mkdir(g9, 0755), 0);
+    char *junk = tu_strdupf("%s/postlist.glass", g2);
+    ck_assert_int_eq(tu_write_file(junk, "half", 4), 0);
+    free(junk);
+
+    /* Readers follow `current`, not the newest directory. */
+    secstd_index *idx = fx_open(dir);
+    ck_assert_uint_eq(secstd_index_generation(idx), 1);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS);
+    int changed = -1;
+    ck_assert_int_eq(secstd_index_refresh(idx, &changed), SECSTD_OK);
+    ck_assert_int_eq(changed, 0);
+
+    /* The next run, even with nothing to index, removes the leftovers. */
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 0);
+    json_decref(sum.changes);
+    ck_assert(!has_gen(dir, 9));
+    ck_assert(!has_gen(dir, 2));
+    ck_assert(has_gen(dir, 1));
+
+    /* A run with changes builds a clean generation 2 and publishes it. */
+    ck_assert_int_eq(mkdir(g9, 0755), 0);
+    fx_drop_line(dir, "handwritten.jsonl", "\"id\":\"RFC 9110\"");
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.generation, 2);
+    json_decref(sum.changes);
+    ck_assert(!has_gen(dir, 9));
+    ck_assert_int_eq(secstd_index_refresh(idx, &changed), SECSTD_OK);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS - 1);
+    secstd_index_free(idx);
+    free(g2);
+    free(g9);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_same_standard_two_files_merged)
+{
+    char *dir = fx_data_dir();
+    fx_write_records(dir, "a-itu.jsonl",
+                     "{\"id\":\"ITU-T X.1500\",\"sdo\":\"ITU-T\",\"title\":\"Overview of "
+                     "cybersecurity information exchange\",\"keywords\":[\"CYBEX\"],"
+                     "\"abstract\":\"Short.\"}\n");
+    fx_write_records(dir, "b-relaton.jsonl",
+                     "{\"id\":\"ITU-T X.1500\",\"sdo\":\"ITU-T\",\"title\":\"Overview of "
+                     "cybersecurity information exchange\",\"keywords\":[\"threat information\"],"
+                     "\"abstract\":\"Describes techniques for exchanging cybersecurity "
+                     "information between organizations.\",\"status\":\"published\","
+                     "\"date\":\"2011-04\",\"aliases\":[\"ITU-T X.cybex\"]}\n");
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    ck_assert_uint_eq(sum.read, FX_RECORDS + 2);
+    ck_assert_uint_eq(sum.merged, 1);
+    ck_assert_uint_eq(sum.indexed, FX_RECORDS + 1);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS + 1);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "X.1500", &rec), SECSTD_OK);
+    json_t *kw = json_object_get(rec, "keywords");
+    ck_assert_uint_eq(json_array_size(kw), 2);
+    /* Missing scalars are filled, the longer abstract wins. */
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "status")), "published");
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "date")), "2011-04");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec, "abstract")), "exchanging"));
+    json_decref(rec);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+static Suite *build_suite(void)
+{
+    Suite *s = suite_create("build");
+    TCase *t = tcase_create("build");
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, test_first_build_counts);
+    tcase_add_test(t, test_nothing_changed_publishes_nothing);
+    tcase_add_test(t, test_changed_title_only_that_record);
+    tcase_add_test(t, test_status_change_reported);
+    tcase_add_test(t, test_removed_record_deleted_and_reported);
+    tcase_add_test(t, test_keep_prunes_old_generations);
+    tcase_add_test(t, test_bad_lines_reported_and_skipped);
+    tcase_add_test(t, test_unreadable_records_dir);
+    tcase_add_test(t, test_overlong_identifiers);
+    tcase_add_test(t, test_docmap_terms);
+    tcase_add_test(t, test_crashed_run_leftovers);
+    tcase_add_test(t, test_same_standard_two_files_merged);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(build_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
