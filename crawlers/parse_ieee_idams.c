@@ -241,11 +241,11 @@ secstd_status secstd_parse_ieee_idams(const secstd_parse_input *in, secstd_colle
                 st = parse_publication(c, out, err, errlen);
             }
     }
-    xmlFreeDoc(doc);
     if (st == SECSTD_OK && found == 0) {
         snprintf(err, errlen, "no IDAMS <publication> element (root is <%s>)",
                  root && root->name ? (const char *)root->name : "?");
-        return SECSTD_ERR_PARSE;
+        st = SECSTD_ERR_PARSE;
     }
+    xmlFreeDoc(doc);
     return st;
 }
