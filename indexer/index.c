@@ -190,12 +190,15 @@ static json_t *load_doc(secstd_index *idx, unsigned docid)
 }
 
 static json_t *link_entry(secstd_index *idx, const char *kind, const char *label, const char *target,
-                          int stated_here)
+                          int stated_here, unsigned self)
 {
     json_t *e = json_pack("{s:s,s:s,s:s,s:b}", "kind", kind, "label", label, "id", target,
                           "stated_here", stated_here);
+    /* A relation to an edition of the record itself ("ISO/IEC 27001
+     * supersedes ISO/IEC 27001:2013") resolves to the record: keep it as
+     * stated, not found, rather than a link to itself. */
     unsigned docid = find_docid(idx, target);
-    json_t *rec = docid ? load_doc(idx, docid) : NULL;
+    json_t *rec = docid && docid != self ? load_doc(idx, docid) : NULL;
     json_object_set_new(e, "found", json_boolean(rec != NULL));
     if (rec) {
         json_object_set(e, "id", json_object_get(rec, "id"));
@@ -252,7 +255,7 @@ static json_t *resolve_relations(secstd_index *idx, const json_t *rec, unsigned 
         size_t i;
         json_t *t;
         json_array_foreach(json_object_get(rel, kind->name), i, t) {
-            json_t *e = link_entry(idx, kind->name, kind->label, json_string_value(t), 1);
+            json_t *e = link_entry(idx, kind->name, kind->label, json_string_value(t), 1, self);
             char seenkey[300];
             snprintf(seenkey, sizeof seenkey, "%s|%s", kind->name,
                      json_string_value(json_object_get(e, "id")));
