@@ -80,7 +80,9 @@ static int valid_date_bound(const char *s)
         if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
             return 0;
     }
-    return 1;
+    int month = n >= 7 ? (s[5] - '0') * 10 + (s[6] - '0') : 1;
+    int day = n == 10 ? (s[8] - '0') * 10 + (s[9] - '0') : 1;
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 static void list_areas(char *buf, size_t len)
@@ -370,8 +372,23 @@ static xap_query *filters_except(const secstd_search_request *req, int skip)
             if (req->to)
                 for (int i = (int)strlen(req->to) == 4 ? 4 : (int)strlen(req->to) == 7 ? 6 : 8; i < 8; i++)
                     hi[i] = '9';
-            q = xap_query_value_range((unsigned)secstd_field_get(SECSTD_FIELD_DATE)->slot,
-                                      req->from ? lo : NULL, req->to ? hi : NULL);
+            unsigned slot = (unsigned)secstd_field_get(SECSTD_FIELD_DATE)->slot;
+            q = xap_query_value_range(slot, req->from ? lo : NULL, req->to ? hi : NULL);
+            /* Records dated only to the month or year ("2019-02" is
+             * 20190200) span the whole month or year: one that contains
+             * `from` overlaps the range although its key sorts before it. */
+            for (int cut = 6; req->from && cut >= 4; cut -= 2) {
+                char coarse[9];
+                memcpy(coarse, lo, 9);
+                memset(coarse + cut, '0', (size_t)(8 - cut));
+                if (strcmp(coarse, lo) == 0 || (req->to && strcmp(coarse, hi) > 0))
+                    continue;
+                xap_query *exact = xap_query_value_range(slot, coarse, coarse);
+                xap_query *wider = xap_query_combine(XAP_OP_OR, q, exact);
+                xap_query_free(q);
+                xap_query_free(exact);
+                q = wider;
+            }
         } else {
             if (table[k].f->count == 0)
                 continue;

@@ -1,0 +1,626 @@
+/* check_query.c — the shared query module (indexer/query.c) on the
+ * hand-written records: identifiers ranked first (alone and inside longer
+ * queries), fielded syntax, synonyms on and off, filters (OR within a
+ * field, AND across), date bounds and sorting, stable disjoint paging,
+ * disjunctive facets, validation errors that name the parameter, the
+ * syntax-error fallback, spelling suggestions, snippets and escaping. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "index.h"
+#include "query.h"
+#include "schema.h"
+#include "testutil.h"
+
+static char *g_dir;
+static secstd_index *g_idx;
+
+/* One index for the whole suite, built before the tests fork. */
+static void suite_setup(void)
+{
+    g_dir = fx_data_dir();
+    /* A record whose text needs escaping, for the snippet tests. */
+    fx_write_records(g_dir, "escape.jsonl",
+                     "{\"id\":\"RFC 7469\",\"sdo\":\"IETF\",\"title\":\"Public Key Pinning "
+                     "Extension for HTTP\",\"abstract\":\"Pinning <script>alert(1)</script> & "
+                     "\\\"quoted\\\" certificate keys so that a browser trusts only them.\","
+                     "\"status\":\"historic\",\"date\":\"2015-04\",\"group\":\"websec\"}\n");
+    secstd_build_summary sum;
+    fx_build(g_dir, &sum);
+    json_decref(sum.changes);
+    g_idx = fx_open(g_dir);
+}
+
+static void suite_teardown(void)
+{
+    secstd_index_free(g_idx);
+    tu_rmtree(g_dir);
+    free(g_dir);
+}
+
+static json_t *search_req(const secstd_search_request *req)
+{
+    json_t *res = NULL;
+    const char *param = NULL;
+    char err[1024] = "";
+    secstd_status st = secstd_search(g_idx, req, &res, &param, err, sizeof err);
+    ck_assert_msg(st == SECSTD_OK, "\"%s\": %s (%s)", req->q ? req->q : "", err,
+                  param ? param : "-");
+    ck_assert_ptr_nonnull(res);
+    return res;
+}
+
+static json_t *search_q(const char *q)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = q;
+    return search_req(&req);
+}
+
+static const char *result_id(const json_t *res, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(res, "results"), i), "id"));
+}
+
+static json_int_t total(const json_t *res) { return json_integer_value(json_object_get(res, "total")); }
+
+static int has_id(const json_t *res, const char *id)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "results"), i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "id")), id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void assert_first(const char *q, const char *want)
+{
+    json_t *res = search_q(q);
+    ck_assert_msg(total(res) >= 1, "\"%s\" found nothing", q);
+    ck_assert_msg(strcmp(result_id(res, 0), want) == 0, "\"%s\": first is %s, want %s", q,
+                  result_id(res, 0), want);
+    ck_assert_msg(json_is_true(json_object_get(json_array_get(json_object_get(res, "results"), 0), "exact")),
+                  "\"%s\": first hit not marked exact", q);
+    json_decref(res);
+}
+
+/* ---- identifiers ------------------------------------------------------------ */
+
+START_TEST(test_identifier_first)
+{
+    static const struct {
+        const char *q, *want;
+    } cases[] = {
+        {"X.509", "ITU-T X.509"},
+        {"ITU-T X.509", "ITU-T X.509"},
+        {"RFC 8446", "RFC 8446"},
+        {"rfc8446", "RFC 8446"},
+        {"TS 33.501", "3GPP TS 33.501"},
+        {"ISO/IEC 27001", "ISO/IEC 27001"},
+        {"SP 800-207", "NIST SP 800-207"},
+        {"FIPS 203", "NIST FIPS 203"},
+        /* The ITU-T text found by its ISO/IEC twin number. */
+        {"ISO/IEC 27011", "ITU-T X.1051"},
+        /* Inside longer queries. */
+        {"tls RFC 8446 handshake", "RFC 8446"},
+        {"X.509 certificate revocation", "ITU-T X.509"},
+        {"5G security architecture TS 33.501", "3GPP TS 33.501"},
+        {"controls ISO/IEC 27001", "ISO/IEC 27001"},
+        {"zero trust SP 800-207", "NIST SP 800-207"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_first(cases[i].q, cases[i].want);
+
+    /* The query says what it recognised. */
+    json_t *res = search_q("tls RFC 8446 handshake");
+    json_t *ids = json_object_get(json_object_get(res, "query"), "identifiers");
+    ck_assert_uint_eq(json_array_size(ids), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(ids, 0)), "RFC 8446");
+    json_decref(res);
+
+    /* An identifier is found whatever its scope: RFC 9110 is not a
+     * security standard, so its words alone find nothing by default. */
+    assert_first("RFC 9110", "RFC 9110");
+    res = search_q("HTTP Semantics");
+    ck_assert(!has_id(res, "RFC 9110"));
+    json_decref(res);
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "HTTP Semantics";
+    req.all_records = 1;
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 1);
+    ck_assert_str_eq(result_id(res, 0), "RFC 9110");
+    json_decref(res);
+}
+END_TEST
+
+/* ---- fielded syntax ---------------------------------------------------------- */
+
+static void assert_ids(const char *q, const char *const *want, size_t nwant)
+{
+    json_t *res = search_q(q);
+    ck_assert_msg(total(res) == (json_int_t)nwant, "\"%s\": %lld results, want %zu", q,
+                  (long long)total(res), nwant);
+    for (size_t i = 0; i < nwant; i++)
+        ck_assert_msg(has_id(res, want[i]), "\"%s\" lacks %s", q, want[i]);
+    json_decref(res);
+}
+
+START_TEST(test_fielded_syntax)
+{
+    static const char *const tls[] = {"RFC 8446", "RFC 5246"};
+    assert_ids("title:tls", tls, 2);
+    static const char *const etsi[] = {"ETSI TS 133 501", "ETSI EN 303 645", "ETSI TS 103 645",
+                                       "ETSI GS QKD 014"};
+    assert_ids("sdo:ETSI", etsi, 4);
+    assert_ids("sdo:etsi", etsi, 4);
+    static const char *const iot[] = {"ETSI EN 303 645", "ETSI TS 103 645"};
+    assert_ids("area:iot", iot, 2);
+    static const char *const sup[] = {"RFC 5246", "ETSI TS 103 645"};
+    assert_ids("status:superseded", sup, 2);
+    static const char *const y2019[] = {"ITU-T X.509", "ETSI TS 103 645", "NIST FIPS 140-3",
+                                        "ETSI GS QKD 014"};
+    assert_ids("year:2019", y2019, 4);
+    static const char *const one[] = {"RFC 8446"};
+    assert_ids("id:\"RFC 8446\"", one, 1);
+    assert_ids("id:rfc8446", one, 1);
+    /* Fields combine with words and with each other. */
+    static const char *const cyber[] = {"ETSI EN 303 645"};
+    assert_ids("sdo:etsi status:published consumer", cyber, 1);
+    json_t *res = search_q("sdo:nosuchbody");
+    ck_assert_int_eq(total(res), 0);
+    json_decref(res);
+}
+END_TEST
+
+/* ---- synonyms ---------------------------------------------------------------- */
+
+START_TEST(test_synonyms_on_off)
+{
+    /* FIPS 203 says "post-quantum", never "PQC": only the synonym table
+     * connects them. */
+    json_t *res = search_q("pqc");
+    ck_assert(has_id(res, "NIST FIPS 203"));
+    json_t *used = json_object_get(json_object_get(res, "query"), "synonyms");
+    ck_assert_uint_ge(json_array_size(used), 1);
+    json_decref(res);
+
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "pqc";
+    req.synonyms = 0;
+    res = search_req(&req);
+    ck_assert(!has_id(res, "NIST FIPS 203"));
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(res, "query"), "synonyms")), 0);
+    json_decref(res);
+
+    /* Quoted words are left alone. */
+    res = search_q("\"qkd\"");
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(res, "query"), "synonyms")), 0);
+    ck_assert(has_id(res, "ETSI GS QKD 014"));
+    json_decref(res);
+}
+END_TEST
+
+/* ---- filters, dates, sorting, paging --------------------------------------------- */
+
+START_TEST(test_filters_or_within_and_across)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "";
+    req.per_page = 100;
+    req.sdo.values[0] = "ETSI";
+    req.sdo.values[1] = "3gpp"; /* case and alias are canonicalised */
+    req.sdo.count = 2;
+    json_t *res = search_req(&req);
+    ck_assert_int_eq(total(res), 5); /* 4 ETSI + 1 3GPP */
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "results"), i, r) {
+        const char *sdo = json_string_value(json_object_get(r, "sdo"));
+        ck_assert(strcmp(sdo, "ETSI") == 0 || strcmp(sdo, "3GPP") == 0);
+    }
+    json_decref(res);
+
+    req.area.values[0] = "iot";
+    req.area.count = 1;
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 2);
+    json_decref(res);
+
+    req.status.values[0] = "published";
+    req.status.count = 1;
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 1);
+    ck_assert_str_eq(result_id(res, 0), "ETSI EN 303 645");
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_date_bounds_and_sort)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "";
+    req.per_page = 100;
+    req.from = "2024";
+    json_t *res = search_req(&req);
+    ck_assert_int_gt(total(res), 0);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "results"), i, r)
+        ck_assert_str_ge(json_string_value(json_object_get(r, "date")), "2024");
+    ck_assert(has_id(res, "3GPP TS 33.501"));
+    json_decref(res);
+
+    /* "to" is inclusive of the whole month/year it names. */
+    req.from = "2008-05";
+    req.to = "2008-08";
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 2);
+    ck_assert(has_id(res, "RFC 5246") && has_id(res, "RFC 5280"));
+    json_decref(res);
+    req.from = NULL;
+    req.to = "2008";
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 2);
+    json_decref(res);
+    req.from = "2019-02-01";
+    req.to = "2019-02-28";
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 2); /* TS 103 645 and GS QKD 014, dated 2019-02 */
+    json_decref(res);
+    /* A month-precision date overlaps a range starting inside that month,
+     * but not one that ends before the month is reached. */
+    req.from = "2019-02-15";
+    req.to = "2019-03-31";
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 3); /* + FIPS 140-3 (2019-03) */
+    json_decref(res);
+    req.from = "2019-01-01";
+    req.to = "2019-01-31";
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 0);
+    json_decref(res);
+    req.from = "2022-06-30";
+    req.to = NULL;
+    res = search_req(&req);
+    ck_assert(has_id(res, "ISO/IEC 27001"));   /* 2022-10 */
+    ck_assert(!has_id(res, "ISO/IEC 27002"));  /* 2022-02 */
+    json_decref(res);
+
+    /* Newest first. */
+    req.from = req.to = NULL;
+    req.sort_by_date = 1;
+    res = search_req(&req);
+    const char *prev = "9999";
+    json_array_foreach(json_object_get(res, "results"), i, r) {
+        const char *d = json_string_value(json_object_get(r, "date"));
+        ck_assert_msg(strcmp(d, prev) <= 0, "%s after %s", d, prev);
+        prev = d;
+    }
+    ck_assert_str_eq(result_id(res, 0), "ETSI TS 133 501"); /* 2026-04 */
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_paging_stable_disjoint)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    req.per_page = 4;
+    json_t *first = search_req(&req);
+    json_int_t n = total(first);
+    ck_assert_int_gt(n, 8);
+    json_t *seen = json_object();
+    size_t got = 0;
+    for (unsigned page = 1; (json_int_t)(page - 1) * 4 < n; page++) {
+        req.page = page;
+        json_t *res = search_req(&req);
+        ck_assert_int_eq(total(res), n);
+        json_t *again = search_req(&req);
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(res, "results"), i, r) {
+            const char *id = json_string_value(json_object_get(r, "id"));
+            ck_assert_msg(!json_object_get(seen, id), "%s on two pages", id);
+            json_object_set_new(seen, id, json_true());
+            ck_assert_str_eq(id, result_id(again, i)); /* same page, same order */
+            got++;
+        }
+        json_decref(res);
+        json_decref(again);
+    }
+    ck_assert_uint_eq(got, (size_t)n);
+    /* Past the end: empty page, same total. */
+    req.page = (unsigned)(n / 4) + 3;
+    json_t *res = search_req(&req);
+    ck_assert_uint_eq(json_array_size(json_object_get(res, "results")), 0);
+    ck_assert_int_eq(total(res), n);
+    json_decref(res);
+    json_decref(seen);
+    json_decref(first);
+}
+END_TEST
+
+START_TEST(test_disjunctive_facets)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "";
+    json_t *all = search_req(&req);
+    json_t *all_sdo = json_object_get(json_object_get(all, "facets"), "sdo");
+    ck_assert_int_eq(json_integer_value(json_object_get(all_sdo, "ETSI")), 4);
+
+    req.sdo.values[0] = "ETSI";
+    req.sdo.count = 1;
+    json_t *res = search_req(&req);
+    ck_assert_int_eq(total(res), 4);
+    json_t *facets = json_object_get(res, "facets");
+    /* The sdo facet ignores the sdo filter: every body still shows with
+     * the counts it has without that filter. */
+    ck_assert(json_equal(json_object_get(facets, "sdo"), all_sdo));
+    ck_assert_int_gt(json_integer_value(json_object_get(json_object_get(facets, "sdo"), "IETF")), 0);
+    /* The other facets do reflect it: ETSI has 3 published, 1 superseded. */
+    json_t *status = json_object_get(facets, "status");
+    ck_assert_int_eq(json_integer_value(json_object_get(status, "published")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(status, "superseded")), 1);
+    ck_assert_ptr_null(json_object_get(status, "historic"));
+    json_t *area = json_object_get(facets, "area");
+    ck_assert_int_eq(json_integer_value(json_object_get(area, "iot")), 2);
+    ck_assert_ptr_null(json_object_get(area, "pki"));
+    json_decref(res);
+
+    /* Two filters: each facet sees only the other one. */
+    req.status.values[0] = "superseded";
+    req.status.count = 1;
+    res = search_req(&req);
+    ck_assert_int_eq(total(res), 1);
+    facets = json_object_get(res, "facets");
+    json_t *sdo = json_object_get(facets, "sdo");
+    ck_assert_int_eq(json_integer_value(json_object_get(sdo, "ETSI")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(sdo, "IETF")), 1); /* RFC 5246 */
+    status = json_object_get(facets, "status");
+    ck_assert_int_eq(json_integer_value(json_object_get(status, "published")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(status, "superseded")), 1);
+    json_t *year = json_object_get(facets, "year");
+    ck_assert_int_eq(json_integer_value(json_object_get(year, "2019")), 1);
+    json_decref(res);
+
+    /* Facets off: none computed. */
+    req.facets = 0;
+    res = search_req(&req);
+    ck_assert_uint_eq(json_object_size(json_object_get(res, "facets")), 0);
+    json_decref(res);
+    json_decref(all);
+}
+END_TEST
+
+/* ---- validation --------------------------------------------------------------- */
+
+static void assert_invalid(const secstd_search_request *req, const char *want_param,
+                           secstd_status want_st, const char *err_has)
+{
+    const char *param = NULL;
+    char err[1024] = "";
+    ck_assert_int_eq(secstd_search_validate(req, &param, err, sizeof err), want_st);
+    ck_assert_ptr_nonnull(param);
+    ck_assert_str_eq(param, want_param);
+    ck_assert_msg(strstr(err, err_has) != NULL, "error \"%s\" lacks \"%s\"", err, err_has);
+    /* secstd_search validates first, with the same answer. */
+    json_t *res = (json_t *)1;
+    param = NULL;
+    ck_assert_int_eq(secstd_search(g_idx, req, &res, &param, err, sizeof err), want_st);
+    ck_assert_ptr_null(res);
+    ck_assert_str_eq(param, want_param);
+}
+
+START_TEST(test_validation_errors)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+
+    req.area.values[0] = "underwater";
+    req.area.count = 1;
+    assert_invalid(&req, "area", SECSTD_ERR_INVALID, "underwater");
+    assert_invalid(&req, "area", SECSTD_ERR_INVALID, "pki"); /* lists the valid ones */
+    assert_invalid(&req, "area", SECSTD_ERR_INVALID, "trust-services");
+    req.area.count = 0;
+
+    req.sdo.values[0] = "Acme";
+    req.sdo.count = 1;
+    assert_invalid(&req, "sdo", SECSTD_ERR_INVALID, "Acme");
+    req.sdo.count = 0;
+    req.status.values[0] = "lost";
+    req.status.count = 1;
+    assert_invalid(&req, "status", SECSTD_ERR_INVALID, "lost");
+    req.status.count = 0;
+    req.type.values[0] = "";
+    req.type.count = 1;
+    assert_invalid(&req, "type", SECSTD_ERR_INVALID, "type");
+    req.type.count = SECSTD_QUERY_MAX_FILTERS + 1;
+    assert_invalid(&req, "type", SECSTD_ERR_TOO_LARGE, "type");
+    req.type.count = 0;
+
+    req.per_page = 0;
+    assert_invalid(&req, "per_page", SECSTD_ERR_INVALID, "per_page");
+    req.per_page = 1000;
+    assert_invalid(&req, "per_page", SECSTD_ERR_INVALID, "per_page");
+    req.per_page = 100;
+    req.page = 101;
+    assert_invalid(&req, "page", SECSTD_ERR_TOO_LARGE, "page");
+    req.page = 0;
+    assert_invalid(&req, "page", SECSTD_ERR_INVALID, "page");
+    req.page = 100; /* exactly the deepest allowed */
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+    req.page = 1;
+    req.per_page = 10;
+
+    static const char *const bad_utf8[] = {"caf\xc3", "\xff\xfe", "a\xc0\xaf", "\xed\xa0\x80",
+                                           "x\x01y"};
+    for (size_t i = 0; i < sizeof bad_utf8 / sizeof *bad_utf8; i++) {
+        req.q = bad_utf8[i];
+        assert_invalid(&req, "q", SECSTD_ERR_INVALID, "UTF-8");
+    }
+    req.q = "caf\xc3\xa9 \xe2\x82\xac"; /* good UTF-8 */
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+    char *longq = malloc(SECSTD_QUERY_MAX_LEN + 2);
+    memset(longq, 'a', SECSTD_QUERY_MAX_LEN + 1);
+    longq[SECSTD_QUERY_MAX_LEN + 1] = '\0';
+    req.q = longq;
+    assert_invalid(&req, "q", SECSTD_ERR_TOO_LARGE, "longer");
+    longq[SECSTD_QUERY_MAX_LEN] = '\0';
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+    free(longq);
+    req.q = NULL;
+
+    static const char *const bad_dates[] = {"19", "2019/10", "2019-1", "yesterday", "2019-10-5",
+                                            "2019-13", "2019-00", "2019-02-32", "2019-10-00"};
+    for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
+        req.from = bad_dates[i];
+        assert_invalid(&req, "from", SECSTD_ERR_INVALID, "YYYY");
+        req.from = NULL;
+        req.to = bad_dates[i];
+        assert_invalid(&req, "to", SECSTD_ERR_INVALID, "YYYY");
+        req.to = NULL;
+    }
+    req.from = "2019";
+    req.to = "2020-02-29";
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+}
+END_TEST
+
+/* ---- fallback, spelling, snippets ------------------------------------------------ */
+
+START_TEST(test_syntax_error_fallback)
+{
+    json_t *res = search_q("tls AND");
+    json_t *q = json_object_get(res, "query");
+    ck_assert(json_is_true(json_object_get(q, "fallback")));
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(q, "fallback_reason")));
+    ck_assert(has_id(res, "RFC 8446"));
+    json_decref(res);
+    res = search_q("tls protocol");
+    ck_assert(json_is_false(json_object_get(json_object_get(res, "query"), "fallback")));
+    json_decref(res);
+    /* Nothing but operators: no crash, no error. */
+    res = search_q("AND OR NOT");
+    ck_assert(json_is_true(json_object_get(json_object_get(res, "query"), "fallback")));
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_did_you_mean)
+{
+    json_t *res = search_q("certifcate");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate");
+    json_decref(res);
+    res = search_q("certificate");
+    ck_assert(json_is_null(json_object_get(res, "did_you_mean")));
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_snippets_escaped_and_marked)
+{
+    json_t *res = search_q("pinning");
+    ck_assert_int_eq(total(res), 1);
+    const char *s = json_string_value(json_object_get(json_array_get(json_object_get(res, "results"), 0), "snippet"));
+    ck_assert_ptr_nonnull(s);
+    ck_assert_msg(strstr(s, "<mark>Pinning</mark>") != NULL, "%s", s);
+    /* Escaped once: no raw markup, no double escaping. */
+    ck_assert_msg(strstr(s, "&lt;script&gt;") != NULL, "%s", s);
+    ck_assert_ptr_null(strstr(s, "<script"));
+    ck_assert_ptr_null(strstr(s, "&amp;lt;"));
+    ck_assert_msg(strstr(s, " &amp; ") != NULL, "%s", s);
+    ck_assert_msg(strstr(s, "&quot;quoted&quot;") != NULL, "%s", s);
+    json_decref(res);
+
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "pinning";
+    req.snippets = 0;
+    res = search_req(&req);
+    ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(res, "results"), 0), "snippet"));
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_html_escape)
+{
+    char *s = secstd_html_escape("<a href=\"x\">'&'</a> \x01hit\x02");
+    ck_assert_str_eq(s, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt; <mark>hit</mark>");
+    free(s);
+    s = secstd_html_escape("");
+    ck_assert_str_eq(s, "");
+    free(s);
+    s = secstd_html_escape(NULL);
+    ck_assert_str_eq(s, "");
+    free(s);
+    s = secstd_html_escape("caf\xc3\xa9");
+    ck_assert_str_eq(s, "caf\xc3\xa9");
+    free(s);
+}
+END_TEST
+
+START_TEST(test_result_shape)
+{
+    json_t *res = search_q("X.509");
+    ck_assert_int_eq(json_integer_value(json_object_get(res, "page")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(res, "per_page")), 10);
+    ck_assert_int_eq(json_integer_value(json_object_get(res, "generation")), 1);
+    json_t *r = json_array_get(json_object_get(res, "results"), 0);
+    static const char *const keys[] = {"id", "sdo", "type", "title", "status", "date", "url",
+                                       "areas", "score", "exact", "snippet"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        ck_assert_msg(json_object_get(r, keys[i]) != NULL, "result lacks %s", keys[i]);
+    ck_assert_str_eq(json_string_value(json_object_get(r, "sdo")), "ITU-T");
+    ck_assert(json_array_size(json_object_get(r, "areas")) > 0);
+    static const char *const facets[] = {"sdo", "area", "status", "year"};
+    for (size_t i = 0; i < 4; i++)
+        ck_assert(json_is_object(json_object_get(json_object_get(res, "facets"), facets[i])));
+    json_decref(res);
+}
+END_TEST
+
+static Suite *query_suite(void)
+{
+    Suite *s = suite_create("query");
+    TCase *t = tcase_create("query");
+    tcase_set_timeout(t, 120);
+    tcase_add_unchecked_fixture(t, suite_setup, suite_teardown);
+    tcase_add_test(t, test_identifier_first);
+    tcase_add_test(t, test_fielded_syntax);
+    tcase_add_test(t, test_synonyms_on_off);
+    tcase_add_test(t, test_filters_or_within_and_across);
+    tcase_add_test(t, test_date_bounds_and_sort);
+    tcase_add_test(t, test_paging_stable_disjoint);
+    tcase_add_test(t, test_disjunctive_facets);
+    tcase_add_test(t, test_validation_errors);
+    tcase_add_test(t, test_syntax_error_fallback);
+    tcase_add_test(t, test_did_you_mean);
+    tcase_add_test(t, test_snippets_escaped_and_marked);
+    tcase_add_test(t, test_html_escape);
+    tcase_add_test(t, test_result_shape);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(query_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
