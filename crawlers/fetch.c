@@ -699,9 +699,15 @@ static attempt_kind classify(secstd_fetcher *f, const secstd_fetch_request *req,
         res->status = SECSTD_ERR_NETWORK;
         snprintf(res->reason, sizeof res->reason, "truncated body: %s", detail);
         return ATTEMPT_RETRY;
-    case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
+        /* Not retried: a name that does not resolve now will not resolve
+         * in a few seconds either, and an offline machine would otherwise
+         * spend minutes backing off on every source. */
+        res->status = SECSTD_ERR_NETWORK;
+        snprintf(res->reason, sizeof res->reason, "host not found (no network or DNS?): %s", detail);
+        return ATTEMPT_FINAL;
+    case CURLE_COULDNT_CONNECT:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
@@ -709,8 +715,7 @@ static attempt_kind classify(secstd_fetcher *f, const secstd_fetch_request *req,
     case CURLE_HTTP2_STREAM:
         res->status = SECSTD_ERR_NETWORK;
         snprintf(res->reason, sizeof res->reason, "%s: %s",
-                 rc == CURLE_COULDNT_CONNECT ? "connection failed" :
-                 rc == CURLE_COULDNT_RESOLVE_HOST ? "host not found" : "connection dropped",
+                 rc == CURLE_COULDNT_CONNECT ? "connection failed" : "connection dropped",
                  detail);
         return ATTEMPT_RETRY;
     case CURLE_BAD_CONTENT_ENCODING:

@@ -431,8 +431,9 @@ START_TEST(fixture_deep_nesting)
     secstd_collector *c;
     char err[256];
     char yaml[4096] = "---\nx: ";
-    for (int i = 0; i < 1000; i++)
-        strcat(yaml, "[");
+    size_t n = strlen(yaml);
+    memset(yaml + n, '[', 1000);
+    yaml[n + 1000] = '\0';
     ck_assert_int_eq(parse_str(yaml, &c, err, sizeof err), SECSTD_ERR_TOO_LARGE);
     ck_assert_msg(strstr(err, "nesting") != NULL, "%s", err);
     secstd_collector_free(c);
