@@ -72,8 +72,17 @@ int cmd_areas(int argc, char **argv)
 
 int cmd_fields(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    for (int i = 1; i < argc; i++) {
+        int help = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
+        FILE *out = help ? stdout : stderr;
+        if (!help)
+            fprintf(stderr, "secstd fields: unknown argument \"%s\"\n", argv[i]);
+        fprintf(out, "usage: secstd fields\n\n"
+                     "Lists the searchable fields of schema/fields.def: what to type before a\n"
+                     "colon in a query (title:tls, sdo:ETSI, area:pki ...), their kind, and\n"
+                     "whether searches return facet counts for them.\n");
+        return help ? 0 : 2;
+    }
     printf("%-10s %-8s %-6s %s\n", "FIELD", "KIND", "FACET", "MEANING");
     static const char *const kinds[] = {"text", "filter", "ident", "unique", "value"};
     for (int i = 0; i < SECSTD_FIELD_COUNT; i++) {
