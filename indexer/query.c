@@ -571,7 +571,9 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     /* AND found nothing for a several-word query: relax to OR. */
     if (st == SECSTD_OK && xap_results_total(res) == 0 && text_q && has_text) {
         xap_query *or_text = NULL;
-        char *expanded = req->synonyms ? expand_synonyms(q, json_array()) : strdup(q);
+        json_t *unused = json_array();
+        char *expanded = req->synonyms ? expand_synonyms(q, unused) : strdup(q);
+        json_decref(unused);
         if (xap_query_parse(db, expanded ? expanded : q,
                             XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE, &or_text,
                             NULL) == SECSTD_OK) {
