@@ -200,6 +200,10 @@ static json_t *link_entry(secstd_index *idx, const char *kind, const char *label
     unsigned docid = find_docid(idx, target);
     json_t *rec = docid && docid != self ? load_doc(idx, docid) : NULL;
     json_object_set_new(e, "found", json_boolean(rec != NULL));
+    /* A twin with no record of its own ("ISO/IEC 9594-8" is an alias of
+     * ITU-T X.509): the same text under another body's number. */
+    if (docid && docid == self)
+        json_object_set_new(e, "same_record", json_true());
     if (rec) {
         json_object_set(e, "id", json_object_get(rec, "id"));
         json_object_set(e, "title", json_object_get(rec, "title"));
@@ -334,6 +338,29 @@ static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
 secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
                                    json_t **out)
 {
+    return secstd_index_similar_flags(idx, ident, limit, 0, out);
+}
+
+/* Weight the expansion query gives the document itself: the yardstick that
+ * turns a neighbour's weight into a similarity comparable across queries. */
+static double self_weight(secstd_index *idx, const xap_query *q, const char *selfterm)
+{
+    xap_query *self = xap_query_term(selfterm, 1);
+    xap_query *only = xap_query_combine(XAP_OP_FILTER, q, self);
+    xap_search_opts opts = {0, 1, -1, 0, 0, NULL, 0};
+    xap_results *res = NULL;
+    double w = 0.0;
+    if (xap_search(idx->db, only, &opts, &res) == SECSTD_OK && xap_results_count(res))
+        w = xap_results_weight(res, 0);
+    xap_results_free(res);
+    xap_query_free(only);
+    xap_query_free(self);
+    return w;
+}
+
+secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, unsigned limit,
+                                         unsigned flags, json_t **out)
+{
     *out = NULL;
     unsigned docid = find_docid(idx, ident);
     if (!docid)
@@ -348,7 +375,8 @@ secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigne
     /* Stated relations first, labelled as such. */
     json_t *results = json_array();
     json_t *taken = json_object();
-    json_t *rels = resolve_relations(idx, rec, docid);
+    json_t *rels = (flags & SECSTD_SIMILAR_NO_STATED) ? json_array()
+                                                       : resolve_relations(idx, rec, docid);
     size_t i;
     json_t *r;
     json_array_foreach(rels, i, r) {
@@ -399,8 +427,14 @@ secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigne
         xap_query *same = xap_query_term(sdoterm, 1);
         xap_query *passes[2] = {xap_query_combine(XAP_OP_AND_NOT, notself, same),
                                 xap_query_combine(XAP_OP_FILTER, notself, same)};
+        if (flags & SECSTD_SIMILAR_ONE_PASS) {
+            xap_query_free(passes[0]);
+            passes[0] = xap_query_combine(XAP_OP_OR, notself, NULL);
+        }
+        int npasses = (flags & (SECSTD_SIMILAR_ONE_PASS | SECSTD_SIMILAR_OTHER_SDOS)) ? 1 : 2;
         xap_query_free(same);
-        for (int p = 0; p < 2 && json_array_size(results) < limit; p++) {
+        double selfw = self_weight(idx, q, selfterm);
+        for (int p = 0; p < npasses && json_array_size(results) < limit; p++) {
             xap_search_opts opts = {0, limit * 2, -1, 0, 0, NULL, 0};
             xap_results *res = NULL;
             if (xap_search(idx->db, passes[p], &opts, &res) != SECSTD_OK)
@@ -428,6 +462,11 @@ secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigne
                                            "why", "similar", "relation", "score",
                                            top > 0 ? 100.0 * xap_results_weight(res, k) / top : 0.0,
                                            "shared_terms", why));
+                    json_t *last = json_array_get(results, json_array_size(results) - 1);
+                    json_object_set_new(last, "similarity",
+                                        json_real(selfw > 0 ? xap_results_weight(res, k) / selfw : 0.0));
+                    json_object_set(last, "date", json_object_get(other, "date"));
+                    json_object_set(last, "areas", json_object_get(other, "areas"));
                 }
                 json_decref(other);
             }

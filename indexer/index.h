@@ -62,6 +62,23 @@ secstd_status secstd_index_get(secstd_index *idx, const char *ident, json_t **re
 secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
                                    json_t **out);
 
+/* secstd_index_similar with options (bits):
+ *   SECSTD_SIMILAR_NO_STATED  similarity only, no stated relations first
+ *                             (the evaluation hides them this way; the
+ *                             expansion never uses relation terms anyway)
+ *   SECSTD_SIMILAR_OTHER_SDOS only standards of other bodies
+ *   SECSTD_SIMILAR_ONE_PASS   every body ranked together by score
+ * Similar (not stated) results also carry "similarity": their weight over
+ * the weight the same query gives the standard itself (about 0..1,
+ * comparable across standards), "date" and "areas". */
+enum {
+    SECSTD_SIMILAR_NO_STATED = 1u << 0,
+    SECSTD_SIMILAR_OTHER_SDOS = 1u << 1,
+    SECSTD_SIMILAR_ONE_PASS = 1u << 2,
+};
+secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, unsigned limit,
+                                         unsigned flags, json_t **out);
+
 /* The taxonomy with counts: [{id,label,scope,count,by_sdo:{SDO:n}}]. */
 secstd_status secstd_index_areas(secstd_index *idx, json_t **out);
 
