@@ -1,0 +1,212 @@
+// browser_drive.js — a click-through of the secstd page in headless
+// Chromium over the DevTools protocol (Node >= 20 with
+// --experimental-websocket; no npm packages). Used by test_browser.sh.
+//
+//   node --experimental-websocket browser_drive.js CHROMIUM BASE_URL ARTIFACT_DIR
+//
+// It types a query, waits for instant results, clicks a facet, opens a
+// result with the keyboard, checks the detail view (relations, similar),
+// goes back with the browser's back button, checks a hostile record stays
+// inert, and saves a screenshot after each step. Exits non-zero on the
+// first failed check.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [chromium, base, artifacts] = process.argv.slice(2);
+if (!chromium || !base || !artifacts) {
+  console.error('usage: browser_drive.js CHROMIUM BASE_URL ARTIFACT_DIR');
+  process.exit(2);
+}
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'secstd-cdp-'));
+const browser = spawn(chromium, [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage', '--remote-debugging-port=0', '--window-size=1366,900',
+  '--user-data-dir=' + profile, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+let stderr = '';
+browser.stderr.on('data', (d) => { stderr += d; });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let ws, nextId = 1;
+const pending = new Map();
+
+function fail(msg) {
+  console.error('FAIL: ' + msg);
+  cleanup(1);
+}
+function cleanup(code) {
+  try { browser.kill('SIGKILL'); } catch (e) { /* gone */ }
+  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* best effort */ }
+  process.exit(code);
+}
+setTimeout(() => fail('timed out after 120 s'), 120000).unref();
+
+function send(method, params = {}) {
+  const id = nextId++;
+  ws.send(JSON.stringify({ id, method, params }));
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    setTimeout(() => { if (pending.delete(id)) reject(new Error(method + ' timed out')); }, 20000);
+  });
+}
+
+async function evaluate(expr) {
+  const r = await send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
+  if (r.exceptionDetails) throw new Error('evaluate failed: ' + expr + ': ' + JSON.stringify(r.exceptionDetails));
+  return r.result.value;
+}
+
+async function waitFor(expr, what, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if (await evaluate(expr)) return; } catch (e) { /* page navigating */ }
+    await sleep(100);
+  }
+  try {
+    await screenshot('failed');
+    console.error('location: ' + await evaluate('location.href'));
+  } catch (e) { /* best effort */ }
+  fail('waiting for ' + what + ' (' + expr + ')');
+}
+
+async function screenshot(name) {
+  const r = await send('Page.captureScreenshot', { format: 'png' });
+  fs.writeFileSync(path.join(artifacts, name + '.png'), Buffer.from(r.data, 'base64'));
+  console.log('screenshot ' + name + '.png');
+}
+
+async function clickSelector(sel) {
+  const rect = await evaluate(`(function(){const e=document.querySelector(${JSON.stringify(sel)});
+    if(!e) return null; e.scrollIntoView({block:'center'}); const r=e.getClientRects()[0];
+    return {x:r.left+r.width/2, y:r.top+r.height/2};})()`);
+  if (!rect) fail('no element ' + sel);
+  for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased'])
+    await send('Input.dispatchMouseEvent', { type, x: rect.x, y: rect.y, button: 'left', clickCount: 1 });
+}
+
+async function key(k, code, keyCode, text) {
+  await send('Input.dispatchKeyEvent', { type: 'keyDown', key: k, code, windowsVirtualKeyCode: keyCode, text });
+  await send('Input.dispatchKeyEvent', { type: 'keyUp', key: k, code, windowsVirtualKeyCode: keyCode });
+}
+
+async function main() {
+  // DevTools writes its port into the profile once it listens.
+  let port;
+  for (let i = 0; i < 200 && !port; i++) {
+    try { port = fs.readFileSync(path.join(profile, 'DevToolsActivePort'), 'utf8').split('\n')[0]; } catch (e) { await sleep(100); }
+  }
+  if (!port) fail('chromium did not start: ' + stderr.slice(0, 2000));
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const page = targets.find((t) => t.type === 'page');
+  if (!page) fail('no page target');
+  ws = new WebSocket(page.webSocketDebuggerUrl);
+  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = rej; });
+  ws.onmessage = (ev) => {
+    const msg = JSON.parse(ev.data);
+    if (msg.id && pending.has(msg.id)) {
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.error) p.reject(new Error(JSON.stringify(msg.error))); else p.resolve(msg.result);
+    }
+  };
+  await send('Page.enable');
+  await send('Runtime.enable');
+
+  // 1. The empty page lists every standard with facets.
+  await send('Page.navigate', { url: base });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'initial results');
+  await screenshot('01-home');
+
+  // 2. Type a query: instant results without pressing Enter.
+  await send('Runtime.evaluate', { expression: `document.getElementById('q').focus()` });
+  await send('Input.insertText', { text: 'authentication' });
+  await waitFor(`location.search.includes('q=authentication') && document.querySelector('#summary q') && document.querySelector('#summary q').textContent === 'authentication'`, 'instant results for "authentication"');
+  const n1 = await evaluate(`document.querySelectorAll('#results .result').length`);
+  console.log('results for authentication: ' + n1);
+  await screenshot('02-typed-query');
+
+  // 3. Click the facet checkbox of one SDO.
+  const sdo = await evaluate(`(function(){const f=[...document.querySelectorAll('.facet')].find(x=>x.querySelector('legend').textContent==='Standards body');
+     const row=f.querySelector('.facet-row'); return row.querySelector('.facet-label').textContent;})()`);
+  const boxId = await evaluate(`(function(){const f=[...document.querySelectorAll('.facet')].find(x=>x.querySelector('legend').textContent==='Standards body');
+     return f.querySelector('.facet-row input').id;})()`);
+  await clickSelector('#' + boxId);
+  await waitFor(`new URLSearchParams(location.search).getAll('sdo').includes(${JSON.stringify(sdo)}) && !document.querySelector('.results-col').classList.contains('loading')`, 'facet ' + sdo + ' applied');
+  await sleep(300);
+  const sdos = await evaluate(`[...document.querySelectorAll('#results .result .pill.sdo')].map(e=>e.textContent)`);
+  if (!sdos.length || sdos.some((s) => s !== sdo)) fail('facet ' + sdo + ' not applied: ' + sdos.join(','));
+  if (!(await evaluate(`document.querySelector('#chips .chip') !== null`))) fail('no active-filter chip');
+  console.log('facet ' + sdo + ': ' + sdos.length + ' results');
+  await screenshot('03-facet');
+
+  // 4. Keyboard: '/' focuses the box; ArrowDown into the results; Enter opens.
+  await send('Runtime.evaluate', { expression: `document.activeElement.blur()` });
+  await key('/', 'Slash', 191, '/');
+  if (!(await evaluate(`document.activeElement === document.getElementById('q')`))) fail('"/" did not focus the search box');
+  await key('ArrowDown', 'ArrowDown', 40);
+  if (!(await evaluate(`document.activeElement.classList.contains('result')`))) fail('ArrowDown did not move into the results');
+  const firstId = await evaluate(`document.activeElement.querySelector('a.rid').textContent`);
+  await key('Enter', 'Enter', 13, '\r');
+  await waitFor(`!document.getElementById('view-detail').hidden && document.querySelector('.detail-id') && document.querySelector('.detail-id').textContent === ${JSON.stringify(firstId)}`, 'detail of ' + firstId);
+  await screenshot('04-detail-keyboard');
+
+  // 5. Back button restores the filtered search.
+  await send('Runtime.evaluate', { expression: 'history.back()' });
+  await waitFor(`!document.getElementById('view-search').hidden && new URLSearchParams(location.search).getAll('sdo').includes(${JSON.stringify(sdo)})`, 'back to the filtered search');
+
+  // 6. Click through to X.509: relations both ways and similar standards.
+  await send('Page.navigate', { url: base + '?q=X.509' });
+  await waitFor(`document.querySelector('#results .result a.rid') && document.querySelector('#results .result a.rid').textContent === 'ITU-T X.509'`, 'X.509 first');
+  await clickSelector('#results .result .rtitle a');
+  await waitFor(`document.querySelector('.rel-table') && document.querySelector('.similar-list')`, 'relations and similar of X.509');
+  const rel = await evaluate(`document.querySelector('.rel-table').textContent`);
+  if (!rel.includes('ISO/IEC 9594-8')) fail('X.509 detail lacks its ISO/IEC twin: ' + rel);
+  await screenshot('05-detail-x509');
+  await clickSelector('.rel-table a.rid');
+  await waitFor(`document.querySelector('.detail-id') && document.querySelector('.detail-id').textContent === 'ISO/IEC 9594-8'`, 'following a relation');
+  const back = await evaluate(`document.querySelector('.rel-table').textContent`);
+  if (!back.includes('ITU-T X.509')) fail('the twin does not link back to X.509');
+
+  // 7. Areas browser: area -> standards by SDO.
+  await send('Page.navigate', { url: base + '?view=areas' });
+  await waitFor(`document.querySelectorAll('.area-card').length > 10`, 'area cards');
+  await screenshot('06-areas');
+  await clickSelector('.area-card .sdo-chip');
+  await waitFor(`new URLSearchParams(location.search).getAll('area').length === 1 && new URLSearchParams(location.search).getAll('sdo').length === 1 && document.querySelectorAll('#results .result').length > 0`, 'area x SDO results');
+
+  // 8. Coverage map.
+  await send('Page.navigate', { url: base + '?view=coverage' });
+  await waitFor(`document.querySelectorAll('#coverage tbody tr').length > 10`, 'coverage rows');
+  await screenshot('07-coverage');
+
+  // 9. Hostile data stays text.
+  await send('Page.navigate', { url: base + '?q=hostile' });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'hostile record');
+  const inert = await evaluate(`(function(){
+     const r=document.getElementById('results');
+     return {scripts: r.querySelectorAll('script,img,iframe,b').length,
+             text: r.textContent.includes("<script>alert('xss')</script>"),
+             title: document.title, js: [...r.querySelectorAll('a')].some(a=>a.href.startsWith('javascript:'))};})()`);
+  if (inert.scripts || !inert.text || inert.title === 'pwned' || inert.js) fail('hostile data was not inert: ' + JSON.stringify(inert));
+  await clickSelector('#results .result .rtitle a');
+  await waitFor(`document.querySelector('.detail-id') && document.querySelector('.detail-id').textContent === 'W3C hostile-test-1'`, 'hostile detail');
+  const ext = await evaluate(`[...document.querySelectorAll('#detail a')].filter(a=>!/^https?:/.test(a.href)).map(a=>a.href)`);
+  if (ext.length) fail('unsafe links in the detail view: ' + ext.join(' '));
+  await screenshot('08-hostile-detail');
+
+  // 10. Phone width.
+  await send('Emulation.setDeviceMetricsOverride', { width: 390, height: 844, deviceScaleFactor: 2, mobile: true });
+  await send('Page.navigate', { url: base + '?q=5G%20security' });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'phone results');
+  await sleep(200);
+  const overflow = await evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`);
+  if (overflow) fail('the page scrolls sideways on a phone');
+  await screenshot('09-phone');
+  console.log('browser click-through: ok');
+  cleanup(0);
+}
+
+main().catch((e) => fail(e.stack || String(e)));

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# test_browser.sh — the secstd web page in a real browser.
+#
+# Builds an index from tests/searchd/fixtures/records.jsonl with
+# `secstd index`, starts searchd on 127.0.0.1 port 0, and loads the page in
+# headless Chromium (Debian's `chromium`, installed here when missing and we
+# are root): --dump-dom checks that results render from a permalink and
+# that hostile data stays escaped; --screenshot saves pictures under
+# $SECSTD_BIN/test-artifacts/searchd/. When Node is available a DevTools
+# click-through (browser_drive.js) types a query, clicks a facet, opens a
+# result with the keyboard, follows a relation and goes back.
+#
+# Environment: SECSTD_BIN (build dir), SECSTD_SRC (source dir).
+set -euo pipefail
+
+SRC=${SECSTD_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${SECSTD_BIN:-$SRC/build}
+ART=$BIN/test-artifacts/searchd
+mkdir -p "$ART"
+
+say() { printf 'test_browser: %s\n' "$*"; }
+die() { printf 'test_browser: FAIL: %s\n' "$*" >&2; exit 1; }
+
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1; } ||
+      die "cannot install chromium"
+    CHROMIUM=$(command -v chromium)
+  else
+    say "SKIP: chromium is not installed and we cannot install it (not root)"
+    exit 77
+  fi
+fi
+[ -x "$BIN/searchd" ] || die "no $BIN/searchd; build the searchd target first"
+[ -x "$BIN/secstd" ] || die "no $BIN/secstd; build the secstd target first"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/secstd-browser-XXXXXX")
+PID=
+cleanup() {
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/data/records"
+cp "$SRC/tests/searchd/fixtures/records.jsonl" "$WORK/data/records/fixture.jsonl"
+"$BIN/secstd" index --data "$WORK/data" >"$WORK/index.log" 2>&1 || { cat "$WORK/index.log"; die "secstd index failed"; }
+
+"$BIN/searchd" --port 0 --index "$WORK/data/index" --web-dir "$SRC/searchd/web" \
+  --access-log "$ART/access.log" >"$WORK/searchd.out" 2>"$WORK/searchd.err" &
+PID=$!
+URL=
+for _ in $(seq 1 100); do
+  URL=$(sed -n 's/^searchd: serving //p' "$WORK/searchd.out")
+  [ -n "$URL" ] && break
+  kill -0 "$PID" 2>/dev/null || { cat "$WORK/searchd.err"; die "searchd exited"; }
+  sleep 0.1
+done
+[ -n "$URL" ] || die "searchd did not print its URL"
+say "searchd at $URL"
+
+chrome() {
+  local profile
+  profile=$(mktemp -d "$WORK/profile-XXXXXX")
+  timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-dev-shm-usage --user-data-dir="$profile" --virtual-time-budget=8000 "$@" \
+    2>>"$WORK/chromium.err"
+}
+
+# 1. A permalink renders its results.
+DOM=$WORK/search.html
+chrome --dump-dom "${URL}?q=tls&sdo=IETF" >"$DOM" || die "chromium --dump-dom failed"
+grep -q 'class="rid"[^>]*>RFC 8446<' "$DOM" || { head -c 3000 "$DOM"; die "RFC 8446 not rendered for q=tls&sdo=IETF"; }
+grep -q 'class="chip removable"' "$DOM" || die "active filter chip not rendered"
+grep -q '<mark>' "$DOM" || die "snippet highlights not rendered"
+say "permalink renders results"
+
+# 2. An identifier query puts that standard first.
+chrome --dump-dom "${URL}?q=TS%2033.501" >"$WORK/ident.html"
+first=$(grep -o 'class="rid"[^>]*>[^<]*<' "$WORK/ident.html" | head -1 | sed 's/.*>\([^<]*\)</\1/')
+[ "$first" = "3GPP TS 33.501" ] || die "identifier query: first result is '$first'"
+
+# 3. Hostile data stays text.
+chrome --dump-dom "${URL}?q=hostile" >"$WORK/hostile.html"
+grep -q 'hostile-test-1' "$WORK/hostile.html" || die "hostile record not shown"
+grep -q "&lt;script&gt;alert('xss')&lt;/script&gt;" "$WORK/hostile.html" || die "hostile title not shown as text"
+if grep -q "<script>alert" "$WORK/hostile.html" || grep -q '<img src="x"' "$WORK/hostile.html" ||
+   grep -q '<iframe' "$WORK/hostile.html"; then
+  die "hostile markup was injected into the page"
+fi
+grep -q '<title>pwned' "$WORK/hostile.html" && die "hostile script ran"
+chrome --dump-dom "${URL}?id=W3C%20hostile-test-1" >"$WORK/hostile-detail.html"
+grep -q 'href="javascript:' "$WORK/hostile-detail.html" && die "javascript: URL became a link"
+say "hostile data stays escaped"
+
+# 4. Detail view: relations both ways and similar standards.
+chrome --dump-dom "${URL}?id=ITU-T%20X.509" >"$WORK/detail.html"
+grep -q 'ISO/IEC 9594-8' "$WORK/detail.html" || die "X.509 detail lacks its twin"
+grep -q 'class="similar-list"' "$WORK/detail.html" || die "X.509 detail lacks similar standards"
+chrome --dump-dom "${URL}?id=RFC%205246" >"$WORK/detail2.html"
+grep -q 'RFC 8446' "$WORK/detail2.html" || die "RFC 5246 detail lacks the inverse relation to RFC 8446"
+say "detail view shows relations and similar standards"
+
+# 5. Areas and coverage views.
+chrome --dump-dom "${URL}?view=areas" >"$WORK/areas.html"
+grep -q 'class="area-card' "$WORK/areas.html" || die "areas view empty"
+chrome --dump-dom "${URL}?view=coverage" >"$WORK/coverage.html"
+grep -q 'heat-' "$WORK/coverage.html" || die "coverage view empty"
+
+# 6. Screenshots (laptop and phone).
+shot() {
+  local name=$1 size=$2 target=$3
+  chrome --hide-scrollbars --window-size="$size" --screenshot="$ART/$name.png" "$target" >/dev/null ||
+    die "screenshot $name failed"
+  [ -s "$ART/$name.png" ] || die "screenshot $name is empty"
+}
+shot search-laptop 1366,900 "${URL}?q=authentication"
+shot search-phone 390,844 "${URL}?q=5G%20security"
+shot detail-laptop 1366,900 "${URL}?id=RFC%208446"
+shot areas-laptop 1366,900 "${URL}?view=areas"
+shot coverage-laptop 1366,900 "${URL}?view=coverage"
+say "screenshots in $ART"
+
+# 7. The click-through, when Node can drive the DevTools protocol.
+if command -v node >/dev/null && node --experimental-websocket -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+  node --experimental-websocket "$SRC/tests/searchd/browser_drive.js" "$CHROMIUM" "$URL" "$ART" ||
+    die "click-through failed"
+else
+  say "node with WebSocket not available: click-through skipped"
+fi
+
+kill -TERM "$PID"
+wait "$PID" || die "searchd did not exit cleanly on SIGTERM"
+PID=
+grep -q 'draining' "$WORK/searchd.err" || die "searchd did not report draining"
+grep -q '"GET /api/search?q=tls&sdo=IETF&per_page=20 HTTP/1.1" 200' "$ART/access.log" || die "access log lacks the page's API call"
+say "ok"
