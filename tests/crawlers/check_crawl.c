@@ -223,7 +223,7 @@ START_TEST(test_registry_and_config_errors)
         ck_assert_ptr_eq(secstd_source_lookup(s->name), s);
         ck_assert(*s->parser && *s->mirror_paths && *s->help);
     }
-    ck_assert_uint_ge(secstd_source_count(), 24);
+    ck_assert_uint_ge(secstd_source_count(), 23);
     const char *text = "[crawl]\ntimeout = 10\n[source ietf-txt]\nenabeld = no\n";
     secstd_config *cfg = secstd_config_new();
     char err[256];

@@ -111,7 +111,7 @@ START_TEST(test_first_build_counts)
     ck_assert_str_eq(v, SECSTD_SCHEMA_VERSION);
     free(v);
     ck_assert_int_eq(xap_db_get_metadata(secstd_index_db(idx), SECSTD_META_RECORDS, &v), SECSTD_OK);
-    ck_assert_int_eq(atoi(v), FX_RECORDS);
+    ck_assert_int_eq(strtol(v, NULL, 10), FX_RECORDS);
     free(v);
     secstd_index_free(idx);
     tu_rmtree(dir);
