@@ -538,10 +538,13 @@ static void crawl_source(const secstd_crawl_options *o, secstd_fetcher *f, secst
                  "%s: %s parser: %s", docs.urls[i], p->name, *err ? err : secstd_status_to_string(st));
             goto done;
         }
-        /* records first seen in this document carry its provenance */
+        /* Records first seen in this document carry its provenance, and so
+         * do earlier ones it replaced with a newer edition (the collector
+         * rebuilds those, dropping their "source"). */
         recs = secstd_collector_records(coll);
-        for (size_t k = seen; k < json_array_size(recs); k++)
-            add_provenance(json_array_get(recs, k), src, p, docs.urls[i], &res[i]);
+        for (size_t k = 0; k < json_array_size(recs); k++)
+            if (k >= seen || !json_object_get(json_array_get(recs, k), "source"))
+                add_provenance(json_array_get(recs, k), src, p, docs.urls[i], &res[i]);
         seen = json_array_size(recs);
         json_decref(recs);
         recs = NULL;
