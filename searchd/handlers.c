@@ -1,6 +1,6 @@
 /* handlers.c — the JSON API and the CSV export: /api/search,
  * /api/standards/{id}, /api/standards/{id}/similar, /api/areas,
- * /api/coverage and /search.csv.
+ * /api/coverage, /api/overlap, /api/changes and /search.csv.
  *
  * Each handler is: check the arguments (params.c), get this worker's index
  * (server.c), call the index or query module, answer. A call that meets a
@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "csv.h"
 #include "internal.h"
+#include "overlap.h"
+#include "schema.h"
 
 /* Longest identifier looked up (the record schema allows 128). */
 #define MAX_ID_LEN 256
@@ -170,6 +173,99 @@ enum MHD_Result sd_handle_coverage(sd_request *rq)
         return sd_respond_status(rq, st, NULL, NULL);
     if (json_is_object(out))
         json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    return sd_respond_json(rq, 200, out, SD_CACHE_API);
+}
+
+/* "unknown area 'x'; valid areas: a, b, ..." for a 400. */
+static enum MHD_Result unknown_area(sd_request *rq, const char *param, const char *value)
+{
+    sd_buf b;
+    sd_buf_init(&b, 4096);
+    for (size_t i = 0; i < secstd_area_count(); i++)
+        sd_buf_printf(&b, "%s%s", i ? ", " : "", secstd_area_at(i)->id);
+    enum MHD_Result r = sd_respond_errorf(rq, 400, param, "unknown area '%s'; valid areas: %s",
+                                          value, b.data ? b.data : "");
+    sd_buf_free(&b);
+    return r;
+}
+
+enum MHD_Result sd_handle_overlap(sd_request *rq)
+{
+    static const char *const allowed[] = {"area", "limit", NULL};
+    sd_error e;
+    if (sd_check_args(rq->args, rq->nargs, allowed, &e) < 0)
+        return sd_respond_error(rq, &e);
+    const sd_arg *area = sd_find_arg(rq->args, rq->nargs, "area");
+    if (!area || !area->value_len)
+        return unknown_area(rq, "area", "");
+    if (!secstd_area_lookup(area->value))
+        return unknown_area(rq, "area", area->value);
+    unsigned limit = 50;
+    const sd_arg *a = sd_find_arg(rq->args, rq->nargs, "limit");
+    if (a && sd_parse_uint(a->value, a->value_len, 1, 1000, &limit) < 0)
+        return sd_respond_errorf(rq, 400, "limit",
+                                 "parameter 'limit' must be a whole number from 1 to 1000");
+    secstd_index *idx = sd_request_index(rq);
+    if (!idx)
+        return rq->queued;
+    json_t *out = NULL;
+    secstd_status st;
+    WITH_RETRY(idx, st, secstd_index_overlap(idx, area->value, limit, &out));
+    if (st == SECSTD_ERR_NOT_FOUND)
+        return unknown_area(rq, "area", area->value);
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, NULL, NULL);
+    json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    return sd_respond_json(rq, 200, out, SD_CACHE_API);
+}
+
+enum MHD_Result sd_handle_changes(sd_request *rq)
+{
+    secstd_changes_filter f;
+    secstd_changes_filter_init(&f);
+    const char *areas[SECSTD_QUERY_MAX_FILTERS], *sdos[SECSTD_QUERY_MAX_FILTERS];
+    for (size_t i = 0; i < rq->nargs; i++) {
+        const sd_arg *a = &rq->args[i];
+        static const char *const allowed[] = {"since", "area", "sdo", "limit", NULL};
+        sd_error e;
+        if (sd_check_args(a, 1, allowed, &e) < 0)
+            return sd_respond_error(rq, &e);
+        if (strcmp(a->key, "area") == 0) {
+            if (!secstd_area_lookup(a->value))
+                return unknown_area(rq, "area", a->value);
+            if (f.n_areas >= SECSTD_QUERY_MAX_FILTERS)
+                return sd_respond_errorf(rq, 400, "area", "too many areas");
+            areas[f.n_areas++] = a->value;
+        } else if (strcmp(a->key, "sdo") == 0) {
+            const secstd_sdo *sdo = secstd_sdo_lookup(a->value);
+            if (!sdo)
+                return sd_respond_errorf(rq, 400, "sdo", "unknown sdo '%s'", a->value);
+            if (f.n_sdos >= SECSTD_QUERY_MAX_FILTERS)
+                return sd_respond_errorf(rq, 400, "sdo", "too many SDOs");
+            sdos[f.n_sdos++] = sdo->name;
+        } else if (strcmp(a->key, "since") == 0) {
+            char err[256] = "";
+            if (f.since || secstd_changes_check_since(a->value, err, sizeof(err)) != SECSTD_OK)
+                return sd_respond_errorf(rq, 400, "since", "%s",
+                                         *err ? err : "parameter 'since' is given more than once");
+            f.since = a->value;
+        } else {
+            unsigned n;
+            if (sd_parse_uint(a->value, a->value_len, 1, SECSTD_CHANGES_MAX_REPORTS, &n) < 0)
+                return sd_respond_errorf(rq, 400, "limit",
+                                         "parameter 'limit' must be a whole number from 1 to %d",
+                                         SECSTD_CHANGES_MAX_REPORTS);
+            f.max_reports = n;
+        }
+    }
+    f.areas = areas;
+    f.sdos = sdos;
+    json_t *out = NULL;
+    char err[512] = "";
+    secstd_status st =
+        secstd_changes_since(sd_server_config(rq->srv)->index_dir, &f, &out, err, sizeof(err));
+    if (st != SECSTD_OK)
+        return sd_respond_status(rq, st, st == SECSTD_ERR_INVALID ? "since" : NULL, err);
     return sd_respond_json(rq, 200, out, SD_CACHE_API);
 }
 

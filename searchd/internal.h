@@ -80,6 +80,8 @@ enum MHD_Result sd_handle_standard(sd_request *rq);
 enum MHD_Result sd_handle_similar(sd_request *rq);
 enum MHD_Result sd_handle_areas(sd_request *rq);
 enum MHD_Result sd_handle_coverage(sd_request *rq);
+enum MHD_Result sd_handle_overlap(sd_request *rq);
+enum MHD_Result sd_handle_changes(sd_request *rq);
 enum MHD_Result sd_handle_csv(sd_request *rq);
 enum MHD_Result sd_handle_healthz(sd_request *rq);
 enum MHD_Result sd_handle_metrics(sd_request *rq);

@@ -243,7 +243,8 @@ static const char *const CACHE_VALUES[] = {
 static int cross_origin_ok(sd_route_id r)
 {
     return r == SD_ROUTE_SEARCH || r == SD_ROUTE_STANDARD || r == SD_ROUTE_SIMILAR ||
-           r == SD_ROUTE_AREAS || r == SD_ROUTE_COVERAGE || r == SD_ROUTE_CSV ||
+           r == SD_ROUTE_AREAS || r == SD_ROUTE_COVERAGE || r == SD_ROUTE_OVERLAP ||
+           r == SD_ROUTE_CHANGES || r == SD_ROUTE_CSV ||
            r == SD_ROUTE_OPENSEARCH;
 }
 
@@ -372,6 +373,8 @@ static const sd_route ROUTES[] = {
     {"/api/standards/{id}", SD_ROUTE_STANDARD, sd_handle_standard},
     {"/api/areas", SD_ROUTE_AREAS, sd_handle_areas},
     {"/api/coverage", SD_ROUTE_COVERAGE, sd_handle_coverage},
+    {"/api/overlap", SD_ROUTE_OVERLAP, sd_handle_overlap},
+    {"/api/changes", SD_ROUTE_CHANGES, sd_handle_changes},
     {"/search.csv", SD_ROUTE_CSV, sd_handle_csv},
     {"/opensearch.xml", SD_ROUTE_OPENSEARCH, sd_handle_opensearch},
     {"/healthz", SD_ROUTE_HEALTHZ, sd_handle_healthz},

@@ -785,6 +785,26 @@ START_TEST(test_areas_coverage)
     resp_free(&r);
     expect_error("/api/areas?x=1", 400, "x");
     expect_error("/api/coverage?sdo=IETF", 400, "sdo");
+
+    /* Cross-SDO overlap of one area: X.509 and its ISO/IEC twin cluster. */
+    r = get_json("/api/overlap?area=pki", 200);
+    ck_assert(json_is_array(json_object_get(r.json, "clusters")));
+    ck_assert_msg(strstr(r.body, "ISO/IEC 9594-8"), "%s", r.body);
+    resp_free(&r);
+    expect_error("/api/overlap", 400, "area");
+    expect_error("/api/overlap?area=nowhere", 400, "area");
+    expect_error("/api/overlap?area=pki&limit=0", 400, "limit");
+
+    /* The change feed of the published generations. */
+    r = get_json("/api/changes", 200);
+    ck_assert(json_is_array(json_object_get(r.json, "generations")));
+    resp_free(&r);
+    r = get_json("/api/changes?since=0&sdo=IETF&area=pki", 200);
+    resp_free(&r);
+    expect_error("/api/changes?since=yesterday", 400, "since");
+    expect_error("/api/changes?sdo=NOPE", 400, "sdo");
+    expect_error("/api/changes?area=nowhere", 400, "area");
+    expect_error("/api/changes?bogus=1", 400, "bogus");
 }
 END_TEST
 
