@@ -506,9 +506,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         }
         /* The digest slot answers "unchanged?" without loading the record. */
         unsigned olddoc = 0;
-        if (old.db && !opts->full)
+        if (old.db)
             xap_db_postings(old.db, idterm, take_first, &olddoc);
-        if (olddoc) {
+        if (olddoc && !opts->full) {
             char *prev_digest = NULL;
             int same = xap_db_get_value(old.db, olddoc, (unsigned)hash_slot, &prev_digest) == SECSTD_OK &&
                        strcmp(prev_digest, digest) == 0;
@@ -532,6 +532,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
                 if (!(a == b || (a && b && json_equal(a, b))))
                     json_array_append_new(fields, json_string(compared_fields[i]));
             }
+            /* A full rebuild re-indexes everything: only real differences
+             * are news; the provenance above is kept either way. */
+            int report_it = !opts->full || json_array_size(fields) > 0;
             json_t *entry = brief(rec);
             json_object_set_new(entry, "fields", fields);
             const char *ps = json_string_value(json_object_get(prev, "status"));
@@ -543,12 +546,16 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
                 json_array_append_new(status_changed, sc);
                 count_change(counts, "status_changed", rec);
             }
-            json_array_append_new(modified, entry);
-            count_change(counts, "changed", rec);
+            if (report_it) {
+                json_array_append_new(modified, entry);
+                count_change(counts, "changed", rec);
+            } else {
+                json_decref(entry);
+            }
             json_decref(prev);
         } else {
             json_object_set_new(src, "first_generation", json_integer(gen));
-            if (old.db && !opts->full) {
+            if (old.db) {
                 json_array_append_new(added, brief(rec));
                 count_change(counts, "added", rec);
             }
