@@ -13,5 +13,8 @@ int cmd_areas(int argc, char **argv);    /* the taxonomy with counts */
 int cmd_fields(int argc, char **argv);   /* the field table */
 int cmd_generations(int argc, char **argv); /* list kept index generations */
 int cmd_rollback(int argc, char **argv);    /* serve an older generation */
+int cmd_overlap(int argc, char **argv);     /* cross-body overlap clusters of an area */
+int cmd_coverage(int argc, char **argv);    /* area x SDO gap map */
+int cmd_eval(int argc, char **argv);        /* relation recovery and classifier figures */
 
 #endif
