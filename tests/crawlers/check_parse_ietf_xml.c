@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stdparse.h"
 
@@ -185,6 +186,33 @@ START_TEST(deep_nesting_rejected)
 }
 END_TEST
 
+/* Fuzzing found libxml2 printing "encoding error : input conversion
+ * failed" and "I/O error : encoder error" to stderr for bytes invalid in
+ * the declared encoding: a library never prints, and a hostile listing
+ * must not be able to flood the crawler's log. The parse fails quietly. */
+START_TEST(encoding_errors_silent)
+{
+    static const char doc[] = "<?xml version=\"1.0\" encoding=\"EUC-JP\"?>"
+                              "<rfc-index>\xff\xff\xff\xff</rfc-index>";
+    FILE *cap = tmpfile();
+    ck_assert_ptr_nonnull(cap);
+    fflush(stderr);
+    int saved = dup(2);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(dup2(fileno(cap), 2), 0);
+    secstd_collector *c = secstd_collector_new();
+    char err[256];
+    secstd_status st = sp_run_text("ietf-xml", doc, c, err, sizeof err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    ck_assert_int_ne(st, SECSTD_OK);
+    ck_assert_msg(ftell(cap) == 0, "libxml2 printed %ld bytes to stderr", ftell(cap));
+    fclose(cap);
+    secstd_collector_free(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("parse_ietf_xml");
@@ -198,6 +226,7 @@ int main(void)
     tcase_add_test(tc, billion_laughs_rejected);
     tcase_add_test(tc, xxe_rejected);
     tcase_add_test(tc, deep_nesting_rejected);
+    tcase_add_test(tc, encoding_errors_silent);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
