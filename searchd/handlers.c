@@ -219,47 +219,73 @@ enum MHD_Result sd_handle_overlap(sd_request *rq)
     return sd_respond_json(rq, 200, out, SD_CACHE_API);
 }
 
-enum MHD_Result sd_handle_changes(sd_request *rq)
+/* Reads since/area/sdo/limit of /api/changes and /feeds/changes.atom into
+ * f (areas and sdos are the caller's arrays of SECSTD_QUERY_MAX_FILTERS).
+ * Returns 0, or -1 with *answer set to the 400 response already queued. */
+int sd_changes_filter_from_args(sd_request *rq, secstd_changes_filter *f, const char **areas,
+                                const char **sdos, enum MHD_Result *answer)
 {
-    secstd_changes_filter f;
-    secstd_changes_filter_init(&f);
-    const char *areas[SECSTD_QUERY_MAX_FILTERS], *sdos[SECSTD_QUERY_MAX_FILTERS];
+    secstd_changes_filter_init(f);
     for (size_t i = 0; i < rq->nargs; i++) {
         const sd_arg *a = &rq->args[i];
         static const char *const allowed[] = {"since", "area", "sdo", "limit", NULL};
         sd_error e;
-        if (sd_check_args(a, 1, allowed, &e) < 0)
-            return sd_respond_error(rq, &e);
+        if (sd_check_args(a, 1, allowed, &e) < 0) {
+            *answer = sd_respond_error(rq, &e);
+            return -1;
+        }
         if (strcmp(a->key, "area") == 0) {
-            if (!secstd_area_lookup(a->value))
-                return unknown_area(rq, "area", a->value);
-            if (f.n_areas >= SECSTD_QUERY_MAX_FILTERS)
-                return sd_respond_errorf(rq, 400, "area", "too many areas");
-            areas[f.n_areas++] = a->value;
+            if (!secstd_area_lookup(a->value)) {
+                *answer = unknown_area(rq, "area", a->value);
+                return -1;
+            }
+            if (f->n_areas >= SECSTD_QUERY_MAX_FILTERS) {
+                *answer = sd_respond_errorf(rq, 400, "area", "too many areas");
+                return -1;
+            }
+            areas[f->n_areas++] = a->value;
         } else if (strcmp(a->key, "sdo") == 0) {
             const secstd_sdo *sdo = secstd_sdo_lookup(a->value);
-            if (!sdo)
-                return sd_respond_errorf(rq, 400, "sdo", "unknown sdo '%s'", a->value);
-            if (f.n_sdos >= SECSTD_QUERY_MAX_FILTERS)
-                return sd_respond_errorf(rq, 400, "sdo", "too many SDOs");
-            sdos[f.n_sdos++] = sdo->name;
+            if (!sdo) {
+                *answer = sd_respond_errorf(rq, 400, "sdo", "unknown sdo '%s'", a->value);
+                return -1;
+            }
+            if (f->n_sdos >= SECSTD_QUERY_MAX_FILTERS) {
+                *answer = sd_respond_errorf(rq, 400, "sdo", "too many SDOs");
+                return -1;
+            }
+            sdos[f->n_sdos++] = sdo->name;
         } else if (strcmp(a->key, "since") == 0) {
             char err[256] = "";
-            if (f.since || secstd_changes_check_since(a->value, err, sizeof(err)) != SECSTD_OK)
-                return sd_respond_errorf(rq, 400, "since", "%s",
-                                         *err ? err : "parameter 'since' is given more than once");
-            f.since = a->value;
+            if (f->since || secstd_changes_check_since(a->value, err, sizeof(err)) != SECSTD_OK) {
+                *answer = sd_respond_errorf(rq, 400, "since", "%s",
+                                            *err ? err : "parameter 'since' is given more than once");
+                return -1;
+            }
+            f->since = a->value;
         } else {
             unsigned n;
-            if (sd_parse_uint(a->value, a->value_len, 1, SECSTD_CHANGES_MAX_REPORTS, &n) < 0)
-                return sd_respond_errorf(rq, 400, "limit",
-                                         "parameter 'limit' must be a whole number from 1 to %d",
-                                         SECSTD_CHANGES_MAX_REPORTS);
-            f.max_reports = n;
+            if (sd_parse_uint(a->value, a->value_len, 1, SECSTD_CHANGES_MAX_REPORTS, &n) < 0) {
+                *answer = sd_respond_errorf(rq, 400, "limit",
+                                            "parameter 'limit' must be a whole number from 1 to %d",
+                                            SECSTD_CHANGES_MAX_REPORTS);
+                return -1;
+            }
+            f->max_reports = n;
         }
     }
-    f.areas = areas;
-    f.sdos = sdos;
+    f->areas = areas;
+    f->sdos = sdos;
+    return 0;
+}
+
+enum MHD_Result sd_handle_changes(sd_request *rq)
+{
+    secstd_changes_filter f;
+    const char *areas[SECSTD_QUERY_MAX_FILTERS], *sdos[SECSTD_QUERY_MAX_FILTERS];
+    enum MHD_Result answer;
+    if (sd_changes_filter_from_args(rq, &f, areas, sdos, &answer) < 0)
+        return answer;
     json_t *out = NULL;
     char err[512] = "";
     secstd_status st =

@@ -82,6 +82,10 @@ enum MHD_Result sd_handle_areas(sd_request *rq);
 enum MHD_Result sd_handle_coverage(sd_request *rq);
 enum MHD_Result sd_handle_overlap(sd_request *rq);
 enum MHD_Result sd_handle_changes(sd_request *rq);
+enum MHD_Result sd_handle_changes_atom(sd_request *rq);
+struct secstd_changes_filter;
+int sd_changes_filter_from_args(sd_request *rq, struct secstd_changes_filter *f, const char **areas,
+                                const char **sdos, enum MHD_Result *answer);
 enum MHD_Result sd_handle_csv(sd_request *rq);
 enum MHD_Result sd_handle_healthz(sd_request *rq);
 enum MHD_Result sd_handle_metrics(sd_request *rq);

@@ -22,6 +22,7 @@ typedef enum sd_route_id {
     SD_ROUTE_COVERAGE,
     SD_ROUTE_OVERLAP,
     SD_ROUTE_CHANGES,
+    SD_ROUTE_FEED,
     SD_ROUTE_CSV,
     SD_ROUTE_OPENSEARCH,
     SD_ROUTE_HEALTHZ,

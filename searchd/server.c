@@ -375,6 +375,7 @@ static const sd_route ROUTES[] = {
     {"/api/coverage", SD_ROUTE_COVERAGE, sd_handle_coverage},
     {"/api/overlap", SD_ROUTE_OVERLAP, sd_handle_overlap},
     {"/api/changes", SD_ROUTE_CHANGES, sd_handle_changes},
+    {"/feeds/changes.atom", SD_ROUTE_FEED, sd_handle_changes_atom},
     {"/search.csv", SD_ROUTE_CSV, sd_handle_csv},
     {"/opensearch.xml", SD_ROUTE_OPENSEARCH, sd_handle_opensearch},
     {"/healthz", SD_ROUTE_HEALTHZ, sd_handle_healthz},

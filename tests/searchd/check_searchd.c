@@ -22,6 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #include "accesslog.h"
 #include "build.h"
 #include "csv.h"
@@ -859,7 +862,17 @@ START_TEST(test_opensearch_health_metrics)
     resp_free(&s);
     s = get("/api/search?per_page=0");
     resp_free(&s);
+    /* A request is counted in its completion callback, which may run just
+     * after the client has its answer: poll /metrics (bounded) until the
+     * 400 of the request above is in. */
     r = get("/metrics");
+    for (int tries = 0; tries < 100 && r.status == 200 &&
+                        !strstr(r.body, "searchd_requests_total{route=\"search\",code=\"400\"}");
+         tries++) {
+        resp_free(&r);
+        usleep(20 * 1000);
+        r = get("/metrics");
+    }
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(header(&r, "Content-Type"), "text/plain"));
     ck_assert_msg(strstr(r.body, "searchd_requests_total{route=\"search\",code=\"200\"}"), "%s",
@@ -1304,6 +1317,66 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------ */
 
+/* The Atom feed: a second generation with a new and a changed record
+ * (both with hostile titles) gives well-formed Atom whose entries carry
+ * the changes, every value escaped, no javascript: link. */
+START_TEST(test_changes_feed)
+{
+    char *extra = tu_strdupf("%s/extra.jsonl", E.records);
+    const char *lines =
+        "{\"id\":\"W3C hostile-test-2\",\"sdo\":\"W3C\",\"title\":\"<script>alert(2)</script> "
+        "web security ]]> &amp; test\",\"status\":\"published\",\"date\":\"2025-01\","
+        "\"url\":\"javascript:alert(2)\"}\n";
+    ck_assert_int_eq(tu_write_file(extra, lines, strlen(lines)), 0);
+    free(extra);
+    ck_assert_uint_ge(build_index(E.records, E.index), 2);
+
+    resp r = get("/feeds/changes.atom?area=web");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(header(&r, "Content-Type"), "application/atom+xml"));
+    xmlDocPtr doc = xmlReadMemory(r.body, (int)r.len, "feed.xml", NULL, XML_PARSE_NONET);
+    ck_assert_msg(doc != NULL, "feed is not well-formed XML");
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    ck_assert_str_eq((const char *)root->name, "feed");
+    int entries = 0, found = 0;
+    for (xmlNodePtr e = root->children; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE || strcmp((const char *)e->name, "entry") != 0)
+            continue;
+        entries++;
+        for (xmlNodePtr c = e->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            xmlChar *text = xmlNodeGetContent(c);
+            if (strcmp((const char *)c->name, "title") == 0 &&
+                strstr((const char *)text, "W3C hostile-test-2") &&
+                strstr((const char *)text, "<script>alert(2)</script>"))
+                found = 1; /* the title survives as text, exactly */
+            if (strcmp((const char *)c->name, "link") == 0) {
+                xmlChar *href = xmlGetProp(c, BAD_CAST "href");
+                ck_assert_msg(href && strncmp((const char *)href, "http", 4) == 0, "link %s", href);
+                xmlFree(href);
+            }
+            xmlFree(text);
+        }
+    }
+    xmlFreeDoc(doc);
+    ck_assert_int_ge(entries, 1);
+    ck_assert_msg(found, "the new record is not in the feed");
+    ck_assert_ptr_null(strstr(r.body, "<script>"));
+    ck_assert_ptr_null(strstr(r.body, "javascript:"));
+    resp_free(&r);
+
+    /* The same filters and errors as /api/changes. */
+    r = get("/feeds/changes.atom?area=nonsense");
+    ck_assert_int_eq(r.status, 400);
+    resp_free(&r);
+    r = get("/feeds/changes.atom?sdo=ETSI");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, "hostile-test-2"));
+    resp_free(&r);
+}
+END_TEST
+
 static Suite *searchd_suite(void)
 {
     Suite *s = suite_create("searchd");
@@ -1338,6 +1411,7 @@ static Suite *searchd_suite(void)
     tcase_add_test(api, test_hostile_queries);
     tcase_add_test(api, test_raw_protocol);
     tcase_add_test(api, test_slowloris);
+    tcase_add_test(api, test_changes_feed);
     suite_add_tcase(s, api);
 
     /* Reload changes the server's state: it needs a server of its own in
