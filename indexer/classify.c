@@ -212,6 +212,43 @@ static int hint_matches(void *vctx, const char *item, size_t len)
     return 0;
 }
 
+/* Committee boilerplate that opens many titles and names no topic: SC 27
+ * titles all start "Information security, cybersecurity and privacy
+ * protection", which would put every one of them in the privacy area. */
+static const char *const title_boilerplate[] = {
+    "Information security, cybersecurity and privacy protection",
+};
+
+static const char *title_topic(const char *title)
+{
+    for (size_t i = 0; title && i < sizeof title_boilerplate / sizeof *title_boilerplate; i++) {
+        size_t n = strlen(title_boilerplate[i]);
+        if (strncasecmp(title, title_boilerplate[i], n) == 0)
+            return title + n;
+    }
+    return title;
+}
+
+struct fallback_ctx {
+    const char *group;
+    int matched;
+};
+
+static int fallback_matches(void *vctx, const char *item, size_t len)
+{
+    struct fallback_ctx *ctx = vctx;
+    static const char prefix[] = "fallback:group:";
+    size_t plen = sizeof prefix - 1;
+    if (len > plen && strncmp(item, prefix, plen) == 0 && ctx->group) {
+        size_t glen = strlen(ctx->group);
+        if (glen == len - plen && strncasecmp(item + plen, ctx->group, glen) == 0) {
+            ctx->matched = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int secstd_classify_scores(const json_t *rec, int *scores)
 {
     pthread_once(&table_once, build_table);
@@ -220,7 +257,7 @@ int secstd_classify_scores(const json_t *rec, int *scores)
     unsigned char seen[256];
     if (nareas > sizeof seen)
         return 0;
-    score_text(json_string_value(json_object_get(rec, "title")), 3, scores, seen, 0);
+    score_text(title_topic(json_string_value(json_object_get(rec, "title"))), 3, scores, seen, 0);
     score_text(json_string_value(json_object_get(rec, "abstract")), 1, scores, seen, 0);
     size_t i;
     json_t *kw;
@@ -260,5 +297,14 @@ json_t *secstd_classify(const json_t *rec)
     for (size_t a = 0; a < secstd_area_count(); a++)
         if (scores[a] >= THRESHOLD)
             json_array_append_new(out, json_string(secstd_area_at(a)->id));
+    /* A fallback area (the general one for SG17/SC 27 work) only when the
+     * text names no specific area. */
+    const char *group = json_string_value(json_object_get(rec, "group"));
+    for (size_t a = 0; json_array_size(out) == 0 && group && a < secstd_area_count(); a++) {
+        struct fallback_ctx f = {group, 0};
+        secstd_list_each(secstd_area_at(a)->hints, fallback_matches, &f);
+        if (f.matched)
+            json_array_append_new(out, json_string(secstd_area_at(a)->id));
+    }
     return out;
 }
