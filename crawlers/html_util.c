@@ -90,9 +90,16 @@ const char *secstd_util_sniff_charset(const char *body, size_t len)
 {
     size_t n = len < 4096 ? len : 4096;
     for (size_t i = 0; i + 8 <= n; i++) {
-        if (strncasecmp(body + i, "charset=", 8) != 0 && strncasecmp(body + i, "encoding=", 9) != 0)
+        /* "encoding=" is 9 bytes: compare it only when 9 are left (the body
+         * is not NUL-terminated; found by fuzzing). */
+        size_t skip;
+        if (strncasecmp(body + i, "charset=", 8) == 0)
+            skip = 8;
+        else if (i + 9 <= n && strncasecmp(body + i, "encoding=", 9) == 0)
+            skip = 9;
+        else
             continue;
-        size_t j = i + (tolower((unsigned char)body[i]) == 'c' ? 8 : 9);
+        size_t j = i + skip;
         while (j < n && (body[j] == '"' || body[j] == '\'' || body[j] == ' '))
             j++;
         size_t k = j;

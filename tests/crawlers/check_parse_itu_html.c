@@ -144,6 +144,27 @@ START_TEST(small_rec_page)
 }
 END_TEST
 
+/* Fuzzing found the charset sniffer comparing "encoding=" (9 bytes) where
+ * only 8 were left: a 1-byte read past a body that ends in "encoding"
+ * (bodies are not NUL-terminated). Exact-size buffer: ASan builds catch a
+ * regression; every build checks the page is refused cleanly. */
+START_TEST(body_ending_in_encoding)
+{
+    static const char text[] = "<html><body>xx encoding";
+    size_t len = sizeof text - 1;
+    char *body = malloc(len);
+    ck_assert_ptr_nonnull(body);
+    memcpy(body, text, len);
+    secstd_collector *c = secstd_collector_new();
+    char err[300];
+    secstd_status st = pt_run("itu-html", body, len, "http://127.0.0.1/x", c, err, sizeof err);
+    ck_assert_int_eq(st, SECSTD_ERR_PARSE);
+    ck_assert_uint_eq(secstd_collector_count(c), 0);
+    secstd_collector_free(c);
+    free(body);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("parse_itu_html");
@@ -155,6 +176,7 @@ int main(void)
     }
     tcase_add_test(tc, malformed);
     tcase_add_test(tc, small_rec_page);
+    tcase_add_test(tc, body_ending_in_encoding);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
