@@ -15,6 +15,8 @@ int cmd_generations(int argc, char **argv); /* list kept index generations */
 int cmd_rollback(int argc, char **argv);    /* serve an older generation */
 int cmd_overlap(int argc, char **argv);     /* cross-body overlap clusters of an area */
 int cmd_coverage(int argc, char **argv);    /* area x SDO gap map */
+int cmd_show(int argc, char **argv);        /* one standard, relations both ways */
+int cmd_similar(int argc, char **argv);     /* more-like-this across bodies */
 int cmd_eval(int argc, char **argv);        /* relation recovery and classifier figures */
 
 #endif

@@ -20,6 +20,8 @@ static const struct command {
     {"fields", cmd_fields, "list the searchable fields (field:value syntax)"},
     {"generations", cmd_generations, "list the index generations kept on disk"},
     {"rollback", cmd_rollback, "serve an older index generation"},
+    {"show", cmd_show, "one standard with its relations resolved both ways"},
+    {"similar", cmd_similar, "the most similar standards, other bodies first"},
     {"overlap", cmd_overlap, "cross-body overlap clusters of a technology area"},
     {"coverage", cmd_coverage, "the area x SDO coverage (gap) map"},
     {"eval", cmd_eval, "evaluate similarity (relation recovery) and the area classifier"},
