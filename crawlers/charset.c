@@ -47,8 +47,7 @@ int secstd_utf8_valid(const char *str, size_t len)
     return 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
+size_t secstd_utf8_seq(const unsigned char *s, size_t len)
 {
     size_t n = s[0] < 0x80 ? 1 : (s[0] >= 0xC2 && s[0] <= 0xDF) ? 2 : (s[0] >= 0xE0 && s[0] <= 0xEF) ? 3
                            : (s[0] >= 0xF0 && s[0] <= 0xF4) ? 4 : 0;
@@ -57,7 +56,7 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
     return secstd_utf8_valid((const char *)s, n) ? n : 0;
 }
 
-static size_t put_cp(char *o, uint32_t cp)
+size_t secstd_utf8_put(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
         o[0] = (char)cp;
@@ -81,6 +80,11 @@ static const uint16_t cp1252_high[32] = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
+
+uint32_t secstd_cp1252_to_cp(unsigned char c)
+{
+    return c >= 0x80 && c <= 0x9F ? cp1252_high[c - 0x80] : c;
+}
 
 static int is_latin_label(const char *cs)
 {
@@ -237,23 +241,20 @@ secstd_status secstd_to_utf8(const char *body, size_t len, const char *charset, 
         o = len;
     } else if (is_latin_label(charset)) {
         for (size_t i = 0; i < len; i++) {
-            uint32_t c = u[i];
-            if (c >= 0x80 && c <= 0x9F)
-                c = cp1252_high[c - 0x80];
-            o += put_cp(buf + o, c);
+            o += secstd_utf8_put(buf + o, secstd_cp1252_to_cp(u[i]));
         }
     } else {
         /* Declared UTF-8 (or unknown) but invalid: keep the good
          * sequences, replace each bad byte. */
         size_t i = 0;
         while (i < len) {
-            size_t n = utf8_seq(u + i, len - i);
+            size_t n = secstd_utf8_seq(u + i, len - i);
             if (n) {
                 memcpy(buf + o, body + i, n);
                 o += n;
                 i += n;
             } else {
-                o += put_cp(buf + o, 0xFFFD);
+                o += secstd_utf8_put(buf + o, 0xFFFD);
                 i++;
             }
         }
@@ -262,4 +263,49 @@ secstd_status secstd_to_utf8(const char *body, size_t len, const char *charset, 
     *out = buf;
     *outlen = o;
     return SECSTD_OK;
+}
+
+/* Charset labels the markup sniffer recognises, mapped to names libxml2
+ * and iconv know. */
+static const struct {
+    const char *label;
+    const char *name;
+} markup_charsets[] = {
+    {"utf-8", "UTF-8"},
+    {"utf8", "UTF-8"},
+    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"x-cp1252", "windows-1252"},
+    /* WHATWG: Latin-1 labels mean windows-1252 in practice. */
+    {"iso-8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"iso-8859-15", "ISO-8859-15"},
+};
+
+const char *secstd_sniff_markup_charset(const char *body, size_t len)
+{
+    size_t n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i + 8 <= n; i++) {
+        /* "encoding=" is 9 bytes: compare it only when 9 are left (the body
+         * is not NUL-terminated; found by fuzzing). */
+        size_t skip;
+        if (strncasecmp(body + i, "charset=", 8) == 0)
+            skip = 8;
+        else if (i + 9 <= n && strncasecmp(body + i, "encoding=", 9) == 0)
+            skip = 9;
+        else
+            continue;
+        size_t j = i + skip;
+        while (j < n && (body[j] == '"' || body[j] == '\'' || body[j] == ' '))
+            j++;
+        size_t k = j;
+        while (k < n && (isalnum((unsigned char)body[k]) || body[k] == '-' || body[k] == '_'))
+            k++;
+        for (size_t c = 0; c < sizeof markup_charsets / sizeof markup_charsets[0]; c++)
+            if (strlen(markup_charsets[c].label) == k - j &&
+                strncasecmp(body + j, markup_charsets[c].label, k - j) == 0)
+                return markup_charsets[c].name;
+    }
+    return secstd_utf8_valid(body, len) ? "UTF-8" : "windows-1252";
 }

@@ -10,11 +10,34 @@
 #define SECSTD_CHARSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int secstd_utf8_valid(const char *s, size_t len);
+
+/* Length (1..4) of the valid UTF-8 sequence at s, reading at most len
+ * (>= 1) bytes; 0 if the bytes there are not valid UTF-8. */
+size_t secstd_utf8_seq(const unsigned char *s, size_t len);
+
+/* Writes code point cp (< U+10000) as UTF-8 at o (room for 3 bytes);
+ * returns the number of bytes written. */
+size_t secstd_utf8_put(char *o, uint32_t cp);
+
+/* The code point of windows-1252 byte c; the five undefined bytes (0x81,
+ * 0x8D, 0x8F, 0x90, 0x9D) map to their C1 control code points, as the
+ * WHATWG encoding standard does. */
+uint32_t secstd_cp1252_to_cp(unsigned char c);
+
+/* The character set a markup body declares in its first 4 KiB (the first
+ * charset= or encoding= followed by a label known here), mapped to a name
+ * libxml2/iconv know ("UTF-8", "windows-1252", "ISO-8859-15"). ISO-8859-1
+ * and US-ASCII labels mean windows-1252 (WHATWG). Without a declaration:
+ * "UTF-8" if the body is valid UTF-8, else "windows-1252". Never NULL;
+ * the string is static. For handing an encoding to libxml2's HTML parser;
+ * secstd_sniff_charset() is the general (content-type, BOM, meta) sniffer. */
+const char *secstd_sniff_markup_charset(const char *body, size_t len);
 
 /* The charset a body declares, lower-cased into out (e.g. "windows-1252"):
  * the charset= parameter of content_type (may be NULL) wins, then a byte

@@ -14,7 +14,7 @@
  * -> edition ("19.4.0"), Release -> part of the edition id
  * ("3GPP TS 33.501:REL-19/19.4.0"), Date -> date, Responsible Primary ->
  * group ("SA3"); an optional "Status" column is mapped through the status
- * table of html_util (the export has no status of its own: a listed
+ * table of parse_util (the export has no status of its own: a listed
  * version is an approved, published version). Versions collapse into one
  * record per spec with the latest on top (collector). */
 #include <ctype.h>
@@ -23,8 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "csv.h"
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -44,7 +45,7 @@ static const struct {
 
 static int header_column(const char *h)
 {
-    char *t = secstd_util_norm_space(h);
+    char *t = secstd_text_collapse(h);
     int col = -1;
     for (size_t i = 0; t && i < sizeof header_names / sizeof header_names[0]; i++)
         if (strcasecmp(t, header_names[i].name) == 0)
@@ -75,10 +76,10 @@ static const char *spec_type(const char *is_ts, const char *type)
 static secstd_status row_record(const char *f[C_N], size_t line, secstd_collector *out, char *err,
                                 size_t errlen)
 {
-    char *spec = secstd_util_norm_space(f[C_SPEC]);
-    char *title = secstd_util_norm_space(f[C_TITLE]);
-    char *version = secstd_util_norm_space(f[C_VERSION]);
-    char *release = secstd_util_norm_space(f[C_RELEASE]);
+    char *spec = secstd_text_collapse(f[C_SPEC]);
+    char *title = secstd_text_collapse(f[C_TITLE]);
+    char *version = secstd_text_collapse(f[C_VERSION]);
+    char *release = secstd_text_collapse(f[C_RELEASE]);
     secstd_status st = SECSTD_ERR_PARSE;
     json_t *rec = NULL;
     if (!spec || !title || !version || !release) {
@@ -89,7 +90,7 @@ static secstd_status row_record(const char *f[C_N], size_t line, secstd_collecto
     char text[160];
     if (strncasecmp(spec, "3GPP ", 5) == 0 || strncasecmp(spec, "TS ", 3) == 0 ||
         strncasecmp(spec, "TR ", 3) == 0)
-        secstd_util_copy(text, sizeof text, spec);
+        secstd_str_copy(text, sizeof text, spec);
     else
         snprintf(text, sizeof text, "%s %s", type ? type : "TS", spec);
     secstd_ident id;
@@ -108,9 +109,9 @@ static secstd_status row_record(const char *f[C_N], size_t line, secstd_collecto
     }
     json_object_set_new(rec, "id", json_string(id.id));
     json_object_set_new(rec, "sdo", json_string("3GPP"));
-    secstd_util_set_str(rec, "type", type ? type : id.type);
+    secstd_rec_set(rec, "type", type ? type : id.type);
     json_object_set_new(rec, "title", json_string(title));
-    secstd_util_set_str(rec, "edition", version);
+    secstd_rec_set(rec, "edition", version);
     char eid[256];
     if (*release && *version) {
         /* "Rel-19" -> "REL-19" */
@@ -123,21 +124,21 @@ static secstd_status row_record(const char *f[C_N], size_t line, secstd_collecto
     } else if (*version) {
         snprintf(eid, sizeof eid, "%s %s", id.id, version);
     } else {
-        secstd_util_copy(eid, sizeof eid, id.id);
+        secstd_str_copy(eid, sizeof eid, id.id);
     }
     json_object_set_new(rec, "edition_id", json_string(eid));
     char date[16];
-    if (f[C_DATE] && secstd_util_parse_date(f[C_DATE], date, sizeof date) == 0)
+    if (f[C_DATE] && secstd_text_date(f[C_DATE], date, sizeof date) == 0)
         json_object_set_new(rec, "date", json_string(date));
-    const char *status = f[C_STATUS] ? secstd_util_map_status(f[C_STATUS]) : "published";
+    const char *status = f[C_STATUS] ? secstd_map_status(f[C_STATUS]) : "published";
     if (status)
         json_object_set_new(rec, "status", json_string(status));
-    char *group = secstd_util_norm_space(f[C_GROUP]);
+    char *group = secstd_text_collapse(f[C_GROUP]);
     if (group && *group && strlen(group) <= 80) {
         json_object_set_new(rec, "group", json_string(group));
         char hint[100];
         snprintf(hint, sizeof hint, "3gpp-wg:%s", group);
-        secstd_util_add_unique(rec, "hints", hint);
+        secstd_rec_add(rec, "hints", hint);
     }
     free(group);
     if (f[C_LINK] && *f[C_LINK] && strlen(f[C_LINK]) < 2000)
@@ -161,7 +162,7 @@ secstd_status secstd_parse_3gpp_csv(const secstd_parse_input *in, secstd_collect
                  GPP_CSV_MAX_BODY);
         return SECSTD_ERR_TOO_LARGE;
     }
-    if (!secstd_util_utf8_valid(in->body, in->len)) {
+    if (!secstd_utf8_valid(in->body, in->len)) {
         snprintf(err, errlen, "3GPP CSV export is not valid UTF-8");
         return SECSTD_ERR_PARSE;
     }

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -42,7 +42,7 @@ static int cen_ident(const char *ref, secstd_ident *id)
     if (secstd_ident_parse(base, "CEN", id) != SECSTD_OK || strcmp(id->sdo, "CEN") != 0)
         return -1;
     if (!id->part[0])
-        secstd_util_copy(id->part, sizeof id->part, slash + 1);
+        secstd_str_copy(id->part, sizeof id->part, slash + 1);
     return 0;
 }
 
@@ -52,7 +52,7 @@ static void absolute_url(const char *href, char *out, size_t len)
     if (!href || !*href)
         return;
     if (strncmp(href, "http://", 7) == 0 || strncmp(href, "https://", 8) == 0)
-        secstd_util_copy(out, len, href);
+        secstd_str_copy(out, len, href);
     else
         snprintf(out, len, "%s%s", CEN_SITE, href);
 }
@@ -70,8 +70,8 @@ static secstd_status add_deliverable(secstd_collector *out, const char *ref, con
         }
         json_object_set_new(ed, "id", json_string(ref));
         json_object_set(ed, "date", json_object_get(rec, "date"));
-        secstd_util_set_str(ed, "part", id->part);
-        secstd_util_set_str(ed, "edition", id->edition);
+        secstd_rec_set(ed, "part", id->part);
+        secstd_rec_set(ed, "edition", id->edition);
         if (json_object_get(rec, "status"))
             json_object_set(ed, "status", json_object_get(rec, "status"));
         if (json_object_get(rec, "url"))
@@ -91,17 +91,17 @@ static json_t *new_record(const secstd_ident *id, const char *ref, const char *t
         return NULL;
     json_object_set_new(rec, "id", json_string(id->id));
     json_object_set_new(rec, "sdo", json_string("CEN"));
-    secstd_util_set_str(rec, "type", id->type);
+    secstd_rec_set(rec, "type", id->type);
     json_object_set_new(rec, "title", json_string(title));
     json_object_set_new(rec, "edition_id", json_string(ref));
     /* The edition is the year after ':' of the reference ("EN 13250:2014+A1:2015" -> 2015). */
     const char *last = strrchr(ref, ':');
     char date[16];
-    if (last && secstd_util_parse_date(last + 1, date, sizeof date) == 0)
+    if (last && secstd_text_date(last + 1, date, sizeof date) == 0)
         json_object_set_new(rec, "date", json_string(date));
     const char *colon = strchr(ref, ':');
     if (colon)
-        secstd_util_set_str(rec, "edition", colon + 1);
+        secstd_rec_set(rec, "edition", colon + 1);
     return rec;
 }
 
@@ -111,27 +111,27 @@ static secstd_status parse_results(xmlNode *table, const secstd_parse_input *in,
                                    secstd_collector *out, char *err, size_t errlen)
 {
     (void)in;
-    xmlNode *tbody = secstd_util_find_element(table, "tbody");
+    xmlNode *tbody = secstd_html_find(table, "tbody");
     size_t row = 0;
     for (xmlNode *tr = tbody ? tbody->children : NULL; tr; tr = tr->next) {
-        if (!secstd_util_is_element(tr, "tr"))
+        if (!secstd_html_is(tr, "tr"))
             continue;
         row++;
         xmlNode *td[4] = {0};
         size_t k = 0;
         for (xmlNode *c = tr->children; c && k < 4; c = c->next)
-            if (secstd_util_is_element(c, "td"))
+            if (secstd_html_is(c, "td"))
                 td[k++] = c;
         if (k < 3) {
             snprintf(err, errlen, "results row %zu (line %ld): %zu cells, expected Committee, "
                      "Reference/Title, Status", row, (long)xmlGetLineNo(tr), k);
             return SECSTD_ERR_PARSE;
         }
-        xmlNode *a = secstd_util_find_element(td[1], "a");
-        char *ref = a ? secstd_util_node_text(a) : NULL;
-        char *href = a ? secstd_util_attr(a, "href") : NULL;
+        xmlNode *a = secstd_html_find(td[1], "a");
+        char *ref = a ? secstd_html_text(a) : NULL;
+        char *href = a ? secstd_html_attr(a, "href") : NULL;
         /* The title is the text after the <br/>. */
-        xmlNode *br = secstd_util_find_element(td[1], "br");
+        xmlNode *br = secstd_html_find(td[1], "br");
         char *title = NULL;
         if (br) {
             size_t cap = 0;
@@ -139,10 +139,10 @@ static secstd_status parse_results(xmlNode *table, const secstd_parse_input *in,
                 cap++;
             (void)cap;
             xmlNode *t = br->next;
-            title = t ? secstd_util_node_text(t) : NULL;
+            title = t ? secstd_html_text(t) : NULL;
         }
-        char *committee = secstd_util_node_text(td[0]);
-        char *status = secstd_util_node_text(td[2]);
+        char *committee = secstd_html_text(td[0]);
+        char *status = secstd_html_text(td[2]);
         secstd_ident id;
         secstd_status st = SECSTD_OK;
         if (!ref || !*ref || cen_ident(ref, &id) != 0) {
@@ -157,7 +157,7 @@ static secstd_status parse_results(xmlNode *table, const secstd_parse_input *in,
             if (!rec) {
                 st = SECSTD_ERR_NOMEM;
             } else {
-                const char *s = secstd_util_map_status(status);
+                const char *s = secstd_map_status(status);
                 if (s)
                     json_object_set_new(rec, "status", json_string(s));
                 if (committee && *committee && strlen(committee) <= 80)
@@ -168,7 +168,7 @@ static secstd_status parse_results(xmlNode *table, const secstd_parse_input *in,
                 char *cs = strstr(url, "&cs=");
                 if (cs)
                     *cs = '\0';
-                secstd_util_set_str(rec, "url", url);
+                secstd_rec_set(rec, "url", url);
                 st = add_deliverable(out, ref, &id, rec);
             }
         }
@@ -205,13 +205,13 @@ static const struct {
 
 static void relate_links(json_t *rec, const char *self, xmlNode *td, const char *kind)
 {
-    for (xmlNode *a = td; a; a = secstd_util_next_in_tree(a, td)) {
-        if (!secstd_util_is_element(a, "a"))
+    for (xmlNode *a = td; a; a = secstd_xml_next_in_tree(a, td)) {
+        if (!secstd_html_is(a, "a"))
             continue;
-        char *t = secstd_util_node_text(a);
+        char *t = secstd_html_text(a);
         secstd_ident id;
         if (t && *t && cen_ident(t, &id) == 0 && strcmp(id.id, self) != 0)
-            secstd_util_add_relation(rec, kind, id.id);
+            secstd_rec_relate(rec, kind, id.id);
         free(t);
     }
 }
@@ -220,20 +220,20 @@ static secstd_status parse_project(xmlNode *root, const secstd_parse_input *in,
                                    secstd_collector *out, char *err, size_t errlen)
 {
     xmlNode *cell[7] = {0};
-    for (xmlNode *x = root; x; x = secstd_util_next_in_tree(x, root)) {
-        if (!secstd_util_is_element(x, "th") || !secstd_util_has_class(x, "detail"))
+    for (xmlNode *x = root; x; x = secstd_xml_next_in_tree(x, root)) {
+        if (!secstd_html_is(x, "th") || !secstd_html_has_class(x, "detail"))
             continue;
-        char *label = secstd_util_node_text(x);
+        char *label = secstd_html_text(x);
         xmlNode *td = x->next;
-        while (td && !secstd_util_is_element(td, "td"))
+        while (td && !secstd_html_is(td, "td"))
             td = td->next;
         for (size_t i = 0; label && td && i < sizeof page_labels / sizeof page_labels[0]; i++)
             if (strcasecmp(label, page_labels[i].label) == 0 && !cell[page_labels[i].field])
                 cell[page_labels[i].field] = td;
         free(label);
     }
-    char *ref = secstd_util_node_text(cell[P_REF]);
-    char *title = secstd_util_node_text(cell[P_TITLE]);
+    char *ref = secstd_html_text(cell[P_REF]);
+    char *title = secstd_html_text(cell[P_TITLE]);
     secstd_ident id;
     secstd_status st = SECSTD_ERR_PARSE;
     if (!ref || !*ref || cen_ident(ref, &id) != 0) {
@@ -250,7 +250,7 @@ static secstd_status parse_project(xmlNode *root, const secstd_parse_input *in,
         st = SECSTD_ERR_NOMEM;
         goto done;
     }
-    char *scope = secstd_util_node_text(cell[P_SCOPE]);
+    char *scope = secstd_html_text(cell[P_SCOPE]);
     if (scope && strlen(scope) > 20000)
         scope[20000] = '\0'; /* schema cap; never cut inside a UTF-8 sequence: */
     if (scope && strlen(scope) == 20000)
@@ -258,16 +258,16 @@ static secstd_status parse_project(xmlNode *root, const secstd_parse_input *in,
             scope[n - 1] = '\0';
     /* CEN writes a placeholder where it has no scope. */
     if (scope && strcasecmp(scope, "No scope available") != 0)
-        secstd_util_set_str(rec, "abstract", scope);
+        secstd_rec_set(rec, "abstract", scope);
     free(scope);
-    char *status = secstd_util_node_text(cell[P_STATUS]);
-    const char *s = secstd_util_map_status(status);
+    char *status = secstd_html_text(cell[P_STATUS]);
+    const char *s = secstd_map_status(status);
     if (s)
         json_object_set_new(rec, "status", json_string(s));
     free(status);
-    char *dav = secstd_util_node_text(cell[P_DAV]);
+    char *dav = secstd_html_text(cell[P_DAV]);
     char date[16];
-    if (dav && secstd_util_parse_date(dav, date, sizeof date) == 0)
+    if (dav && secstd_text_date(dav, date, sizeof date) == 0)
         json_object_set_new(rec, "date", json_string(date));
     free(dav);
     if (cell[P_SUPERSEDES])
@@ -275,11 +275,11 @@ static secstd_status parse_project(xmlNode *root, const secstd_parse_input *in,
     if (cell[P_SUPERSEDED_BY])
         relate_links(rec, id.id, cell[P_SUPERSEDED_BY], "superseded_by");
     /* Technical body: "<title>CEN - CEN/TC 279</title>". */
-    char *head = secstd_util_node_text(secstd_util_find_element(root, "title"));
+    char *head = secstd_html_text(secstd_html_find(root, "title"));
     if (head && strncmp(head, "CEN - ", 6) == 0 && strlen(head + 6) <= 80 && head[6])
         json_object_set_new(rec, "group", json_string(head + 6));
     free(head);
-    secstd_util_set_str(rec, "url", in->url);
+    secstd_rec_set(rec, "url", in->url);
     st = add_deliverable(out, ref, &id, rec);
 done:
     free(ref);
@@ -291,16 +291,16 @@ secstd_status secstd_parse_cen_html(const secstd_parse_input *in, secstd_collect
                                     char *err, size_t errlen)
 {
     htmlDocPtr doc;
-    secstd_status st = secstd_util_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
+    secstd_status st = secstd_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlNode *results = NULL;
     int project = 0;
-    for (xmlNode *x = root; x && !results; x = secstd_util_next_in_tree(x, root)) {
-        if (secstd_util_is_element(x, "table") && secstd_util_has_class(x, "dashlist")) {
-            xmlNode *th = secstd_util_find_element(x, "th");
-            char *t = th ? secstd_util_node_text(th) : NULL;
+    for (xmlNode *x = root; x && !results; x = secstd_xml_next_in_tree(x, root)) {
+        if (secstd_html_is(x, "table") && secstd_html_has_class(x, "dashlist")) {
+            xmlNode *th = secstd_html_find(x, "th");
+            char *t = th ? secstd_html_text(th) : NULL;
             if (t && strcmp(t, "Committee") == 0)
                 results = x;
             else if (t && strcmp(t, "Reference") == 0)

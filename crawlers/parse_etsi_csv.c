@@ -18,8 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "csv.h"
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -47,7 +48,7 @@ static int header_column(const char *h)
     for (const char *p = h; *p && o + 1 < sizeof norm; p++)
         norm[o++] = (*p == '.' || *p == '_') ? ' ' : (char)tolower((unsigned char)*p);
     norm[o] = '\0';
-    char *t = secstd_util_norm_space(norm);
+    char *t = secstd_text_collapse(norm);
     int col = -1;
     for (size_t i = 0; t && i < sizeof header_names / sizeof header_names[0]; i++)
         if (strcmp(t, header_names[i].name) == 0)
@@ -78,7 +79,7 @@ static void add_transposition(json_t *rec, const char *title)
         if (!p)
             continue;
         char buf[128];
-        secstd_util_copy(buf, sizeof buf, p + 1);
+        secstd_str_copy(buf, sizeof buf, p + 1);
         char *cut = strstr(buf, " version");
         if (!cut)
             cut = strchr(buf, ')');
@@ -86,15 +87,15 @@ static void add_transposition(json_t *rec, const char *title)
             *cut = '\0';
         secstd_ident id;
         if (secstd_ident_parse(buf, NULL, &id) == SECSTD_OK)
-            secstd_util_add_relation(rec, "transposes", id.id);
+            secstd_rec_relate(rec, "transposes", id.id);
     }
 }
 
 static secstd_status row_record(const char *f[C_N], size_t line, secstd_collector *out, char *err,
                                 size_t errlen)
 {
-    char *deliverable = secstd_util_norm_space(f[C_DELIVERABLE]);
-    char *title = secstd_util_norm_space(f[C_TITLE]);
+    char *deliverable = secstd_text_collapse(f[C_DELIVERABLE]);
+    char *title = secstd_text_collapse(f[C_TITLE]);
     secstd_status st = SECSTD_ERR_PARSE;
     json_t *rec = NULL;
     if (!deliverable || !title)
@@ -115,44 +116,44 @@ static secstd_status row_record(const char *f[C_N], size_t line, secstd_collecto
     }
     json_object_set_new(rec, "id", json_string(id.id));
     json_object_set_new(rec, "sdo", json_string("ETSI"));
-    secstd_util_set_str(rec, "type", id.type);
+    secstd_rec_set(rec, "type", id.type);
     json_object_set_new(rec, "title", json_string(title));
     json_object_set_new(rec, "edition_id", json_string(deliverable));
     /* Version: "V1.1.1" or "ed.1"; date: the parenthesised (YYYY-MM). */
     char version[64];
-    secstd_util_copy(version, sizeof version, id.edition);
+    secstd_str_copy(version, sizeof version, id.edition);
     version[strcspn(version, " (")] = '\0';
-    secstd_util_set_str(rec, "edition", version);
+    secstd_rec_set(rec, "edition", version);
     const char *paren = strrchr(deliverable, '(');
     char date[16];
-    if (paren && secstd_util_parse_date(paren, date, sizeof date) == 0)
+    if (paren && secstd_text_date(paren, date, sizeof date) == 0)
         json_object_set_new(rec, "date", json_string(date));
-    const char *status = secstd_util_map_status(f[C_STATUS]);
+    const char *status = secstd_map_status(f[C_STATUS]);
     if (status)
         json_object_set_new(rec, "status", json_string(status));
-    char *scope = secstd_util_norm_space(f[C_SCOPE]);
+    char *scope = secstd_text_collapse(f[C_SCOPE]);
     if (scope && *scope && !meeting_ref(scope))
         json_object_set_new(rec, "abstract", json_string(scope));
     free(scope);
-    char *body = secstd_util_norm_space(f[C_BODY]);
+    char *body = secstd_text_collapse(f[C_BODY]);
     if (body && *body && strlen(body) <= 80)
         json_object_set_new(rec, "group", json_string(body));
     if (body && *body && strlen(body) <= 90) {
         char hint[100];
         snprintf(hint, sizeof hint, "etsi-tb:%s", body);
-        secstd_util_add_unique(rec, "hints", hint);
+        secstd_rec_add(rec, "hints", hint);
     }
     free(body);
     /* Keywords: comma-separated inside the field. */
     char kw[4096];
-    secstd_util_copy(kw, sizeof kw, f[C_KEYWORDS] ? f[C_KEYWORDS] : "");
+    secstd_str_copy(kw, sizeof kw, f[C_KEYWORDS] ? f[C_KEYWORDS] : "");
     for (char *k = kw; k && *k;) {
         char *comma = strchr(k, ',');
         if (comma)
             *comma = '\0';
-        char *t = secstd_util_norm_space(k);
+        char *t = secstd_text_collapse(k);
         if (t && *t && strlen(t) <= 200)
-            secstd_util_add_unique(rec, "keywords", t);
+            secstd_rec_add(rec, "keywords", t);
         free(t);
         k = comma ? comma + 1 : NULL;
     }
@@ -177,7 +178,7 @@ secstd_status secstd_parse_etsi_csv(const secstd_parse_input *in, secstd_collect
                  ETSI_CSV_MAX_BODY);
         return SECSTD_ERR_TOO_LARGE;
     }
-    if (!secstd_util_utf8_valid(in->body, in->len)) {
+    if (!secstd_utf8_valid(in->body, in->len)) {
         snprintf(err, errlen, "ETSI CSV export is not valid UTF-8");
         return SECSTD_ERR_PARSE;
     }

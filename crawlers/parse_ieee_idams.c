@@ -11,7 +11,7 @@
  * ICS codes become "ics:" hints, topical browse terms and packages become
  * keywords, "adopted as ISO/IEC/IEEE ..." becomes identical_to.
  *
- * The XML is read with html_util's safe reader: no network, no entity
+ * The XML is read with parse_util's safe reader: no network, no entity
  * substitution, no DTD loading (the DOCTYPE's external DTD is never
  * fetched), size and depth caps. */
 #include <stdio.h>
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -46,7 +46,7 @@ static const struct {
 static xmlNode *child(const xmlNode *n, const char *name)
 {
     for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-        if (secstd_util_is_element(c, name))
+        if (secstd_html_is(c, name))
             return c;
     return NULL;
 }
@@ -54,7 +54,7 @@ static xmlNode *child(const xmlNode *n, const char *name)
 static char *child_text(const xmlNode *n, const char *name)
 {
     xmlNode *c = child(n, name);
-    return c ? secstd_util_node_text(c) : NULL;
+    return c ? secstd_html_text(c) : NULL;
 }
 
 static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char *err,
@@ -74,7 +74,7 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     }
     char full[256];
     if (strncasecmp(designation, "IEEE", 4) == 0)
-        secstd_util_copy(full, sizeof full, designation);
+        secstd_str_copy(full, sizeof full, designation);
     else
         snprintf(full, sizeof full, "IEEE Std %s", designation);
     secstd_ident id;
@@ -104,14 +104,14 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     json_object_set_new(rec, "type", json_string(id.type[0] ? id.type : "Std"));
     json_object_set_new(rec, "title", json_string(title));
     json_object_set_new(rec, "edition_id", json_string(full));
-    secstd_util_set_str(rec, "edition", id.edition);
+    secstd_rec_set(rec, "edition", id.edition);
 
     int draft = id.draft;
     xmlNode *mods = child(info, "standardmodifierset");
     for (xmlNode *m = mods ? mods->children : NULL; m; m = m->next) {
-        if (!secstd_util_is_element(m, "standard_modifier"))
+        if (!secstd_html_is(m, "standard_modifier"))
             continue;
-        char *t = secstd_util_node_text(m);
+        char *t = secstd_html_text(m);
         if (t && strcasecmp(t, "Draft") == 0)
             draft = 1;
         free(t);
@@ -125,14 +125,14 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     /* Date: the article's original publication date, else the copyright year. */
     xmlNode *ainfo = child(article, "articleinfo");
     for (xmlNode *d = ainfo ? ainfo->children : NULL; d; d = d->next) {
-        if (!secstd_util_is_element(d, "date"))
+        if (!secstd_html_is(d, "date"))
             continue;
         char *y = child_text(d, "year");
         char *mo = child_text(d, "month");
         char *dy = child_text(d, "day");
         char text[64], date[16];
         snprintf(text, sizeof text, "%s %s %s", dy ? dy : "", mo ? mo : "", y ? y : "");
-        if (!json_object_get(rec, "date") && secstd_util_parse_date(text, date, sizeof date) == 0)
+        if (!json_object_get(rec, "date") && secstd_text_date(text, date, sizeof date) == 0)
             json_object_set_new(rec, "date", json_string(date));
         free(y);
         free(mo);
@@ -141,12 +141,12 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     if (!json_object_get(rec, "date")) {
         char *y = child_text(child(child(info, "copyrightgroup"), "copyright"), "year");
         char date[16];
-        if (y && secstd_util_parse_date(y, date, sizeof date) == 0)
+        if (y && secstd_text_date(y, date, sizeof date) == 0)
             json_object_set_new(rec, "date", json_string(date));
         free(y);
     }
     char *abstract = child_text(ainfo, "abstract");
-    secstd_util_set_str(rec, "abstract", abstract);
+    secstd_rec_set(rec, "abstract", abstract);
     free(abstract);
 
     /* Keywords and hints. */
@@ -159,28 +159,28 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
         xmlNode *set = child(info, lists[l].set);
         for (xmlNode *k = set ? set->children : NULL; k; k = k->next) {
-            if (!secstd_util_is_element(k, lists[l].item))
+            if (!secstd_html_is(k, lists[l].item))
                 continue;
-            char *t = secstd_util_node_text(k);
+            char *t = secstd_html_text(k);
             if (t && strlen(t) <= 200)
-                secstd_util_add_unique(rec, lists[l].key, t);
+                secstd_rec_add(rec, lists[l].key, t);
             free(t);
         }
     }
     xmlNode *kwset = child(ainfo, "keywordset");
     for (xmlNode *k = kwset ? kwset->children : NULL; k; k = k->next) {
-        char *t = secstd_util_is_element(k, "keyword") ? child_text(k, "keywordterm") : NULL;
+        char *t = secstd_html_is(k, "keyword") ? child_text(k, "keywordterm") : NULL;
         if (t && strlen(t) <= 200)
-            secstd_util_add_unique(rec, "keywords", t);
+            secstd_rec_add(rec, "keywords", t);
         free(t);
     }
     xmlNode *ics = child(info, "icscodes");
     for (xmlNode *c = ics ? ics->children : NULL; c; c = c->next) {
-        char *code = secstd_util_is_element(c, "code_term") ? secstd_util_attr(c, "codenum") : NULL;
+        char *code = secstd_html_is(c, "code_term") ? secstd_html_attr(c, "codenum") : NULL;
         if (code && strlen(code) < 60) {
             char hint[80];
             snprintf(hint, sizeof hint, "ics:%s", code);
-            secstd_util_add_unique(rec, "hints", hint);
+            secstd_rec_add(rec, "hints", hint);
         }
         free(code);
     }
@@ -188,12 +188,12 @@ static secstd_status parse_publication(xmlNode *pub, secstd_collector *out, char
     const char *adopted = strstr(title, "adopted as ");
     if (adopted) {
         char buf[128];
-        secstd_util_copy(buf, sizeof buf, adopted + strlen("adopted as "));
+        secstd_str_copy(buf, sizeof buf, adopted + strlen("adopted as "));
         buf[strcspn(buf, ")],;")] = '\0';
         secstd_ident twin;
         if (secstd_ident_parse(buf, NULL, &twin) == SECSTD_OK) {
-            secstd_util_add_relation(rec, "identical_to", twin.id);
-            secstd_util_add_unique(rec, "aliases", twin.id);
+            secstd_rec_relate(rec, "identical_to", twin.id);
+            secstd_rec_add(rec, "aliases", twin.id);
         }
     }
     char *doi = child_text(ainfo, "articledoi");
@@ -225,18 +225,18 @@ secstd_status secstd_parse_ieee_idams(const secstd_parse_input *in, secstd_colle
                                       char *err, size_t errlen)
 {
     xmlDocPtr doc;
-    secstd_status st = secstd_util_xml_read(in->body, in->len, in->url, IDAMS_MAX_BODY,
+    secstd_status st = secstd_xml_read_limited(in->body, in->len, in->url, IDAMS_MAX_BODY,
                                             IDAMS_MAX_DEPTH, &doc, err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
     size_t found = 0;
-    if (secstd_util_is_element(root, "publication")) {
+    if (secstd_html_is(root, "publication")) {
         found = 1;
         st = parse_publication(root, out, err, errlen);
     } else {
         for (xmlNode *c = root->children; c && st == SECSTD_OK; c = c->next)
-            if (secstd_util_is_element(c, "publication")) {
+            if (secstd_html_is(c, "publication")) {
                 found++;
                 st = parse_publication(c, out, err, errlen);
             }

@@ -24,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html_util.h"
+#include "charset.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -55,7 +56,7 @@ secstd_status secstd_parse_ieee_titles(const secstd_parse_input *in, secstd_coll
                      line, n, IEEE_TITLES_MAX_LINE);
             return SECSTD_ERR_PARSE;
         }
-        if (!secstd_util_utf8_valid(p, n)) {
+        if (!secstd_utf8_valid(p, n)) {
             snprintf(err, errlen, "line %zu: not valid UTF-8", line);
             return SECSTD_ERR_PARSE;
         }
@@ -69,7 +70,7 @@ secstd_status secstd_parse_ieee_titles(const secstd_parse_input *in, secstd_coll
         memcpy(raw, p, n);
         raw[n] = '\0';
         p = nl ? nl + 1 : end;
-        char *text = secstd_util_norm_space(raw);
+        char *text = secstd_text_collapse(raw);
         if (!text)
             return SECSTD_ERR_NOMEM;
         secstd_ident id;
@@ -81,8 +82,8 @@ secstd_status secstd_parse_ieee_titles(const secstd_parse_input *in, secstd_coll
                 return SECSTD_ERR_NOMEM;
             }
             json_object_set_new(ed, "id", json_string(text));
-            secstd_util_set_str(ed, "edition", id.edition);
-            secstd_util_set_str(ed, "part", id.part);
+            secstd_rec_set(ed, "edition", id.edition);
+            secstd_rec_set(ed, "part", id.part);
             if (id.draft)
                 json_object_set_new(ed, "status", json_string("draft"));
             secstd_status st = secstd_collector_add_edition(out, id.id, ed);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -28,7 +28,7 @@
 /* 1 if the element's id attribute ends with suffix. */
 static int id_ends(const xmlNode *n, const char *suffix)
 {
-    char *id = secstd_util_attr(n, "id");
+    char *id = secstd_html_attr(n, "id");
     if (!id)
         return 0;
     size_t a = strlen(id), b = strlen(suffix);
@@ -40,7 +40,7 @@ static int id_ends(const xmlNode *n, const char *suffix)
 /* 1 if the element's id attribute contains part. */
 static int id_has(const xmlNode *n, const char *part)
 {
-    char *id = secstd_util_attr(n, "id");
+    char *id = secstd_html_attr(n, "id");
     int r = id && strstr(id, part);
     free(id);
     return r;
@@ -63,7 +63,7 @@ static const struct {
 static void add_twins(json_t *rec, const char *text)
 {
     char buf[512];
-    secstd_util_copy(buf, sizeof buf, text);
+    secstd_str_copy(buf, sizeof buf, text);
     for (char *item = buf; item && *item;) {
         char *sep = strpbrk(item, ",;");
         if (sep)
@@ -71,11 +71,11 @@ static void add_twins(json_t *rec, const char *text)
         char *paren = strchr(item, '(');
         if (paren)
             *paren = '\0';
-        char *clean = secstd_util_norm_space(item);
+        char *clean = secstd_text_collapse(item);
         secstd_ident twin;
         if (clean && *clean && secstd_ident_parse(clean, "ISO/IEC", &twin) == SECSTD_OK) {
-            secstd_util_add_relation(rec, "identical_to", twin.id);
-            secstd_util_add_unique(rec, "aliases", twin.id);
+            secstd_rec_relate(rec, "identical_to", twin.id);
+            secstd_rec_add(rec, "aliases", twin.id);
         }
         free(clean);
         item = sep ? sep + 1 : NULL;
@@ -110,9 +110,9 @@ static void edition_label(const char *name, char *out, size_t len)
 static int name_date(const char *name, char *out, size_t len)
 {
     const char *last = strrchr(name, '(');
-    if (last && secstd_util_parse_date(last, out, len) == 0)
+    if (last && secstd_text_date(last, out, len) == 0)
         return 0;
-    return secstd_util_parse_date(name, out, len);
+    return secstd_text_date(name, out, len);
 }
 
 /* One row of the editions table. */
@@ -126,7 +126,7 @@ typedef struct {
 static void row_link_rec(const xmlNode *a, char *out, size_t len)
 {
     out[0] = '\0';
-    char *href = secstd_util_attr(a, "href");
+    char *href = secstd_html_attr(a, "href");
     const char *p = href ? strstr(href, "rec=") : NULL;
     if (p) {
         p += 4;
@@ -147,10 +147,10 @@ static json_t *entry_of(const edition_row *r, const secstd_ident *id, const char
     if (name_date(r->name, buf, sizeof buf) == 0)
         json_object_set_new(ed, "date", json_string(buf));
     edition_label(r->name, buf, sizeof buf);
-    secstd_util_set_str(ed, "edition", buf);
+    secstd_rec_set(ed, "edition", buf);
     if (id->part[0])
         json_object_set_new(ed, "part", json_string(id->part));
-    const char *st = secstd_util_map_status(r->status);
+    const char *st = secstd_map_status(r->status);
     if (st)
         json_object_set_new(ed, "status", json_string(st));
     if (r->rec[0]) {
@@ -164,28 +164,28 @@ static json_t *entry_of(const edition_row *r, const secstd_ident *id, const char
 static size_t read_editions(xmlNode *root, edition_row *rows, size_t max)
 {
     size_t n = 0;
-    for (xmlNode *x = root; x && n < max; x = secstd_util_next_in_tree(x, root)) {
-        if (!secstd_util_is_element(x, "span") || !id_has(x, "rpt_history_ctl"))
+    for (xmlNode *x = root; x && n < max; x = secstd_xml_next_in_tree(x, root)) {
+        if (!secstd_html_is(x, "span") || !id_has(x, "rpt_history_ctl"))
             continue;
         if (id_ends(x, "_lbl_title")) {
             edition_row *r = &rows[n++];
             memset(r, 0, sizeof *r);
-            char *t = secstd_util_node_text(x);
-            secstd_util_copy(r->name, sizeof r->name, t ? t : "");
+            char *t = secstd_html_text(x);
+            secstd_str_copy(r->name, sizeof r->name, t ? t : "");
             free(t);
-            char *title = secstd_util_attr(x, "title");
+            char *title = secstd_html_attr(x, "title");
             if (title) {
-                char *c = secstd_util_norm_space(title);
-                secstd_util_copy(r->title, sizeof r->title, c ? c : "");
+                char *c = secstd_text_collapse(title);
+                secstd_str_copy(r->title, sizeof r->title, c ? c : "");
                 free(c);
             }
             free(title);
-            xmlNode *a = secstd_util_find_element(x, "a");
+            xmlNode *a = secstd_html_find(x, "a");
             if (a)
                 row_link_rec(a, r->rec, sizeof r->rec);
         } else if (id_ends(x, "_lbl_status") && n > 0) {
-            char *t = secstd_util_node_text(x);
-            secstd_util_copy(rows[n - 1].status, sizeof rows[n - 1].status, t ? t : "");
+            char *t = secstd_html_text(x);
+            secstd_str_copy(rows[n - 1].status, sizeof rows[n - 1].status, t ? t : "");
             free(t);
         }
     }
@@ -203,29 +203,29 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
     json_t *rec = json_object();
     if (!rec)
         return SECSTD_ERR_NOMEM;
-    for (xmlNode *x = root; x; x = secstd_util_next_in_tree(x, root)) {
+    for (xmlNode *x = root; x; x = secstd_xml_next_in_tree(x, root)) {
         if (x->type != XML_ELEMENT_NODE)
             continue;
-        if (!name[0] && secstd_util_is_element(x, "span") && id_ends(x, "_lbl_rec")) {
-            char *t = secstd_util_node_text(x);
-            secstd_util_copy(name, sizeof name, t ? t : "");
+        if (!name[0] && secstd_html_is(x, "span") && id_ends(x, "_lbl_rec")) {
+            char *t = secstd_html_text(x);
+            secstd_str_copy(name, sizeof name, t ? t : "");
             free(t);
-        } else if (!title && secstd_util_is_element(x, "td") && secstd_util_has_class(x, "title")) {
-            title = secstd_util_node_text(x);
-        } else if (!abstract && secstd_util_is_element(x, "div") &&
-                   secstd_util_has_class(x, "summary")) {
-            abstract = secstd_util_node_text(x);
-        } else if (!page_rec[0] && secstd_util_is_element(x, "input") && id_ends(x, "_txt_idrec")) {
-            char *v = secstd_util_attr(x, "value");
+        } else if (!title && secstd_html_is(x, "td") && secstd_html_has_class(x, "title")) {
+            title = secstd_html_text(x);
+        } else if (!abstract && secstd_html_is(x, "div") &&
+                   secstd_html_has_class(x, "summary")) {
+            abstract = secstd_html_text(x);
+        } else if (!page_rec[0] && secstd_html_is(x, "input") && id_ends(x, "_txt_idrec")) {
+            char *v = secstd_html_attr(x, "value");
             if (v && strspn(v, "0123456789") == strlen(v) && strlen(v) < sizeof page_rec)
-                secstd_util_copy(page_rec, sizeof page_rec, v);
+                secstd_str_copy(page_rec, sizeof page_rec, v);
             free(v);
-        } else if (secstd_util_is_element(x, "td") && secstd_util_has_class(x, "cell_left")) {
-            char *label = secstd_util_node_text(x);
+        } else if (secstd_html_is(x, "td") && secstd_html_has_class(x, "cell_left")) {
+            char *label = secstd_html_text(x);
             xmlNode *val = x->next;
             while (val && val->type != XML_ELEMENT_NODE)
                 val = val->next;
-            char *value = val ? secstd_util_node_text(val) : NULL;
+            char *value = val ? secstd_html_text(val) : NULL;
             size_t ll = label ? strlen(label) : 0;
             if (ll && label[ll - 1] == ':')
                 label[--ll] = '\0';
@@ -235,12 +235,12 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
                 char buf[32];
                 switch (labels[i].kind) {
                 case F_DATE:
-                    if (secstd_util_parse_date(value, buf, sizeof buf) == 0)
+                    if (secstd_text_date(value, buf, sizeof buf) == 0)
                         json_object_set_new(rec, "date", json_string(buf));
                     break;
                 case F_TWIN: add_twins(rec, value); break;
                 case F_STATUS: {
-                    const char *st = secstd_util_map_status(value);
+                    const char *st = secstd_map_status(value);
                     if (st)
                         json_object_set_new(rec, "status", json_string(st));
                     break;
@@ -254,7 +254,7 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
     }
     secstd_ident id;
     char full[256];
-    if (!name[0] || secstd_util_itu_ident(name, &id, full, sizeof full) != 0) {
+    if (!name[0] || secstd_itu_ident(name, &id, full, sizeof full) != 0) {
         snprintf(err, errlen, "ITU-T rec.aspx page without a Recommendation name (span *_lbl_rec)");
         goto fail;
     }
@@ -266,18 +266,18 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
     json_object_set_new(rec, "sdo", json_string("ITU-T"));
     json_object_set_new(rec, "type", json_string(id.type[0] ? id.type : "Recommendation"));
     json_object_set_new(rec, "title", json_string(title));
-    secstd_util_set_str(rec, "abstract", abstract);
-    secstd_util_set_str(rec, "group", group);
+    secstd_rec_set(rec, "abstract", abstract);
+    secstd_rec_set(rec, "group", group);
     char buf[200];
     edition_label(name, buf, sizeof buf);
-    secstd_util_set_str(rec, "edition", buf);
+    secstd_rec_set(rec, "edition", buf);
     if (!json_object_get(rec, "date") && name_date(name, buf, sizeof buf) == 0)
         json_object_set_new(rec, "date", json_string(buf));
     if (page_rec[0]) {
         snprintf(buf, sizeof buf, ITU_REC_URL, page_rec);
         json_object_set_new(rec, "url", json_string(buf));
     } else if (in->url) {
-        secstd_util_set_str(rec, "url", in->url);
+        secstd_rec_set(rec, "url", in->url);
     }
     json_object_set_new(rec, "edition_id", json_string(full));
     free(title);
@@ -298,19 +298,19 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
     for (size_t i = 0; i < n; i++) {
         secstd_ident eid;
         char date[16] = "";
-        if (secstd_util_itu_ident(rows[i].name, &eid, NULL, 0) != 0 || strcmp(eid.id, id.id) != 0 ||
+        if (secstd_itu_ident(rows[i].name, &eid, NULL, 0) != 0 || strcmp(eid.id, id.id) != 0 ||
             eid.part[0])
             continue;
         name_date(rows[i].name, date, sizeof date);
         if (lead == n || strcmp(date, lead_date) > 0) {
             lead = i;
-            secstd_util_copy(lead_date, sizeof lead_date, date);
+            secstd_str_copy(lead_date, sizeof lead_date, date);
         }
     }
     for (size_t i = 0; i < n && st == SECSTD_OK; i++) {
         secstd_ident eid;
         char efull[256];
-        if (secstd_util_itu_ident(rows[i].name, &eid, efull, sizeof efull) != 0 ||
+        if (secstd_itu_ident(rows[i].name, &eid, efull, sizeof efull) != 0 ||
             strcmp(eid.id, id.id) != 0)
             continue; /* a row of another Recommendation: not ours to attach */
         json_t *ed = entry_of(&rows[i], &eid, efull);
@@ -347,23 +347,23 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
     if (kept) {
         if (group[0] && !json_object_get(kept, "group"))
             json_object_set_new(kept, "group", json_string(group));
-        secstd_util_dedupe_editions(kept);
-        secstd_util_drop_own_edition(kept);
+        secstd_rec_dedupe_editions(kept);
+        secstd_rec_drop_own_edition(kept);
         /* The page's own edition is the record or one of its editions, not both. */
     }
     /* Related supplements: identifiers only (their pages are their records). */
-    for (xmlNode *x = root; kept && x && st == SECSTD_OK; x = secstd_util_next_in_tree(x, root)) {
-        if (!secstd_util_is_element(x, "span") || !id_ends(x, "_lbl_imp_title_e"))
+    for (xmlNode *x = root; kept && x && st == SECSTD_OK; x = secstd_xml_next_in_tree(x, root)) {
+        if (!secstd_html_is(x, "span") || !id_ends(x, "_lbl_imp_title_e"))
             continue;
-        char *t = secstd_util_node_text(x);
+        char *t = secstd_html_text(x);
         char *paren = t ? strchr(t, '(') : NULL;
         if (paren)
             *paren = '\0';
-        char *clean = secstd_util_norm_space(t ? t : "");
+        char *clean = secstd_text_collapse(t ? t : "");
         if (clean && strstr(clean, "Suppl")) {
             char sid[SECSTD_IDENT_MAX];
             snprintf(sid, sizeof sid, "ITU-T %s", clean);
-            secstd_util_add_relation(kept, "related", sid);
+            secstd_rec_relate(kept, "related", sid);
         }
         free(clean);
         free(t);
@@ -381,7 +381,7 @@ static secstd_status parse_summary_page(htmlDocPtr doc, const secstd_parse_input
                                         secstd_collector *out, char *err, size_t errlen)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
-    char *head = secstd_util_node_text(secstd_util_find_element(root, "title"));
+    char *head = secstd_html_text(secstd_html_find(root, "title"));
     if (!head)
         return SECSTD_ERR_NOMEM;
     const char *p = strstr(head, "ITU-T");
@@ -402,19 +402,19 @@ static secstd_status parse_summary_page(htmlDocPtr doc, const secstd_parse_input
     while (*num == ' ')
         num++;
     snprintf(name, sizeof name, "ITU-T %.*s", (int)(close + 1 - num), num);
-    char *title = secstd_util_norm_space(close + 1);
+    char *title = secstd_text_collapse(close + 1);
     free(head);
     secstd_ident id;
     char full[256];
-    if (secstd_util_itu_ident(name, &id, full, sizeof full) != 0 || !title || !*title) {
+    if (secstd_itu_ident(name, &id, full, sizeof full) != 0 || !title || !*title) {
         snprintf(err, errlen, "ITU-T summary page: \"%.80s\" is not a Recommendation name with a title",
                  name);
         free(title);
         return SECSTD_ERR_PARSE;
     }
     /* The summary: the body text after the "Summary" heading. */
-    xmlNode *body = secstd_util_find_element(root, "body");
-    char *text = secstd_util_node_text(body);
+    xmlNode *body = secstd_html_find(root, "body");
+    char *text = secstd_html_text(body);
     if (!text) {
         free(title);
         return SECSTD_ERR_NOMEM;
@@ -432,20 +432,20 @@ static secstd_status parse_summary_page(htmlDocPtr doc, const secstd_parse_input
     json_object_set_new(rec, "sdo", json_string("ITU-T"));
     json_object_set_new(rec, "type", json_string(id.type[0] ? id.type : "Recommendation"));
     json_object_set_new(rec, "title", json_string(title));
-    secstd_util_set_str(rec, "abstract", abstract);
+    secstd_rec_set(rec, "abstract", abstract);
     char buf[32];
     if (name_date(name, buf, sizeof buf) == 0)
         json_object_set_new(rec, "date", json_string(buf));
     edition_label(name, buf, sizeof buf);
-    secstd_util_set_str(rec, "edition", buf);
-    secstd_util_set_str(rec, "url", in->url);
+    secstd_rec_set(rec, "edition", buf);
+    secstd_rec_set(rec, "url", in->url);
     json_object_set_new(rec, "edition_id", json_string(full));
     free(title);
     free(text);
     secstd_status st = secstd_collector_add(out, rec);
     json_t *kept = st == SECSTD_OK ? secstd_collector_get(out, id.id) : NULL;
     if (kept)
-        secstd_util_drop_own_edition(kept);
+        secstd_rec_drop_own_edition(kept);
     return st;
 }
 
@@ -453,17 +453,17 @@ secstd_status secstd_parse_itu_html(const secstd_parse_input *in, secstd_collect
                                     char *err, size_t errlen)
 {
     htmlDocPtr doc;
-    secstd_status st = secstd_util_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
+    secstd_status st = secstd_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
     int is_rec_page = 0;
-    for (xmlNode *x = root; x; x = secstd_util_next_in_tree(x, root))
-        if (secstd_util_is_element(x, "span") && id_ends(x, "_lbl_rec")) {
+    for (xmlNode *x = root; x; x = secstd_xml_next_in_tree(x, root))
+        if (secstd_html_is(x, "span") && id_ends(x, "_lbl_rec")) {
             is_rec_page = 1;
             break;
         }
-    char *head = secstd_util_node_text(secstd_util_find_element(root, "title"));
+    char *head = secstd_html_text(secstd_html_find(root, "title"));
     int is_summary = head && strncmp(head, "Summary", 7) == 0 && strstr(head, "ITU-T");
     free(head);
     if (is_rec_page)

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -50,13 +50,13 @@ static long long jnum(const json_t *o, const char *k)
 /* "ITU-T " + name unless name already starts with it. */
 static void itu_name(const char *name, char *out, size_t len)
 {
-    char *clean = secstd_util_norm_space(name);
+    char *clean = secstd_text_collapse(name);
     if (!clean) {
-        secstd_util_copy(out, len, name);
+        secstd_str_copy(out, len, name);
         return;
     }
     if (strncmp(clean, "ITU-T ", 6) == 0)
-        secstd_util_copy(out, len, clean);
+        secstd_str_copy(out, len, clean);
     else
         snprintf(out, len, "ITU-T %s", clean);
     free(clean);
@@ -80,7 +80,7 @@ static void edition_label(const char *name, char *out, size_t len)
 
 static int itu_ident(const char *name, secstd_ident *id)
 {
-    return secstd_util_itu_ident(name, id, NULL, 0);
+    return secstd_itu_ident(name, id, NULL, 0);
 }
 
 /* "ITU-T Study Group 17" -> "SG17". */
@@ -107,7 +107,7 @@ static void add_twins(json_t *rec, const char *text)
     const char *p = strchr(text, ':');
     p = p ? p + 1 : text;
     char buf[512];
-    secstd_util_copy(buf, sizeof buf, p);
+    secstd_str_copy(buf, sizeof buf, p);
     char *save = buf;
     while (save && *save) {
         char *sep = strpbrk(save, ",;");
@@ -116,11 +116,11 @@ static void add_twins(json_t *rec, const char *text)
         char *paren = strchr(save, '(');
         if (paren)
             *paren = '\0';
-        char *item = secstd_util_norm_space(save);
+        char *item = secstd_text_collapse(save);
         secstd_ident twin;
         if (item && *item && secstd_ident_parse(item, "ISO/IEC", &twin) == SECSTD_OK) {
-            secstd_util_add_relation(rec, "identical_to", twin.id);
-            secstd_util_add_unique(rec, "aliases", twin.id);
+            secstd_rec_relate(rec, "identical_to", twin.id);
+            secstd_rec_add(rec, "aliases", twin.id);
         }
         free(item);
         save = sep ? sep + 1 : NULL;
@@ -129,7 +129,7 @@ static void add_twins(json_t *rec, const char *text)
 
 static void set_status(json_t *obj, const char *text)
 {
-    const char *st = secstd_util_map_status(text);
+    const char *st = secstd_map_status(text);
     if (st)
         json_object_set_new(obj, "status", json_string(st));
 }
@@ -155,7 +155,7 @@ static secstd_status parse_detail(const json_t *o, secstd_collector *out, char *
                  name);
         return SECSTD_ERR_PARSE;
     }
-    char *title = secstd_util_norm_space(jstr(o, "rec_title"));
+    char *title = secstd_text_collapse(jstr(o, "rec_title"));
     if (!title || !*title) {
         free(title);
         snprintf(err, errlen, "getRecHdrDetail: %s has no rec_title", id.id);
@@ -168,26 +168,26 @@ static secstd_status parse_detail(const json_t *o, secstd_collector *out, char *
     }
     json_object_set_new(rec, "title", json_string(title));
     free(title);
-    char *abstract = secstd_util_html_fragment_text(jstr(o, "summary"));
-    secstd_util_set_str(rec, "abstract", abstract);
+    char *abstract = secstd_html_fragment_text(jstr(o, "summary"));
+    secstd_rec_set(rec, "abstract", abstract);
     free(abstract);
     set_status(rec, jstr(o, "status"));
     char buf[256];
-    if (secstd_util_parse_date(jstr(o, "approval_date"), buf, sizeof buf) == 0 ||
-        secstd_util_parse_date(name, buf, sizeof buf) == 0)
+    if (secstd_text_date(jstr(o, "approval_date"), buf, sizeof buf) == 0 ||
+        secstd_text_date(name, buf, sizeof buf) == 0)
         json_object_set_new(rec, "date", json_string(buf));
     edition_label(name, buf, sizeof buf);
-    secstd_util_set_str(rec, "edition", buf);
+    secstd_rec_set(rec, "edition", buf);
     char group[16];
     study_group(jstr(o, "sg"), group, sizeof group);
-    secstd_util_set_str(rec, "group", group);
+    secstd_rec_set(rec, "group", group);
     long long idrec = jnum(o, "idrec");
     if (idrec > 0) {
         snprintf(buf, sizeof buf, MWS_REC_URL, idrec);
         json_object_set_new(rec, "url", json_string(buf));
     }
     add_twins(rec, jstr(o, "iso_number"));
-    char *prov = secstd_util_norm_space(jstr(o, "rec_prov_name"));
+    char *prov = secstd_text_collapse(jstr(o, "rec_prov_name"));
     /* "Provisional name: H.26L" is a working name, not an identifier. */
     free(prov);
     itu_name(name, buf, sizeof buf);
@@ -203,8 +203,8 @@ static secstd_status parse_detail(const json_t *o, secstd_collector *out, char *
         json_object_set_new(kept, "group", json_string(group));
     if (kept)
         {
-        secstd_util_dedupe_editions(kept);
-        secstd_util_drop_own_edition(kept);
+        secstd_rec_dedupe_editions(kept);
+        secstd_rec_drop_own_edition(kept);
     }
     return SECSTD_OK;
 }
@@ -219,16 +219,16 @@ static json_t *edition_entry(const json_t *e, const secstd_ident *id)
     char buf[256];
     itu_name(name, buf, sizeof buf);
     json_object_set_new(ed, "id", json_string(buf));
-    if (secstd_util_parse_date(name, buf, sizeof buf) == 0) {
+    if (secstd_text_date(name, buf, sizeof buf) == 0) {
         /* "(2007) Cor. 1 (01/2009)": the last date is the part's own. */
         const char *last = strrchr(name, '(');
-        if (last && secstd_util_parse_date(last, buf, sizeof buf) == 0)
+        if (last && secstd_text_date(last, buf, sizeof buf) == 0)
             json_object_set_new(ed, "date", json_string(buf));
-        else if (secstd_util_parse_date(name, buf, sizeof buf) == 0)
+        else if (secstd_text_date(name, buf, sizeof buf) == 0)
             json_object_set_new(ed, "date", json_string(buf));
     }
     edition_label(name, buf, sizeof buf);
-    secstd_util_set_str(ed, "edition", buf);
+    secstd_rec_set(ed, "edition", buf);
     if (id->part[0])
         json_object_set_new(ed, "part", json_string(id->part));
     set_status(ed, jstr(e, "status"));
@@ -259,24 +259,24 @@ static secstd_status parse_editions(const json_t *arr, secstd_collector *out, ch
             return SECSTD_ERR_PARSE;
         }
         if (!base[0])
-            secstd_util_copy(base, sizeof base, id.id);
+            secstd_str_copy(base, sizeof base, id.id);
         else if (strcmp(base, id.id) != 0) {
             snprintf(err, errlen, "getRecEditions: element %zu is %s, not an edition of %s", i,
                      id.id, base);
             return SECSTD_ERR_PARSE;
         }
         char date[16] = "";
-        secstd_util_parse_date(jstr(e, "rec_name"), date, sizeof date);
+        secstd_text_date(jstr(e, "rec_name"), date, sizeof date);
         if (!id.part[0] && (lead == n || strcmp(date, lead_date) > 0)) {
             lead = i;
-            secstd_util_copy(lead_date, sizeof lead_date, date);
+            secstd_str_copy(lead_date, sizeof lead_date, date);
         }
     }
     if (lead < n && !secstd_collector_get(out, base)) {
         const json_t *e = json_array_get(arr, lead);
         secstd_ident id;
         itu_ident(jstr(e, "rec_name"), &id);
-        char *title = secstd_util_norm_space(jstr(e, "title"));
+        char *title = secstd_text_collapse(jstr(e, "title"));
         if (title && *title) {
             json_t *rec = new_record(&id);
             json_t *ed = edition_entry(e, &id);
@@ -343,8 +343,8 @@ static secstd_status parse_editions(const json_t *arr, secstd_collector *out, ch
         if (st != SECSTD_OK)
             return st;
     }
-    secstd_util_dedupe_editions(rec);
-    secstd_util_drop_own_edition(rec);
+    secstd_rec_dedupe_editions(rec);
+    secstd_rec_drop_own_edition(rec);
     return SECSTD_OK;
 }
 
@@ -388,17 +388,17 @@ static secstd_status parse_supplements(const json_t *arr, const char *url,
         char sid[SECSTD_IDENT_MAX];
         secstd_ident id;
         if (itu_ident(name, &id) == 0 && !id.part[0] && strstr(id.id, "Suppl")) {
-            secstd_util_copy(sid, sizeof sid, id.id);
+            secstd_str_copy(sid, sizeof sid, id.id);
         } else {
             char full[256];
             itu_name(name, full, sizeof full);
             char *paren = strchr(full, '(');
             if (paren)
                 *paren = '\0';
-            char *t = secstd_util_norm_space(full);
+            char *t = secstd_text_collapse(full);
             if (!t)
                 return SECSTD_ERR_NOMEM;
-            secstd_util_copy(sid, sizeof sid, t);
+            secstd_str_copy(sid, sizeof sid, t);
             free(t);
         }
         if (strlen(sid) <= 6 || !strstr(sid, "Suppl")) {
@@ -406,7 +406,7 @@ static secstd_status parse_supplements(const json_t *arr, const char *url,
                      "ITU-T supplement", i, name);
             return SECSTD_ERR_PARSE;
         }
-        char *title = secstd_util_norm_space(jstr(s, "title_text"));
+        char *title = secstd_text_collapse(jstr(s, "title_text"));
         if (!title || !*title) {
             free(title);
             snprintf(err, errlen, "getRecSupplements: %s has no title_text", sid);
@@ -424,21 +424,21 @@ static secstd_status parse_supplements(const json_t *arr, const char *url,
         free(title);
         set_status(rec, jstr(s, "status"));
         char buf[256];
-        if (secstd_util_parse_date(name, buf, sizeof buf) == 0)
+        if (secstd_text_date(name, buf, sizeof buf) == 0)
             json_object_set_new(rec, "date", json_string(buf));
         edition_label(name, buf, sizeof buf);
-        secstd_util_set_str(rec, "edition", buf);
-        secstd_util_set_str(rec, "url", jstr(s, "dms_link"));
+        secstd_rec_set(rec, "edition", buf);
+        secstd_rec_set(rec, "url", jstr(s, "dms_link"));
         itu_name(name, buf, sizeof buf);
         json_object_set_new(rec, "edition_id", json_string(buf));
         if (owner)
-            secstd_util_add_relation(rec, "related", owner);
+            secstd_rec_relate(rec, "related", owner);
         secstd_status st = secstd_collector_add(out, rec);
         if (st != SECSTD_OK)
             return st;
         json_t *base = owner ? secstd_collector_get(out, owner) : NULL;
         if (base)
-            secstd_util_add_relation(base, "related", sid);
+            secstd_rec_relate(base, "related", sid);
     }
     return SECSTD_OK;
 }

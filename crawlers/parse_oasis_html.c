@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "html_util.h"
+#include "parse_util.h"
 #include "ident.h"
 #include "parser.h"
 
@@ -63,10 +63,10 @@ static const char *lookup_tech(const char *slug)
 static size_t cite_labels(xmlNode *node, char labels[][SECSTD_IDENT_MAX], size_t max)
 {
     size_t n = 0;
-    for (xmlNode *x = node; x && n < max; x = secstd_util_next_in_tree(x, node)) {
-        if (!secstd_util_is_element(x, "strong"))
+    for (xmlNode *x = node; x && n < max; x = secstd_xml_next_in_tree(x, node)) {
+        if (!secstd_html_is(x, "strong"))
             continue;
-        char *t = secstd_util_node_text(x);
+        char *t = secstd_html_text(x);
         size_t l = t ? strlen(t) : 0;
         if (l > 2 && l < SECSTD_IDENT_MAX - 8 && t[0] == '[' && t[l - 1] == ']') {
             char lab[SECSTD_IDENT_MAX];
@@ -75,7 +75,7 @@ static size_t cite_labels(xmlNode *node, char labels[][SECSTD_IDENT_MAX], size_t
             for (size_t i = 0; i < n; i++)
                 dup |= strcasecmp(labels[i], lab) == 0;
             if (!dup && !strchr(lab, ' '))
-                secstd_util_copy(labels[n++], SECSTD_IDENT_MAX, lab);
+                secstd_str_copy(labels[n++], SECSTD_IDENT_MAX, lab);
         }
         free(t);
     }
@@ -85,33 +85,33 @@ static size_t cite_labels(xmlNode *node, char labels[][SECSTD_IDENT_MAX], size_t
 static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secstd_collector *out,
                                  char *err, size_t errlen)
 {
-    char *title = secstd_util_attr(d, "data-title");
-    char *approved = secstd_util_attr(d, "data-approved_date");
-    char *classes = secstd_util_attr(d, "class");
+    char *title = secstd_html_attr(d, "data-title");
+    char *approved = secstd_html_attr(d, "data-approved_date");
+    char *classes = secstd_html_attr(d, "class");
     char *description = NULL, *tc = NULL, *tc_url = NULL, *clean_title = NULL;
     json_t *rec = NULL;
     secstd_status st = SECSTD_ERR_PARSE;
     char labels[16][SECSTD_IDENT_MAX];
     size_t nlabels = cite_labels(d, labels, 16);
 
-    for (xmlNode *x = d; x; x = secstd_util_next_in_tree(x, d)) {
-        if (!description && secstd_util_is_element(x, "div") &&
-            secstd_util_has_class(x, "standard__description")) {
+    for (xmlNode *x = d; x; x = secstd_xml_next_in_tree(x, d)) {
+        if (!description && secstd_html_is(x, "div") &&
+            secstd_html_has_class(x, "standard__description")) {
             /* The description's own paragraphs, not the technology list. */
-            xmlNode *p = secstd_util_find_element(x, "p");
-            description = secstd_util_node_text(p ? p : x);
-        } else if (!clean_title && secstd_util_is_element(x, "h2") &&
-                   secstd_util_has_class(x, "standard__title")) {
-            clean_title = secstd_util_node_text(x);
-        } else if (!tc && secstd_util_is_element(x, "h3")) {
-            char *h = secstd_util_node_text(x);
+            xmlNode *p = secstd_html_find(x, "p");
+            description = secstd_html_text(p ? p : x);
+        } else if (!clean_title && secstd_html_is(x, "h2") &&
+                   secstd_html_has_class(x, "standard__title")) {
+            clean_title = secstd_html_text(x);
+        } else if (!tc && secstd_html_is(x, "h3")) {
+            char *h = secstd_html_text(x);
             if (h && strncmp(h, "Produced by", 11) == 0) {
                 xmlNode *a = x->next;
-                while (a && !secstd_util_is_element(a, "a"))
+                while (a && !secstd_html_is(a, "a"))
                     a = a->next;
                 if (a) {
-                    tc = secstd_util_node_text(a);
-                    tc_url = secstd_util_attr(a, "href");
+                    tc = secstd_html_text(a);
+                    tc_url = secstd_html_attr(a, "href");
                 }
             }
             free(h);
@@ -119,7 +119,7 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
     }
     if (!clean_title || !*clean_title) {
         free(clean_title);
-        clean_title = secstd_util_norm_space(title ? title : "");
+        clean_title = secstd_text_collapse(title ? title : "");
     }
     if (!clean_title || !*clean_title) {
         snprintf(err, errlen, "OASIS entry without data-title or h2.standard__title");
@@ -144,13 +144,13 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
     json_object_set_new(rec, "id", json_string(id.id));
     json_object_set_new(rec, "sdo", json_string("OASIS"));
     json_object_set_new(rec, "title", json_string(clean_title));
-    secstd_util_set_str(rec, "abstract", description);
+    secstd_rec_set(rec, "abstract", description);
     json_object_set_new(rec, "status", json_string("published"));
     if (approved && *approved) {
         char *end;
         long long t = strtoll(approved, &end, 10);
         char date[16];
-        if (*end == '\0' && secstd_util_unix_date(t, date, sizeof date) == 0)
+        if (*end == '\0' && secstd_unix_date(t, date, sizeof date) == 0)
             json_object_set_new(rec, "date", json_string(date));
     }
     /* Class tokens. */
@@ -162,10 +162,10 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
         snprintf(tok, sizeof tok, "%.*s", (int)(n < sizeof tok - 1 ? n : sizeof tok - 1), p);
         p += n;
         if (strncmp(tok, "technology-", 11) == 0 && tok[11]) {
-            secstd_util_add_unique(rec, "keywords", lookup_tech(tok + 11));
+            secstd_rec_add(rec, "keywords", lookup_tech(tok + 11));
             char hint[140];
             snprintf(hint, sizeof hint, "oasis-technology:%s", tok + 11);
-            secstd_util_add_unique(rec, "hints", hint);
+            secstd_rec_add(rec, "hints", hint);
         } else if (strncmp(tok, "standard_type-", 14) == 0) {
             for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
                 if (strcmp(kinds[i].slug, tok + 14) == 0)
@@ -184,15 +184,15 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
     }
     /* Landing page: the "Latest stage" or first HTML link of the citation;
      * else the TC page; else the listing. */
-    for (xmlNode *x = d; x; x = secstd_util_next_in_tree(x, d)) {
-        if (!secstd_util_is_element(x, "div") ||
-            !secstd_util_has_class(x, "standard__grid--cite-as"))
+    for (xmlNode *x = d; x; x = secstd_xml_next_in_tree(x, d)) {
+        if (!secstd_html_is(x, "div") ||
+            !secstd_html_has_class(x, "standard__grid--cite-as"))
             continue;
         char *last = NULL;
-        for (xmlNode *a = x; a; a = secstd_util_next_in_tree(a, x)) {
-            if (!secstd_util_is_element(a, "a"))
+        for (xmlNode *a = x; a; a = secstd_xml_next_in_tree(a, x)) {
+            if (!secstd_html_is(a, "a"))
                 continue;
-            char *href = secstd_util_attr(a, "href");
+            char *href = secstd_html_attr(a, "href");
             if (href && strstr(href, ".htm")) {
                 free(last);
                 last = href;
@@ -206,13 +206,13 @@ static secstd_status parse_entry(xmlNode *d, const secstd_parse_input *in, secst
         break;
     }
     if (!json_object_get(rec, "url"))
-        secstd_util_set_str(rec, "url", tc_url ? tc_url : in->url);
+        secstd_rec_set(rec, "url", tc_url ? tc_url : in->url);
     for (size_t i = 1; i < nlabels; i++) {
         char alias[SECSTD_IDENT_MAX + 8];
         secstd_ident aid;
         snprintf(alias, sizeof alias, "OASIS %s", labels[i]);
         if (secstd_ident_parse(alias, "OASIS", &aid) == SECSTD_OK && strcmp(aid.id, id.id) != 0)
-            secstd_util_add_unique(rec, "aliases", aid.id);
+            secstd_rec_add(rec, "aliases", aid.id);
     }
     st = secstd_collector_add(out, rec);
     rec = NULL;
@@ -232,14 +232,14 @@ secstd_status secstd_parse_oasis_html(const secstd_parse_input *in, secstd_colle
                                       char *err, size_t errlen)
 {
     htmlDocPtr doc;
-    secstd_status st = secstd_util_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
+    secstd_status st = secstd_html_read(in->body, in->len, in->url, NULL, &doc, err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
     size_t found = 0;
     for (xmlNode *x = root; x && st == SECSTD_OK;) {
-        if (secstd_util_is_element(x, "details") && secstd_util_has_class(x, "standard") &&
-            secstd_util_has_class(x, "filterable__item")) {
+        if (secstd_html_is(x, "details") && secstd_html_has_class(x, "standard") &&
+            secstd_html_has_class(x, "filterable__item")) {
             found++;
             st = parse_entry(x, in, out, err, errlen);
             /* Skip the entry's subtree. */
@@ -248,7 +248,7 @@ secstd_status secstd_parse_oasis_html(const secstd_parse_input *in, secstd_colle
             x = (x && x != root) ? x->next : NULL;
             continue;
         }
-        x = secstd_util_next_in_tree(x, root);
+        x = secstd_xml_next_in_tree(x, root);
     }
     xmlFreeDoc(doc);
     if (st == SECSTD_OK && found == 0) {
