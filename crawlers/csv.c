@@ -1,12 +1,17 @@
 /* csv.c — the bounded RFC 4180 state machine of csv.h. The current record
  * is kept as NUL-terminated fields packed in one growing buffer (bounded
  * by SECSTD_CSV_MAX_FIELDS fields of at most SECSTD_CSV_MAX_FIELD bytes)
- * plus an array of field offsets. */
+ * plus an array of field offsets. At the end, the header-driven listing
+ * reader the ETSI and 3GPP parsers share. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "charset.h"
 #include "csv.h"
+#include "parse_util.h"
 
 struct secstd_csv {
     const char *data;
@@ -162,4 +167,83 @@ secstd_status secstd_csv_next(secstd_csv *r, size_t *nfields, char *err, size_t 
         if (put(r, c) != 0)
             return SECSTD_ERR_NOMEM;
     }
+}
+
+/* ---- listings with a header row ------------------------------------------ */
+
+/* The slot header name h fills, or -1. */
+static int header_slot(const secstd_csv_listing *spec, const char *h)
+{
+    char norm[64];
+    if (spec->dots_are_spaces) {
+        /* R rewrites "ETSI deliverable" as "ETSI.deliverable". */
+        size_t o = 0;
+        for (const char *p = h; *p && o + 1 < sizeof norm; p++)
+            norm[o++] = (*p == '.' || *p == '_') ? ' ' : (char)tolower((unsigned char)*p);
+        norm[o] = '\0';
+        h = norm;
+    }
+    char *t = secstd_text_collapse(h);
+    int slot = -1;
+    for (size_t i = 0; t && i < spec->ncolumns; i++)
+        if (strcasecmp(t, spec->columns[i].name) == 0)
+            slot = spec->columns[i].slot;
+    free(t);
+    return slot;
+}
+
+secstd_status secstd_csv_read_listing(const secstd_csv_listing *spec, const char *body,
+                                      size_t len, secstd_csv_row_fn row, void *ctx, char *err,
+                                      size_t errlen)
+{
+    if (spec->nslots > SECSTD_CSV_MAX_SLOTS)
+        return SECSTD_ERR_INVALID;
+    if (len > spec->max_len) {
+        snprintf(err, errlen, "CSV body of %zu bytes exceeds the %zu-byte limit", len,
+                 spec->max_len);
+        return SECSTD_ERR_TOO_LARGE;
+    }
+    if (!secstd_utf8_valid(body, len)) {
+        snprintf(err, errlen, "%s is not valid UTF-8", spec->what);
+        return SECSTD_ERR_PARSE;
+    }
+    secstd_csv *r = secstd_csv_new(body, len, spec->sep);
+    if (!r)
+        return SECSTD_ERR_NOMEM;
+    int slot_of[SECSTD_CSV_MAX_FIELDS];
+    size_t n;
+    secstd_status st = secstd_csv_next(r, &n, err, errlen);
+    if (st == SECSTD_OK && n == 0) {
+        snprintf(err, errlen, "empty CSV (no header)");
+        st = SECSTD_ERR_PARSE;
+    }
+    int have[SECSTD_CSV_MAX_SLOTS] = {0};
+    for (size_t i = 0; st == SECSTD_OK && i < n; i++) {
+        slot_of[i] = header_slot(spec, secstd_csv_field(r, i));
+        if (slot_of[i] >= 0)
+            have[slot_of[i]] = 1;
+    }
+    if (st == SECSTD_OK && (!have[spec->required[0]] || !have[spec->required[1]])) {
+        snprintf(err, errlen, "%s", spec->missing);
+        st = SECSTD_ERR_PARSE;
+    }
+    size_t ncols = n;
+    while (st == SECSTD_OK) {
+        st = secstd_csv_next(r, &n, err, errlen);
+        if (st != SECSTD_OK || n == 0)
+            break;
+        if (n != ncols) {
+            snprintf(err, errlen, "line %zu: %zu fields, the header has %zu", secstd_csv_line(r), n,
+                     ncols);
+            st = SECSTD_ERR_PARSE;
+            break;
+        }
+        const char *slots[SECSTD_CSV_MAX_SLOTS] = {0};
+        for (size_t i = 0; i < n; i++)
+            if (slot_of[i] >= 0 && !slots[slot_of[i]])
+                slots[slot_of[i]] = secstd_csv_field(r, i);
+        st = row(slots, secstd_csv_line(r), ctx, err, errlen);
+    }
+    secstd_csv_free(r);
+    return st;
 }

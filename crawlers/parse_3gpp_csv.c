@@ -23,7 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "charset.h"
 #include "csv.h"
 #include "parse_util.h"
 #include "ident.h"
@@ -33,26 +32,12 @@
 
 enum { C_SPEC, C_TITLE, C_LINK, C_VERSION, C_DATE, C_IS_TS, C_TYPE, C_GROUP, C_RELEASE, C_STATUS, C_N };
 
-static const struct {
-    const char *name;
-    int column;
-} header_names[] = {
+static const secstd_csv_column header_names[] = {
     {"spec number", C_SPEC},  {"spec", C_SPEC},       {"title", C_TITLE},
     {"link", C_LINK},         {"version", C_VERSION}, {"date", C_DATE},
     {"is ts", C_IS_TS},       {"type", C_TYPE},       {"responsible primary", C_GROUP},
     {"wg", C_GROUP},          {"release", C_RELEASE}, {"status", C_STATUS},
 };
-
-static int header_column(const char *h)
-{
-    char *t = secstd_text_collapse(h);
-    int col = -1;
-    for (size_t i = 0; t && i < sizeof header_names / sizeof header_names[0]; i++)
-        if (strcasecmp(t, header_names[i].name) == 0)
-            col = header_names[i].column;
-    free(t);
-    return col;
-}
 
 /* "Is TS" values. */
 static const struct {
@@ -73,9 +58,10 @@ static const char *spec_type(const char *is_ts, const char *type)
     return NULL;
 }
 
-static secstd_status row_record(const char *f[C_N], size_t line, secstd_collector *out, char *err,
+static secstd_status row_record(const char *const *f, size_t line, void *ctx, char *err,
                                 size_t errlen)
 {
+    secstd_collector *out = ctx;
     char *spec = secstd_text_collapse(f[C_SPEC]);
     char *title = secstd_text_collapse(f[C_TITLE]);
     char *version = secstd_text_collapse(f[C_VERSION]);
@@ -154,55 +140,20 @@ done:
     return st;
 }
 
+static const secstd_csv_listing listing = {
+    .what = "3GPP CSV export",
+    .sep = ';',
+    .max_len = GPP_CSV_MAX_BODY,
+    .columns = header_names,
+    .ncolumns = sizeof header_names / sizeof header_names[0],
+    .nslots = C_N,
+    .dots_are_spaces = 0,
+    .required = {C_SPEC, C_TITLE},
+    .missing = "line 1: header lacks the \"Spec number\" and \"Title\" columns",
+};
+
 secstd_status secstd_parse_3gpp_csv(const secstd_parse_input *in, secstd_collector *out,
                                     char *err, size_t errlen)
 {
-    if (in->len > GPP_CSV_MAX_BODY) {
-        snprintf(err, errlen, "CSV body of %zu bytes exceeds the %u-byte limit", in->len,
-                 GPP_CSV_MAX_BODY);
-        return SECSTD_ERR_TOO_LARGE;
-    }
-    if (!secstd_utf8_valid(in->body, in->len)) {
-        snprintf(err, errlen, "3GPP CSV export is not valid UTF-8");
-        return SECSTD_ERR_PARSE;
-    }
-    secstd_csv *r = secstd_csv_new(in->body, in->len, ';');
-    if (!r)
-        return SECSTD_ERR_NOMEM;
-    int col_of[SECSTD_CSV_MAX_FIELDS];
-    size_t n;
-    secstd_status st = secstd_csv_next(r, &n, err, errlen);
-    if (st == SECSTD_OK && n == 0) {
-        snprintf(err, errlen, "empty CSV (no header)");
-        st = SECSTD_ERR_PARSE;
-    }
-    int have[C_N] = {0};
-    for (size_t i = 0; st == SECSTD_OK && i < n; i++) {
-        col_of[i] = header_column(secstd_csv_field(r, i));
-        if (col_of[i] >= 0)
-            have[col_of[i]] = 1;
-    }
-    if (st == SECSTD_OK && (!have[C_SPEC] || !have[C_TITLE])) {
-        snprintf(err, errlen, "line 1: header lacks the \"Spec number\" and \"Title\" columns");
-        st = SECSTD_ERR_PARSE;
-    }
-    size_t ncols = n;
-    while (st == SECSTD_OK) {
-        st = secstd_csv_next(r, &n, err, errlen);
-        if (st != SECSTD_OK || n == 0)
-            break;
-        if (n != ncols) {
-            snprintf(err, errlen, "line %zu: %zu fields, the header has %zu", secstd_csv_line(r), n,
-                     ncols);
-            st = SECSTD_ERR_PARSE;
-            break;
-        }
-        const char *f[C_N] = {0};
-        for (size_t i = 0; i < n; i++)
-            if (col_of[i] >= 0 && !f[col_of[i]])
-                f[col_of[i]] = secstd_csv_field(r, i);
-        st = row_record(f, secstd_csv_line(r), out, err, errlen);
-    }
-    secstd_csv_free(r);
-    return st;
+    return secstd_csv_read_listing(&listing, in->body, in->len, row_record, out, err, errlen);
 }

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "charset.h"
 #include "csv.h"
 #include "parse_util.h"
 #include "ident.h"
@@ -29,10 +28,7 @@
 enum { C_DELIVERABLE, C_TITLE, C_STATUS, C_DETAILS, C_PDF, C_SCOPE, C_BODY, C_KEYWORDS, C_WKI, C_N };
 
 /* Header names (case-insensitive; '.', '_' and ' ' are equivalent). */
-static const struct {
-    const char *name;
-    int column;
-} header_names[] = {
+static const secstd_csv_column header_names[] = {
     {"etsi deliverable", C_DELIVERABLE}, {"deliverable", C_DELIVERABLE},
     {"title", C_TITLE},                  {"status", C_STATUS},
     {"details link", C_DETAILS},         {"pdf link", C_PDF},
@@ -40,22 +36,6 @@ static const struct {
     {"tb", C_BODY},                      {"keywords", C_KEYWORDS},
     {"id", C_WKI},                       {"wki id", C_WKI},
 };
-
-static int header_column(const char *h)
-{
-    char norm[64];
-    size_t o = 0;
-    for (const char *p = h; *p && o + 1 < sizeof norm; p++)
-        norm[o++] = (*p == '.' || *p == '_') ? ' ' : (char)tolower((unsigned char)*p);
-    norm[o] = '\0';
-    char *t = secstd_text_collapse(norm);
-    int col = -1;
-    for (size_t i = 0; t && i < sizeof header_names / sizeof header_names[0]; i++)
-        if (strcmp(t, header_names[i].name) == 0)
-            col = header_names[i].column;
-    free(t);
-    return col;
-}
 
 /* 1 if s is only a meeting reference such as "RP-66" or "CP-51". */
 static int meeting_ref(const char *s)
@@ -91,9 +71,10 @@ static void add_transposition(json_t *rec, const char *title)
     }
 }
 
-static secstd_status row_record(const char *f[C_N], size_t line, secstd_collector *out, char *err,
+static secstd_status row_record(const char *const *f, size_t line, void *ctx, char *err,
                                 size_t errlen)
 {
+    secstd_collector *out = ctx;
     char *deliverable = secstd_text_collapse(f[C_DELIVERABLE]);
     char *title = secstd_text_collapse(f[C_TITLE]);
     secstd_status st = SECSTD_ERR_PARSE;
@@ -170,55 +151,20 @@ done:
     return st;
 }
 
+static const secstd_csv_listing listing = {
+    .what = "ETSI CSV export",
+    .sep = ',',
+    .max_len = ETSI_CSV_MAX_BODY,
+    .columns = header_names,
+    .ncolumns = sizeof header_names / sizeof header_names[0],
+    .nslots = C_N,
+    .dots_are_spaces = 1,
+    .required = {C_DELIVERABLE, C_TITLE},
+    .missing = "line 1: header lacks the ETSI deliverable and title columns",
+};
+
 secstd_status secstd_parse_etsi_csv(const secstd_parse_input *in, secstd_collector *out,
                                     char *err, size_t errlen)
 {
-    if (in->len > ETSI_CSV_MAX_BODY) {
-        snprintf(err, errlen, "CSV body of %zu bytes exceeds the %u-byte limit", in->len,
-                 ETSI_CSV_MAX_BODY);
-        return SECSTD_ERR_TOO_LARGE;
-    }
-    if (!secstd_utf8_valid(in->body, in->len)) {
-        snprintf(err, errlen, "ETSI CSV export is not valid UTF-8");
-        return SECSTD_ERR_PARSE;
-    }
-    secstd_csv *r = secstd_csv_new(in->body, in->len, ',');
-    if (!r)
-        return SECSTD_ERR_NOMEM;
-    int col_of[SECSTD_CSV_MAX_FIELDS];
-    size_t n;
-    secstd_status st = secstd_csv_next(r, &n, err, errlen);
-    if (st == SECSTD_OK && n == 0) {
-        snprintf(err, errlen, "empty CSV (no header)");
-        st = SECSTD_ERR_PARSE;
-    }
-    int have[C_N] = {0};
-    for (size_t i = 0; st == SECSTD_OK && i < n; i++) {
-        col_of[i] = header_column(secstd_csv_field(r, i));
-        if (col_of[i] >= 0)
-            have[col_of[i]] = 1;
-    }
-    if (st == SECSTD_OK && (!have[C_DELIVERABLE] || !have[C_TITLE])) {
-        snprintf(err, errlen, "line 1: header lacks the ETSI deliverable and title columns");
-        st = SECSTD_ERR_PARSE;
-    }
-    size_t ncols = n;
-    while (st == SECSTD_OK) {
-        st = secstd_csv_next(r, &n, err, errlen);
-        if (st != SECSTD_OK || n == 0)
-            break;
-        if (n != ncols) {
-            snprintf(err, errlen, "line %zu: %zu fields, the header has %zu", secstd_csv_line(r), n,
-                     ncols);
-            st = SECSTD_ERR_PARSE;
-            break;
-        }
-        const char *f[C_N] = {0};
-        for (size_t i = 0; i < n; i++)
-            if (col_of[i] >= 0 && !f[col_of[i]])
-                f[col_of[i]] = secstd_csv_field(r, i);
-        st = row_record(f, secstd_csv_line(r), out, err, errlen);
-    }
-    secstd_csv_free(r);
-    return st;
+    return secstd_csv_read_listing(&listing, in->body, in->len, row_record, out, err, errlen);
 }
