@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stdparse.h"
+#include "parsetest.h"
 
 /* SOURCES.md: 924 publication iterations. They collapse to 492 records:
  * one per docidentifier after removing its edition marker (" Rev. N",
@@ -15,41 +15,41 @@
 START_TEST(real_export)
 {
     secstd_collector *c = secstd_collector_new();
-    sp_run_shared("nist-json", "nist/csrc-pubs-export.json", c);
-    ck_assert_uint_eq(sp_validate_all(c), 492);
+    pt_run_shared("nist-json", "nist/csrc-pubs-export.json", PT_FIXTURE_URL, c);
+    ck_assert_uint_eq(pt_validate_all(c), 492);
 
-    json_t *r = sp_get(c, "NIST SP 800-207");
-    ck_assert_str_eq(sp_str(r, "sdo"), "NIST");
-    ck_assert_str_eq(sp_str(r, "title"), "Zero Trust Architecture");
-    ck_assert_str_eq(sp_str(r, "status"), "published");
-    ck_assert_str_eq(sp_str(r, "date"), "2020-08-11");
-    ck_assert_str_eq(sp_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/207/final");
-    ck_assert(sp_has(r, "aliases", "10.6028/NIST.SP.800-207"));
-    ck_assert(sp_has(r, "keywords", "zero trust"));
-    ck_assert(sp_has(r, "authors", "Scott W. Rose"));
+    json_t *r = pt_get(c, "NIST SP 800-207");
+    ck_assert_str_eq(pt_str(r, "sdo"), "NIST");
+    ck_assert_str_eq(pt_str(r, "title"), "Zero Trust Architecture");
+    ck_assert_str_eq(pt_str(r, "status"), "published");
+    ck_assert_str_eq(pt_str(r, "date"), "2020-08-11");
+    ck_assert_str_eq(pt_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/207/final");
+    ck_assert(pt_has(r, "aliases", "10.6028/NIST.SP.800-207"));
+    ck_assert(pt_has(r, "keywords", "zero trust"));
+    ck_assert(pt_has(r, "authors", "Scott W. Rose"));
     ck_assert_uint_eq(json_array_size(json_object_get(r, "editions")), 2); /* ipd, 2pd */
 
-    r = sp_get(c, "NIST SP 800-63-3");
-    ck_assert_str_eq(sp_str(r, "status"), "superseded");
-    ck_assert_str_eq(sp_str(r, "date"), "2020-03-02"); /* upd2, the newest final */
-    ck_assert(sp_has(r, "relations.superseded_by", "NIST SP 800-63-4"));
-    ck_assert(sp_has(r, "relations.supersedes", "NIST SP 800-63-2"));
-    ck_assert(!sp_has(r, "keywords", "&nbsp"));
+    r = pt_get(c, "NIST SP 800-63-3");
+    ck_assert_str_eq(pt_str(r, "status"), "superseded");
+    ck_assert_str_eq(pt_str(r, "date"), "2020-03-02"); /* upd2, the newest final */
+    ck_assert(pt_has(r, "relations.superseded_by", "NIST SP 800-63-4"));
+    ck_assert(pt_has(r, "relations.supersedes", "NIST SP 800-63-2"));
+    ck_assert(!pt_has(r, "keywords", "&nbsp"));
 
-    r = sp_get(c, "NIST SP 800-63-4");
-    ck_assert_str_eq(sp_str(r, "status"), "published");
-    ck_assert(sp_has(r, "relations.supersedes", "NIST SP 800-63-3"));
+    r = pt_get(c, "NIST SP 800-63-4");
+    ck_assert_str_eq(pt_str(r, "status"), "published");
+    ck_assert(pt_has(r, "relations.supersedes", "NIST SP 800-63-3"));
 
     /* revisions collapse: Rev. 5 is the record, older ones are editions */
-    r = sp_get(c, "NIST SP 800-53");
-    ck_assert_str_eq(sp_str(r, "edition"), "Rev. 5");
-    ck_assert_str_eq(sp_str(r, "status"), "published");
+    r = pt_get(c, "NIST SP 800-53");
+    ck_assert_str_eq(pt_str(r, "edition"), "Rev. 5");
+    ck_assert_str_eq(pt_str(r, "status"), "published");
 
     /* withdrawn without successor */
-    r = sp_get(c, "NIST SP 800-1");
-    ck_assert_str_eq(sp_str(r, "status"), "withdrawn");
-    ck_assert_str_eq(sp_str(sp_get(c, "NIST FIPS 140-2"), "status"), "published");
-    ck_assert(sp_has(sp_get(c, "NIST FIPS 140-2"), "relations.superseded_by", "NIST FIPS 140-3"));
+    r = pt_get(c, "NIST SP 800-1");
+    ck_assert_str_eq(pt_str(r, "status"), "withdrawn");
+    ck_assert_str_eq(pt_str(pt_get(c, "NIST FIPS 140-2"), "status"), "published");
+    ck_assert(pt_has(pt_get(c, "NIST FIPS 140-2"), "relations.superseded_by", "NIST FIPS 140-3"));
     secstd_collector_free(c);
 }
 END_TEST
@@ -66,12 +66,12 @@ START_TEST(drafts_fixture)
         "\"iteration\":\"ipd\",\"status\":\"draft-public\",\"substage\":\"active\",\"published-date\":\"2026-01-01\"}]";
     secstd_collector *c = secstd_collector_new();
     char err[256];
-    ck_assert_int_eq(sp_run_text("nist-json", doc, c, err, sizeof err), SECSTD_OK);
-    ck_assert_uint_eq(sp_validate_all(c), 2);
-    ck_assert_str_eq(sp_str(sp_get(c, "NIST SP 800-999"), "status"), "in-development");
-    json_t *f = sp_get(c, "NIST FIPS 999");
-    ck_assert_str_eq(sp_str(f, "status"), "published"); /* the open draft does not take over */
-    ck_assert_str_eq(sp_str(f, "title"), "Final: Sub");
+    ck_assert_int_eq(pt_run_text("nist-json", doc, c, err, sizeof err), SECSTD_OK);
+    ck_assert_uint_eq(pt_validate_all(c), 2);
+    ck_assert_str_eq(pt_str(pt_get(c, "NIST SP 800-999"), "status"), "in-development");
+    json_t *f = pt_get(c, "NIST FIPS 999");
+    ck_assert_str_eq(pt_str(f, "status"), "published"); /* the open draft does not take over */
+    ck_assert_str_eq(pt_str(f, "title"), "Final: Sub");
     ck_assert_uint_eq(json_array_size(json_object_get(f, "editions")), 1);
     secstd_collector_free(c);
 }
@@ -81,15 +81,15 @@ START_TEST(json_malformed_and_wrong_format)
 {
     char err[256];
     secstd_collector *c = secstd_collector_new();
-    ck_assert_int_eq(sp_run_text("nist-json", "[{\"docidentifier\": \"SP 1\",\n \"title-main\": }]", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-json", "[{\"docidentifier\": \"SP 1\",\n \"title-main\": }]", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "line 2") != NULL, "err: %s", err);
-    ck_assert_int_eq(sp_run_text("nist-json", "{\"shortname\": \"webauthn-3\"}", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-json", "{\"shortname\": \"webauthn-3\"}", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
-    ck_assert_int_eq(sp_run_text("nist-json", "[{\"docidentifier\": \"SP 1\"}]", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-json", "[{\"docidentifier\": \"SP 1\"}]", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "element 0") && strstr(err, "title-main"), "err: %s", err);
-    ck_assert_int_eq(sp_run_text("nist-json", "<?xml version='1.0'?><x/>", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-json", "<?xml version='1.0'?><x/>", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     secstd_collector_free(c);
 }
@@ -99,16 +99,16 @@ END_TEST
 START_TEST(real_mods)
 {
     secstd_collector *c = secstd_collector_new();
-    sp_run_shared("nist-mods", "nist/nist-tech-pubs-MODS.sample.xml", c);
-    ck_assert_uint_eq(sp_validate_all(c), 2);
-    json_t *r = sp_get(c, "NIST IR 6229");
-    ck_assert_str_eq(sp_str(r, "title"), "Lean flammability limit as a fundamental refrigerant property");
-    ck_assert_str_eq(sp_str(r, "date"), "1998");
-    ck_assert_str_eq(sp_str(r, "url"), "https://doi.org/10.6028/NIST.IR.6229");
-    ck_assert(sp_has(r, "aliases", "10.6028/NIST.IR.6229"));
-    ck_assert(sp_has(r, "authors", "Grosshandler, William Lytle"));
+    pt_run_shared("nist-mods", "nist/nist-tech-pubs-MODS.sample.xml", PT_FIXTURE_URL, c);
+    ck_assert_uint_eq(pt_validate_all(c), 2);
+    json_t *r = pt_get(c, "NIST IR 6229");
+    ck_assert_str_eq(pt_str(r, "title"), "Lean flammability limit as a fundamental refrigerant property");
+    ck_assert_str_eq(pt_str(r, "date"), "1998");
+    ck_assert_str_eq(pt_str(r, "url"), "https://doi.org/10.6028/NIST.IR.6229");
+    ck_assert(pt_has(r, "aliases", "10.6028/NIST.IR.6229"));
+    ck_assert(pt_has(r, "authors", "Grosshandler, William Lytle"));
     ck_assert_uint_eq(json_array_size(json_object_get(r, "authors")), 3); /* main entry deduplicated */
-    ck_assert(sp_has(r, "keywords", "Refrigerants"));
+    ck_assert(pt_has(r, "keywords", "Refrigerants"));
     ck_assert_ptr_nonnull(secstd_collector_get(c, "NIST IR 6230"));
     secstd_collector_free(c);
 }
@@ -119,26 +119,26 @@ START_TEST(mods_hostile_and_malformed)
     char err[256];
     secstd_collector *c = secstd_collector_new();
     char *bl = tu_strdupf("%s<modsCollection><mods><titleInfo><title>&lol9;</title></titleInfo></mods></modsCollection>",
-                          sp_billion_laughs);
-    ck_assert_int_eq(sp_run_text("nist-mods", bl, c, err, sizeof err), SECSTD_ERR_TOO_LARGE);
+                          pt_billion_laughs);
+    ck_assert_int_eq(pt_run_text("nist-mods", bl, c, err, sizeof err), SECSTD_ERR_TOO_LARGE);
     free(bl);
     char *dir;
-    char *secret = sp_secret_file(&dir, "MODS-SECRET-7");
-    char *xxe = sp_xxe_doc(secret, "<modsCollection><mods><titleInfo><title>",
+    char *secret = pt_secret_file(&dir, "MODS-SECRET-7");
+    char *xxe = pt_xxe_doc(secret, "<modsCollection><mods><titleInfo><title>",
                            "</title></titleInfo><location><url>https://doi.org/10.6028/NIST.IR.1</url></location></mods></modsCollection>");
-    ck_assert_int_ne(sp_run_text("nist-mods", xxe, c, err, sizeof err), SECSTD_OK);
-    ck_assert(!sp_any_contains(c, "MODS-SECRET"));
+    ck_assert_int_ne(pt_run_text("nist-mods", xxe, c, err, sizeof err), SECSTD_OK);
+    ck_assert(!pt_any_contains(c, "MODS-SECRET"));
     ck_assert_ptr_null(strstr(err, "MODS-SECRET"));
     free(xxe);
     free(secret);
     tu_rmtree(dir);
     free(dir);
     const char *noseries = "<?xml version='1.0'?>\n<modsCollection>\n<mods><titleInfo><title>T</title></titleInfo></mods></modsCollection>";
-    ck_assert_int_eq(sp_run_text("nist-mods", noseries, c, err, sizeof err), SECSTD_ERR_PARSE);
+    ck_assert_int_eq(pt_run_text("nist-mods", noseries, c, err, sizeof err), SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "line 3") != NULL, "err: %s", err);
-    ck_assert_int_eq(sp_run_text("nist-mods", "<?xml version='1.0'?><modsCollection><mods>", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-mods", "<?xml version='1.0'?><modsCollection><mods>", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
-    ck_assert_int_eq(sp_run_text("nist-mods", "<?xml version='1.0'?><rfc-index/>", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("nist-mods", "<?xml version='1.0'?><rfc-index/>", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_uint_eq(secstd_collector_count(c), 0);
     secstd_collector_free(c);

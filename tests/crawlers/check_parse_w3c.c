@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stdparse.h"
+#include "parsetest.h"
 
 /* SOURCES.md: 161 version elements (plus 2 rdf:Description statements).
  * They name 123 distinct doc:versionOf shortnames (34 shortnames have two
@@ -14,30 +14,30 @@
 START_TEST(real_tr_rdf)
 {
     secstd_collector *c = secstd_collector_new();
-    sp_run_shared("w3c-rdf", "w3c/tr.rdf.2011-12.excerpt.rdf", c);
-    ck_assert_uint_eq(sp_validate_all(c), 123);
+    pt_run_shared("w3c-rdf", "w3c/tr.rdf.2011-12.excerpt.rdf", PT_FIXTURE_URL, c);
+    ck_assert_uint_eq(pt_validate_all(c), 123);
 
-    json_t *r = sp_get(c, "W3C css3-selectors");
-    ck_assert_str_eq(sp_str(r, "sdo"), "W3C");
-    ck_assert_str_eq(sp_str(r, "title"), "Selectors Level 3");
-    ck_assert_str_eq(sp_str(r, "status"), "published");
-    ck_assert_str_eq(sp_str(r, "date"), "2011-09-29");
-    ck_assert_str_eq(sp_str(r, "url"), "http://www.w3.org/TR/css3-selectors/");
-    ck_assert(sp_has(r, "authors", "Tantek \xc3\x87" "elik"));
+    json_t *r = pt_get(c, "W3C css3-selectors");
+    ck_assert_str_eq(pt_str(r, "sdo"), "W3C");
+    ck_assert_str_eq(pt_str(r, "title"), "Selectors Level 3");
+    ck_assert_str_eq(pt_str(r, "status"), "published");
+    ck_assert_str_eq(pt_str(r, "date"), "2011-09-29");
+    ck_assert_str_eq(pt_str(r, "url"), "http://www.w3.org/TR/css3-selectors/");
+    ck_assert(pt_has(r, "authors", "Tantek \xc3\x87" "elik"));
 
     /* two versions (LastCall WD, then CR) collapse; the CR wins */
-    r = sp_get(c, "W3C xmlenc-core1");
-    ck_assert_str_eq(sp_str(r, "status"), "in-development");
-    ck_assert_str_eq(sp_str(r, "date"), "2012-03-13");
-    ck_assert_str_eq(sp_str(r, "edition"), "Candidate Recommendation");
-    ck_assert_str_eq(sp_str(r, "group"), "2008/xmlsec");
-    ck_assert(sp_has(r, "hints", "w3c-group:2008/xmlsec"));
+    r = pt_get(c, "W3C xmlenc-core1");
+    ck_assert_str_eq(pt_str(r, "status"), "in-development");
+    ck_assert_str_eq(pt_str(r, "date"), "2012-03-13");
+    ck_assert_str_eq(pt_str(r, "edition"), "Candidate Recommendation");
+    ck_assert_str_eq(pt_str(r, "group"), "2008/xmlsec");
+    ck_assert(pt_has(r, "hints", "w3c-group:2008/xmlsec"));
     ck_assert_uint_eq(json_array_size(json_object_get(r, "editions")), 1);
 
-    ck_assert_str_eq(sp_str(sp_get(c, "W3C webrtc"), "group"), "2011/04/webrtc");
+    ck_assert_str_eq(pt_str(pt_get(c, "W3C webrtc"), "group"), "2011/04/webrtc");
     /* rdf:Description supersedes statements */
-    r = sp_get(c, "W3C XMLHttpRequest");
-    ck_assert(sp_has(r, "relations.supersedes", "W3C XMLHttpRequest2"));
+    r = pt_get(c, "W3C XMLHttpRequest");
+    ck_assert(pt_has(r, "relations.supersedes", "W3C XMLHttpRequest2"));
     secstd_collector_free(c);
 }
 END_TEST
@@ -49,15 +49,15 @@ START_TEST(rdf_hostile_and_malformed)
     const char *rdf = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
                       "xmlns=\"http://www.w3.org/2001/02pd/rec54#\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">";
     char *bl = tu_strdupf("%s%s<REC rdf:about=\"http://www.w3.org/TR/2011/REC-x-20110101/\"><dc:title>&lol9;</dc:title></REC></rdf:RDF>",
-                          sp_billion_laughs, rdf);
-    ck_assert_int_eq(sp_run_text("w3c-rdf", bl, c, err, sizeof err), SECSTD_ERR_TOO_LARGE);
+                          pt_billion_laughs, rdf);
+    ck_assert_int_eq(pt_run_text("w3c-rdf", bl, c, err, sizeof err), SECSTD_ERR_TOO_LARGE);
     free(bl);
     char *dir;
-    char *secret = sp_secret_file(&dir, "RDF-SECRET-9");
+    char *secret = pt_secret_file(&dir, "RDF-SECRET-9");
     char *before = tu_strdupf("%s<REC rdf:about=\"http://www.w3.org/TR/2011/REC-x-20110101/\"><dc:title>", rdf);
-    char *xxe = sp_xxe_doc(secret, before, "</dc:title></REC></rdf:RDF>");
-    ck_assert_int_ne(sp_run_text("w3c-rdf", xxe, c, err, sizeof err), SECSTD_OK);
-    ck_assert(!sp_any_contains(c, "RDF-SECRET"));
+    char *xxe = pt_xxe_doc(secret, before, "</dc:title></REC></rdf:RDF>");
+    ck_assert_int_ne(pt_run_text("w3c-rdf", xxe, c, err, sizeof err), SECSTD_OK);
+    ck_assert(!pt_any_contains(c, "RDF-SECRET"));
     ck_assert_ptr_null(strstr(err, "RDF-SECRET"));
     free(before);
     free(xxe);
@@ -66,12 +66,12 @@ START_TEST(rdf_hostile_and_malformed)
     free(dir);
     /* a version without title: the error names line and element */
     char *notitle = tu_strdupf("%s\n<WD rdf:about=\"http://www.w3.org/TR/2011/WD-y-20110101/\"/></rdf:RDF>", rdf);
-    ck_assert_int_eq(sp_run_text("w3c-rdf", notitle, c, err, sizeof err), SECSTD_ERR_PARSE);
+    ck_assert_int_eq(pt_run_text("w3c-rdf", notitle, c, err, sizeof err), SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "line 2") && strstr(err, "<WD>"), "err: %s", err);
     free(notitle);
-    ck_assert_int_eq(sp_run_text("w3c-rdf", "<?xml version='1.0'?><rfc-index/>", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("w3c-rdf", "<?xml version='1.0'?><rfc-index/>", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
-    ck_assert_int_eq(sp_run_text("w3c-rdf", "<rdf:RDF xmlns:rdf='x'><REC>", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("w3c-rdf", "<rdf:RDF xmlns:rdf='x'><REC>", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_uint_eq(secstd_collector_count(c), 0);
     secstd_collector_free(c);
@@ -103,24 +103,24 @@ START_TEST(real_api)
     for (size_t i = 0; i < sizeof api_files / sizeof api_files[0]; i++) {
         char *rel = tu_strdupf("w3c/api/%s", api_files[i]);
         size_t before = secstd_collector_count(c);
-        sp_run_shared("w3c-api", rel, c);
+        pt_run_shared("w3c-api", rel, PT_FIXTURE_URL, c);
         if (strstr(rel, "editors") || strstr(rel, "deliverers") || strstr(rel, "cessors"))
             ck_assert_uint_eq(secstd_collector_count(c), before);
         free(rel);
     }
-    ck_assert_uint_eq(sp_validate_all(c), 3);
-    json_t *r = sp_get(c, "W3C 2dcontext");
-    ck_assert_str_eq(sp_str(r, "title"), "HTML Canvas 2D Context");
-    ck_assert_str_eq(sp_str(r, "status"), "withdrawn"); /* latest version: Retired */
-    ck_assert_str_eq(sp_str(r, "date"), "2021-01-28");
-    ck_assert_str_eq(sp_str(r, "url"), "https://www.w3.org/TR/2dcontext/");
-    ck_assert(strncmp(sp_str(r, "abstract"), "Defines the flat cartesian surface", 34) == 0);
-    ck_assert_ptr_null(strchr(sp_str(r, "abstract"), '<'));
+    ck_assert_uint_eq(pt_validate_all(c), 3);
+    json_t *r = pt_get(c, "W3C 2dcontext");
+    ck_assert_str_eq(pt_str(r, "title"), "HTML Canvas 2D Context");
+    ck_assert_str_eq(pt_str(r, "status"), "withdrawn"); /* latest version: Retired */
+    ck_assert_str_eq(pt_str(r, "date"), "2021-01-28");
+    ck_assert_str_eq(pt_str(r, "url"), "https://www.w3.org/TR/2dcontext/");
+    ck_assert(strncmp(pt_str(r, "abstract"), "Defines the flat cartesian surface", 34) == 0);
+    ck_assert_ptr_null(strchr(pt_str(r, "abstract"), '<'));
     ck_assert_uint_ge(json_array_size(json_object_get(r, "editions")), 2);
-    r = sp_get(c, "W3C webrtc");
-    ck_assert_str_eq(sp_str(r, "date"), "2025-03-13");
-    ck_assert_str_eq(sp_str(r, "title"), "WebRTC: Real-Time Communication in Browsers");
-    ck_assert_str_eq(sp_str(sp_get(c, "W3C 2dcontext2"), "title"), "HTML Canvas 2D Context, Level 2");
+    r = pt_get(c, "W3C webrtc");
+    ck_assert_str_eq(pt_str(r, "date"), "2025-03-13");
+    ck_assert_str_eq(pt_str(r, "title"), "WebRTC: Real-Time Communication in Browsers");
+    ck_assert_str_eq(pt_str(pt_get(c, "W3C 2dcontext2"), "title"), "HTML Canvas 2D Context, Level 2");
     secstd_collector_free(c);
 }
 END_TEST
@@ -129,14 +129,14 @@ START_TEST(api_malformed_and_wrong_format)
 {
     char err[256];
     secstd_collector *c = secstd_collector_new();
-    ck_assert_int_eq(sp_run_text("w3c-api", "{\"shortname\": \"x\",\n\"title\": ", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("w3c-api", "{\"shortname\": \"x\",\n\"title\": ", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "line 2") != NULL, "err: %s", err);
-    ck_assert_int_eq(sp_run_text("w3c-api", "[1, 2]", c, err, sizeof err), SECSTD_ERR_PARSE);
-    ck_assert_int_eq(sp_run_text("w3c-api", "{\"reference\": \"ISO 9001:2015\"}", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("w3c-api", "[1, 2]", c, err, sizeof err), SECSTD_ERR_PARSE);
+    ck_assert_int_eq(pt_run_text("w3c-api", "{\"reference\": \"ISO 9001:2015\"}", c, err, sizeof err),
                      SECSTD_ERR_PARSE);
     ck_assert_msg(strstr(err, "_links") != NULL, "err: %s", err);
-    ck_assert_int_eq(sp_run_text("w3c-api", "{\"shortname\": \"x\", \"_links\": {}}", c, err, sizeof err),
+    ck_assert_int_eq(pt_run_text("w3c-api", "{\"shortname\": \"x\", \"_links\": {}}", c, err, sizeof err),
                      SECSTD_ERR_PARSE); /* no title */
     ck_assert_uint_eq(secstd_collector_count(c), 0);
     secstd_collector_free(c);
