@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# test_overlap.sh — issue 5 on the real data: crawl the SDO mirror, index
+# it, then check the stated relations (both ways, through the identifier
+# normaliser), the overlap clusters, the coverage map, the CSV exports
+# (RFC 4180 quoting, formula injection defused) and the evaluation figures
+# (fails if relation recall@10 or the classifier's micro-F1 fall below the
+# levels recorded in docs/EVALUATION.md).
+set -euo pipefail
+BIN="${SECSTD_BIN:?}/secstd"
+SRC="${SECSTD_SRC:?}"
+MIRROR="${SECSTD_SHARED_DATA:?}"
+command -v jq >/dev/null || { echo "jq is required"; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is required"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
+
+"$BIN" crawl --mirror "$MIRROR" --data "$tmp/d" >/dev/null 2>&1 || true
+"$BIN" index --data "$tmp/d" >/dev/null
+D=(--data "$tmp/d")
+
+rel() { # rel ID KIND OTHER: ID's resolved relations include KIND OTHER
+    "$BIN" show --json "${D[@]}" "$1" |
+        jq -e --arg k "$2" --arg o "$3" '.relations_resolved | any(.kind == $k and .id == $o)' >/dev/null
+}
+check "X.509 shows ISO/IEC 9594-8 as identical text" rel "ITU-T X.509" identical_to "ISO/IEC 9594-8"
+check "ISO/IEC 9594-8 finds X.509 (no ISO record)" \
+    bash -c "'$BIN' show --json --data '$tmp/d' 'ISO/IEC 9594-8' | jq -e '.id == \"ITU-T X.509\"' >/dev/null"
+check "3GPP TS 33.501 transposed by ETSI TS 133 501" rel "3GPP TS 33.501" transposed_by "ETSI TS 133 501"
+check "ETSI TS 133 501 transposes 3GPP TS 33.501" rel "ETSI TS 133 501" transposes "3GPP TS 33.501"
+check "ETSI EN 303 645 linked to TS 103 645" rel "ETSI EN 303 645" transposes "ETSI TS 103 645"
+check "ETSI TS 103 645 linked to EN 303 645" rel "ETSI TS 103 645" transposed_by "ETSI EN 303 645"
+check "IEEE 802.1AE linked to ISO/IEC/IEEE 8802-1AE" rel "IEEE 802.1AE" identical_to "ISO/IEC/IEEE 8802-1AE"
+check "ISO/IEC/IEEE 8802-1AE linked to IEEE 802.1AE" rel "ISO/IEC/IEEE 8802-1AE" identical_to "IEEE 802.1AE"
+check "searching ISO/IEC 27011 finds ITU-T X.1051" \
+    bash -c "'$BIN' search --json --data '$tmp/d' 'ISO/IEC 27011' | jq -e '[.results[:3][].id] | index(\"ITU-T X.1051\")' >/dev/null"
+check "similar: stated relation first and labelled" \
+    bash -c "'$BIN' similar --json --data '$tmp/d' 'ISO/IEC 29151' | jq -e '.results[0].id == \"ITU-T X.1058\" and .results[0].why == \"stated\"' >/dev/null"
+
+# Overlap clusters.
+in_cluster() { # in_cluster AREA ID... : one cluster of AREA holds every ID
+    local area=$1; shift
+    "$BIN" overlap --format json --limit 1000 "${D[@]}" --area "$area" |
+        jq -e --args '.clusters | any([.members[].id] as $m | ($ARGS.positional | all(. as $x | $m | index($x))))' "$@" >/dev/null
+}
+check "mobile cluster: 3GPP TS 33.501 / ETSI TS 133 501" in_cluster mobile "3GPP TS 33.501" "ETSI TS 133 501"
+check "privacy cluster: ISO/IEC 29151 / ITU-T X.1058" in_cluster privacy "ISO/IEC 29151" "ITU-T X.1058"
+check "identity cluster: ITU-T X.1254 / ISO/IEC 29115" in_cluster identity "ITU-T X.1254" "ISO/IEC 29115"
+check "pki cluster: X.509 with its ISO/IEC twin" in_cluster pki "ITU-T X.509" "ISO/IEC 9594-8"
+check "every cluster spans two bodies, members carry status and date" bash -c \
+    "'$BIN' overlap --format json --limit 1000 --data '$tmp/d' --area identity |
+     jq -e '.clusters | length > 10 and all((.sdos | length) >= 2 and all(.members[]; has(\"status\") and has(\"date\") and has(\"relation\")))' >/dev/null"
+unknown_area() { local rc=0; "$BIN" overlap "${D[@]}" --area nosuch 2>/dev/null || rc=$?; test "$rc" -eq 2; }
+check "overlap: unknown area is a usage error (exit 2)" unknown_area
+
+# Coverage: every area x every registered body, empty cells visible.
+"$BIN" coverage --format json "${D[@]}" > "$tmp/cov.json"
+nareas=$("$BIN" areas --json | jq length)
+check "coverage has every area" jq -e --argjson n "$nareas" '.areas | length == $n' "$tmp/cov.json"
+check "coverage columns are every registered body" jq -e '.sdos | length >= 12 and index("ITU-T") and index("3GPP")' "$tmp/cov.json"
+check "coverage has a per-year trend" jq -e '.areas | any(.years | length > 5)' "$tmp/cov.json"
+check "coverage cells: published and in development" jq -e '.areas[] | select(.id == "mobile") | .cells["3GPP"] | .published > 0 and .in_development > 0' "$tmp/cov.json"
+"$BIN" coverage --format text "${D[@]}" > "$tmp/cov.txt"
+check "coverage text shows gaps" grep -q -- " -" "$tmp/cov.txt"
+
+# CSV: RFC 4180 (parse back with a strict reader, CRLF, rectangular), and
+# formula injection defused.
+csv_ok() { python3 - "$1" <<'PY'
+import csv, sys
+raw = open(sys.argv[1], newline="").read()
+assert raw.endswith("\r\n") and "\n" not in raw.replace("\r\n", ""), "CRLF line ends"
+rows = list(csv.reader(raw.splitlines(True), strict=True))
+assert len(rows) > 2 and len({len(r) for r in rows}) == 1, "rectangular"
+for r in rows:
+    for c in r:
+        assert not c[:1] in ("=", "+", "-", "@", "\t", "\r"), "formula cell " + c
+PY
+}
+"$BIN" coverage --format csv "${D[@]}" > "$tmp/cov.csv"
+check "coverage CSV is RFC 4180 and rectangular" csv_ok "$tmp/cov.csv"
+"$BIN" overlap --format csv --limit 1000 "${D[@]}" --area identity > "$tmp/ov.csv"
+check "overlap CSV is RFC 4180" csv_ok "$tmp/ov.csv"
+check "overlap CSV quotes titles with commas" grep -q '"[^"]*,[^"]*"' "$tmp/ov.csv"
+
+# Formula injection: a hand-made pair of records whose titles start like
+# spreadsheet formulas, related across bodies.
+mkdir -p "$tmp/f/records"
+cat > "$tmp/f/records/test.jsonl" <<'JSONL'
+{"id":"ITU-T X.9991","sdo":"ITU-T","type":"Recommendation","title":"=HYPERLINK(\"http://evil\",\"click\") identity management, \"quoted\"","status":"published","date":"2020-01-01","relations":{"identical_to":["ISO/IEC 99991"]},"source":{"name":"test"}}
+{"id":"ISO/IEC 99991","sdo":"ISO/IEC","type":"IS","title":"-2+3 identity management","status":"published","date":"2020-01-01","source":{"name":"test"}}
+JSONL
+"$BIN" index --data "$tmp/f" >/dev/null
+"$BIN" overlap --format csv --data "$tmp/f" --area identity > "$tmp/f.csv" || true
+check "formula cells defused with an apostrophe" grep -q "\"'=HYPERLINK(\"\"http://evil\"\"" "$tmp/f.csv"
+check "minus cell defused" grep -q "\"'-2+3 identity management\"" "$tmp/f.csv"
+check "defused CSV still RFC 4180" csv_ok "$tmp/f.csv"
+
+# Evaluation: levels reached when this test was written (docs/EVALUATION.md).
+"$BIN" eval "${D[@]}" --labels "$SRC/tests/fixtures/areas-labelled.tsv" --json \
+    --min-recall 0.47 --min-f1 0.79 > "$tmp/eval.json" && ok "eval above recorded levels" || bad "eval below recorded levels"
+check "identical texts recovered (recall@10 as shown >= 0.95)" \
+    jq -e '.relations.kinds[] | select(.kind == "identical_to") | .recall_as_shown >= 0.95' "$tmp/eval.json"
+check "transpositions recovered (recall@10 as shown >= 0.95)" \
+    jq -e '.relations.kinds[] | select(.kind == "transposes") | .recall_as_shown >= 0.95' "$tmp/eval.json"
+check "labelled set: at least 100 standards, all in the index" \
+    jq -e '.areas.standards >= 100 and (.areas.missing | length) == 0' "$tmp/eval.json"
+check "unstated pairs sampled for review" jq -e '.relations.unstated_sample | length >= 5' "$tmp/eval.json"
+exit $fail
