@@ -274,16 +274,11 @@ secstd_status secstd_parse_ietf_xml(const secstd_parse_input *in, secstd_collect
                                     size_t errlen)
 {
     xmlDocPtr doc = NULL;
-    secstd_status st = secstd_xml_read(in->body, in->len, in->url, &doc, err, errlen);
+    secstd_status st = secstd_xml_read_root(in->body, in->len, in->url, "rfc-index",
+                                            "rfc-index", &doc, err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
-    if (!secstd_xml_is(root, "rfc-index")) {
-        secstd_errf(err, errlen, "line %d: root element <%s> is not <rfc-index>", root->line,
-                    (const char *)root->name);
-        xmlFreeDoc(doc);
-        return SECSTD_ERR_PARSE;
-    }
     for (xmlNode *e = root->children; e && st == SECSTD_OK; e = e->next)
         if (secstd_xml_is(e, "rfc-entry"))
             st = rfc_entry(e, out, err, errlen);

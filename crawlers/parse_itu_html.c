@@ -60,28 +60,6 @@ static const struct {
     {"Maintenance responsibility", F_GROUP},
 };
 
-static void add_twins(json_t *rec, const char *text)
-{
-    char buf[512];
-    secstd_str_copy(buf, sizeof buf, text);
-    for (char *item = buf; item && *item;) {
-        char *sep = strpbrk(item, ",;");
-        if (sep)
-            *sep = '\0';
-        char *paren = strchr(item, '(');
-        if (paren)
-            *paren = '\0';
-        char *clean = secstd_text_collapse(item);
-        secstd_ident twin;
-        if (clean && *clean && secstd_ident_parse(clean, "ISO/IEC", &twin) == SECSTD_OK) {
-            secstd_rec_relate(rec, "identical_to", twin.id);
-            secstd_rec_add(rec, "aliases", twin.id);
-        }
-        free(clean);
-        item = sep ? sep + 1 : NULL;
-    }
-}
-
 static void study_group(const char *text, char *out, size_t len)
 {
     out[0] = '\0';
@@ -238,7 +216,7 @@ static secstd_status parse_rec_page(htmlDocPtr doc, const secstd_parse_input *in
                     if (secstd_text_date(value, buf, sizeof buf) == 0)
                         json_object_set_new(rec, "date", json_string(buf));
                     break;
-                case F_TWIN: add_twins(rec, value); break;
+                case F_TWIN: secstd_rec_add_iso_twins(rec, value); break;
                 case F_STATUS: {
                     const char *st = secstd_map_status(value);
                     if (st)

@@ -102,29 +102,11 @@ static void study_group(const char *text, char *out, size_t len)
 
 /* "Equivalent standard: ISO/IEC 14496-10 (Twinned)" -> identical_to and
  * aliases. Several may be listed, separated by ',' ';' or " and ". */
+/* The ISO/IEC twins listed after the first ':' (the whole text when none). */
 static void add_twins(json_t *rec, const char *text)
 {
     const char *p = strchr(text, ':');
-    p = p ? p + 1 : text;
-    char buf[512];
-    secstd_str_copy(buf, sizeof buf, p);
-    char *save = buf;
-    while (save && *save) {
-        char *sep = strpbrk(save, ",;");
-        if (sep)
-            *sep = '\0';
-        char *paren = strchr(save, '(');
-        if (paren)
-            *paren = '\0';
-        char *item = secstd_text_collapse(save);
-        secstd_ident twin;
-        if (item && *item && secstd_ident_parse(item, "ISO/IEC", &twin) == SECSTD_OK) {
-            secstd_rec_relate(rec, "identical_to", twin.id);
-            secstd_rec_add(rec, "aliases", twin.id);
-        }
-        free(item);
-        save = sep ? sep + 1 : NULL;
-    }
+    secstd_rec_add_iso_twins(rec, p ? p + 1 : text);
 }
 
 static void set_status(json_t *obj, const char *text)

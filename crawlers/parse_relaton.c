@@ -31,6 +31,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "charset.h"
 #include "ident.h"
 #include "parser.h"
 #include "schema.h"
@@ -64,54 +65,12 @@ static secstd_status fail(secstd_status st, char *err, size_t errlen, const char
  * stray Latin-1 bytes is repaired (bytes >= 0xA0 read as Latin-1, others
  * become U+FFFD) rather than refused. */
 
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned int min;
-    unsigned int cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* NULL if body is valid UTF-8 (use it as is), else a repaired copy. */
 static char *utf8_repair(const char *body, size_t len, size_t *outlen, int *nomem)
 {
     const unsigned char *s = (const unsigned char *)body;
-    size_t i = 0;
-    while (i < len) {
-        size_t k = utf8_seq(s + i, len - i);
-        if (!k)
-            break;
-        i += k;
-    }
     *nomem = 0;
-    if (i == len)
+    if (secstd_utf8_valid(body, len))
         return NULL;
     char *copy = malloc(len * 3 + 1);
     if (!copy) {
@@ -119,19 +78,14 @@ static char *utf8_repair(const char *body, size_t len, size_t *outlen, int *nome
         return NULL;
     }
     size_t o = 0;
-    for (i = 0; i < len;) {
-        size_t k = utf8_seq(s + i, len - i);
+    for (size_t i = 0; i < len;) {
+        size_t k = secstd_utf8_seq(s + i, len - i);
         if (k) {
             memcpy(copy + o, s + i, k);
             o += k;
             i += k;
-        } else if (s[i] >= 0xA0) { /* read as Latin-1 */
-            copy[o++] = (char)(0xC0 | (s[i] >> 6));
-            copy[o++] = (char)(0x80 | (s[i] & 0x3F));
-            i++;
-        } else { /* C0/C1 controls and the rest: U+FFFD */
-            memcpy(copy + o, "\xEF\xBF\xBD", 3);
-            o += 3;
+        } else { /* >= 0xA0 read as Latin-1; C0/C1 controls and the rest: U+FFFD */
+            o += secstd_utf8_put(copy + o, s[i] >= 0xA0 ? s[i] : 0xFFFD);
             i++;
         }
     }

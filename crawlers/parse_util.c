@@ -407,6 +407,24 @@ secstd_status secstd_xml_read_limited(const char *body, size_t len, const char *
     return SECSTD_OK;
 }
 
+secstd_status secstd_xml_read_root(const char *body, size_t len, const char *url,
+                                   const char *root_name, const char *root_label,
+                                   xmlDocPtr *out, char *err, size_t errlen)
+{
+    secstd_status st = secstd_xml_read(body, len, url, out, err, errlen);
+    if (st != SECSTD_OK)
+        return st;
+    xmlNode *root = xmlDocGetRootElement(*out);
+    if (!secstd_xml_is(root, root_name)) {
+        secstd_errf(err, errlen, "line %d: root element <%s> is not <%s>", root->line,
+                    (const char *)root->name, root_label);
+        xmlFreeDoc(*out);
+        *out = NULL;
+        return SECSTD_ERR_PARSE;
+    }
+    return SECSTD_OK;
+}
+
 int secstd_xml_is(const xmlNode *node, const char *name)
 {
     return node && node->type == XML_ELEMENT_NODE &&
@@ -1122,4 +1140,26 @@ void secstd_rec_drop_own_edition(json_t *rec)
     }
     if (json_array_size(eds) == 0)
         json_object_del(rec, "editions");
+}
+
+void secstd_rec_add_iso_twins(json_t *rec, const char *text)
+{
+    char buf[512];
+    secstd_str_copy(buf, sizeof buf, text);
+    for (char *item = buf; item && *item;) {
+        char *sep = strpbrk(item, ",;");
+        if (sep)
+            *sep = '\0';
+        char *paren = strchr(item, '(');
+        if (paren)
+            *paren = '\0';
+        char *clean = secstd_text_collapse(item);
+        secstd_ident twin;
+        if (clean && *clean && secstd_ident_parse(clean, "ISO/IEC", &twin) == SECSTD_OK) {
+            secstd_rec_relate(rec, "identical_to", twin.id);
+            secstd_rec_add(rec, "aliases", twin.id);
+        }
+        free(clean);
+        item = sep ? sep + 1 : NULL;
+    }
 }

@@ -38,6 +38,12 @@
 secstd_status secstd_xml_read(const char *body, size_t len, const char *url, xmlDocPtr *out,
                               char *err, size_t errlen);
 
+/* secstd_xml_read, then SECSTD_ERR_PARSE ("line N: root element <x> is
+ * not <root_label>") unless the root element is named root_name. */
+secstd_status secstd_xml_read_root(const char *body, size_t len, const char *url,
+                                   const char *root_name, const char *root_label,
+                                   xmlDocPtr *out, char *err, size_t errlen);
+
 /* Like secstd_xml_read, but with the caller's size and depth limits
  * (elements may sit at most max_depth levels below the root) and without
  * the entity-declaration refusal: entities stay unsubstituted references.
@@ -191,6 +197,12 @@ void secstd_rec_drop_own_edition(json_t *rec);
  * module leaves it empty. full (may be NULL) gets "ITU-T <name>" with
  * white space collapsed. Returns 0, or -1 when not an ITU-T identifier. */
 int secstd_itu_ident(const char *name, secstd_ident *id, char *full, size_t fulllen);
+
+/* For each item of a ","/";"-separated list of ISO/IEC identifiers (a
+ * parenthesised date after each is ignored; text beyond 511 bytes is
+ * not read), adds relations.identical_to and aliases to rec. For the
+ * "common text with ISO/IEC ..." notes of ITU-T Recommendations. */
+void secstd_rec_add_iso_twins(json_t *rec, const char *text);
 
 /* Writes "what" into err (a bounded, printf-style one-liner). */
 void secstd_errf(char *err, size_t errlen, const char *fmt, ...)

@@ -219,16 +219,11 @@ secstd_status secstd_parse_w3c_rdf(const secstd_parse_input *in, secstd_collecto
                                    size_t errlen)
 {
     xmlDocPtr doc = NULL;
-    secstd_status st = secstd_xml_read(in->body, in->len, in->url, &doc, err, errlen);
+    secstd_status st = secstd_xml_read_root(in->body, in->len, in->url, "RDF", "rdf:RDF", &doc,
+                                            err, errlen);
     if (st != SECSTD_OK)
         return st;
     xmlNode *root = xmlDocGetRootElement(doc);
-    if (!secstd_xml_is(root, "RDF")) {
-        secstd_errf(err, errlen, "line %d: root element <%s> is not <rdf:RDF>", root->line,
-                    (const char *)root->name);
-        xmlFreeDoc(doc);
-        return SECSTD_ERR_PARSE;
-    }
     for (xmlNode *e = root->children; e && st == SECSTD_OK; e = e->next)
         if (e->type == XML_ELEMENT_NODE && !secstd_xml_is(e, "Description"))
             st = version_record(e, out, err, errlen);
