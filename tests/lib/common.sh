@@ -17,6 +17,9 @@ PIDS=()
 
 cleanup() {
     local p
+    # Finish cleaning even if a signal arrives meanwhile (a server stopping
+    # its process group, a second Ctrl-C).
+    trap '' INT TERM
     for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null || true
     done
