@@ -106,7 +106,9 @@ static void print_text(const json_t *res, const secstd_search_request *req, int 
     if (json_is_true(json_object_get(q, "fallback")))
         printf("(query syntax error: searched for the plain words instead)\n");
     if (json_is_true(json_object_get(q, "relaxed")))
-        printf("(no standard has all the words: showing standards with some of them)\n");
+        printf("(%lld standard%s all the words; standards with some of them follow)\n",
+               (long long)json_integer_value(json_object_get(q, "all_words_total")),
+               json_integer_value(json_object_get(q, "all_words_total")) == 1 ? " has" : "s have");
     const char *dym = json_string_value(json_object_get(res, "did_you_mean"));
     if (dym)
         printf("Did you mean: %s\n", dym);

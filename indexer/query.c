@@ -434,6 +434,10 @@ char *secstd_html_escape(const char *text)
 
 /* ---- search ---------------------------------------------------------------------- */
 
+/* A query whose words all match fewer standards than this is widened to
+ * standards matching some of them, after those matching all. */
+#define RELAX_BELOW 5
+
 static const struct facet_def {
     const char *name;
     secstd_field_id field;
@@ -568,8 +572,10 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     opts.nfacets = req->facets ? NFACETS : 0;
     xap_results *res = NULL;
     st = xap_search(db, main_q, &opts, &res);
-    /* AND found nothing for a several-word query: relax to OR. */
-    if (st == SECSTD_OK && xap_results_total(res) == 0 && text_q && has_text) {
+    /* AND found (almost) nothing for a several-word query: relax to OR,
+     * keeping the standards that have every word first. */
+    unsigned strict_total = st == SECSTD_OK ? xap_results_total(res) : 0;
+    if (st == SECSTD_OK && strict_total < RELAX_BELOW && text_q && has_text) {
         xap_query *or_text = NULL;
         json_t *unused = json_array();
         char *expanded = req->synonyms ? expand_synonyms(q, unused) : strdup(q);
@@ -589,15 +595,25 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                 xap_query_free(b2);
                 b2 = b3;
             }
+            if (strict_total > 0) {
+                /* The strict matches, weighted up, stay ahead of the rest. */
+                xap_query *strict = xap_query_scale(base, 8.0);
+                xap_query *b3 = xap_query_combine(XAP_OP_OR, strict, b2);
+                xap_query_free(strict);
+                xap_query_free(b2);
+                b2 = b3;
+            }
             xap_query *m2 = filtered(b2, all_filters);
             xap_results *res2 = NULL;
-            if (xap_search(db, m2, &opts, &res2) == SECSTD_OK && xap_results_total(res2) > 0) {
+            if (xap_search(db, m2, &opts, &res2) == SECSTD_OK &&
+                xap_results_total(res2) > strict_total) {
                 xap_results_free(res);
                 res = res2;
                 xap_query_free(base);
                 base = b2;
                 b2 = NULL;
                 json_object_set_new(qinfo, "relaxed", json_true());
+                json_object_set_new(qinfo, "all_words_total", json_integer(strict_total));
             } else {
                 xap_results_free(res2);
             }

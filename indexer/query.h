@@ -61,7 +61,8 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
 
 /* Runs the search. *out is a new object:
  *   {total, page, per_page, query:{text, identifiers:[..], fallback:bool,
- *    synonyms:[..], corrected:...}, did_you_mean: str|null,
+ *    synonyms:[..], relaxed:bool, all_words_total:n (when relaxed)},
+ *    did_you_mean: str|null,
  *    results:[{id, sdo, type, title, snippet, status, date, url, areas,
  *              score, exact:bool}],
  *    facets:{sdo:{v:n}, area:{..}, status:{..}, year:{..}}}
