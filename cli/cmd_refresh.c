@@ -7,6 +7,7 @@
  * generations and stores a report. Exit status: 0 all sources fine, 1 some
  * failed (their previous records kept), 2 nothing could be published
  * (the previous generation still serves), 3 another refresh is running. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -125,6 +126,85 @@ static void release_lock(int fd)
     close(fd);
 }
 
+/* A fingerprint of what an index build would read: every records file's
+ * name, size and modification time, the generation it was built into, and
+ * this program's own identity (a new binary may classify differently).
+ * Returns 0, or -1 when something cannot be read (then never skip). */
+static int records_fingerprint(const char *records_dir, unsigned generation, char *out, size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+#define MIX(v)                                                                                     \
+    do {                                                                                           \
+        unsigned long long x_ = (unsigned long long)(v);                                           \
+        for (int b_ = 0; b_ < 8; b_++) {                                                           \
+            h ^= (x_ >> (8 * b_)) & 0xff;                                                          \
+            h *= 1099511628211ULL;                                                                 \
+        }                                                                                          \
+    } while (0)
+    DIR *d = opendir(records_dir);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    unsigned long long files = 0, acc = 0;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n < 7 || strcmp(de->d_name + n - 6, ".jsonl") != 0)
+            continue;
+        char path[4400];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", records_dir, de->d_name);
+        if (stat(path, &sb) != 0) {
+            closedir(d);
+            return -1;
+        }
+        /* Order-independent: readdir order is arbitrary. */
+        unsigned long long f = 1469598103934665603ULL;
+        for (const char *p = de->d_name; *p; p++)
+            f = (f ^ (unsigned char)*p) * 1099511628211ULL;
+        f ^= (unsigned long long)sb.st_size * 0x9E3779B97F4A7C15ULL;
+        f ^= ((unsigned long long)sb.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)sb.st_mtim.tv_nsec) * 0xC2B2AE3D27D4EB4FULL;
+        acc += f;
+        files++;
+    }
+    closedir(d);
+    struct stat self;
+    if (stat("/proc/self/exe", &self) != 0)
+        return -1;
+    MIX(acc);
+    MIX(files);
+    MIX(generation);
+    MIX(self.st_size);
+    MIX(self.st_mtim.tv_sec);
+#undef MIX
+    snprintf(out, len, "%016llx", h);
+    return 0;
+}
+
+static int marker_matches(const char *path, const char *fingerprint)
+{
+    char buf[64] = "";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+    return ok && strcmp(buf, fingerprint) == 0;
+}
+
+static void write_marker(const char *path, const char *fingerprint)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    int ok = fprintf(f, "%s\n", fingerprint) > 0;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0)
+        unlink(tmp);
+}
+
 static void on_progress(void *ctx, const secstd_source_report *r)
 {
     (void)ctx;
@@ -232,13 +312,32 @@ int cmd_refresh(int argc, char **argv)
     memset(&sum, 0, sizeof sum);
     secstd_status bst = SECSTD_ERR_NO_INDEX;
     int exit_code;
+    char fingerprint[64] = "", marker[4200];
+    int skipped = 0;
+    snprintf(marker, sizeof marker, "%s/last-build", state_dir);
     if (st == SECSTD_OK) {
         bopts.records_dir = records_dir;
         bopts.index_dir = index_dir;
         bopts.errors = stderr;
-        bst = secstd_build(&bopts, &sum, err, sizeof err);
-        if (bst != SECSTD_OK)
-            logf_("index failed: %s; generation %u still serving", err, before);
+        records_fingerprint(records_dir, before, fingerprint, sizeof fingerprint);
+        if (before && !bopts.full && *fingerprint && marker_matches(marker, fingerprint)) {
+            /* Nothing crawled anew and the records are those the current
+             * generation was built from: re-reading them would only
+             * confirm it. */
+            bst = SECSTD_OK;
+            skipped = 1;
+            sum.generation = before;
+            sum.changes = json_pack("{s:i,s:[],s:[],s:[],s:[]}", "generation", before, "added",
+                                    "changed", "status_changed", "removed");
+            if (!quiet)
+                logf_("index: records unchanged since generation %u was built; nothing to do", before);
+        } else {
+            bst = secstd_build(&bopts, &sum, err, sizeof err);
+            if (bst != SECSTD_OK)
+                logf_("index failed: %s; generation %u still serving", err, before);
+            else if (records_fingerprint(records_dir, sum.generation, fingerprint, sizeof fingerprint) == 0)
+                write_marker(marker, fingerprint);
+        }
     }
     if (bst != SECSTD_OK || (crawl_exit == 2 && !sum.published && !before))
         exit_code = 2;
@@ -247,7 +346,7 @@ int cmd_refresh(int argc, char **argv)
     if (crawl_exit == 2 && bst == SECSTD_OK)
         exit_code = 2; /* no source usable: nothing new could be published */
 
-    if (bst == SECSTD_OK && !quiet) {
+    if (bst == SECSTD_OK && !quiet && !skipped) {
         json_t *ch = sum.changes;
         logf_("index: %lu records, %lu re-indexed, %lu unchanged, %lu removed, %lu bad lines; %s "
               "generation %u (added %zu, changed %zu, status changed %zu, removed %zu)",

@@ -312,8 +312,10 @@ static xmlDocPtr xml_parse_silently(const char *body, size_t len, const char *ur
 /* msg without its trailing newlines and spaces, truncated to size - 1. */
 static void trimmed_copy(char *out, size_t size, const char *msg)
 {
-    snprintf(out, size, "%s", msg);
-    size_t n = strlen(out);
+    /* Truncation is the point here; the return value says by how much. */
+    size_t n = (size_t)snprintf(out, size, "%s", msg);
+    if (n >= size)
+        n = size ? size - 1 : 0;
     while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
         out[--n] = '\0';
 }
