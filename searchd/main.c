@@ -56,6 +56,8 @@ static const option_def OPTIONS[] = {
     {"max-similar", OPT_UINT, F(max_similar), "N", "largest limit of /similar (50)"},
     {"drain-seconds", OPT_UINT, F(drain_seconds), "SEC",
      "on SIGTERM, wait this long for requests in flight (5)"},
+    {"max-index-age", OPT_UINT, F(max_index_age), "SEC",
+     "/healthz reports status \"stale\" when the index is older (172800 = 2 days; 0 = never)"},
 };
 #undef F
 #define N_OPTIONS (sizeof(OPTIONS) / sizeof(OPTIONS[0]))

@@ -79,6 +79,7 @@ void searchd_config_init(searchd_config *cfg)
     cfg->csv_max_rows = 100000;
     cfg->max_similar = 50;
     cfg->drain_seconds = 5;
+    cfg->max_index_age = 2 * 24 * 3600;
 }
 
 /* Limits a configuration must respect, as a table: name, field, range. */
@@ -107,6 +108,7 @@ static const limit_rule LIMIT_RULES[] = {
     {"csv_max_rows", U(csv_max_rows), 1, 10000000},
     {"max_similar", U(max_similar), 1, 1000},
     {"drain_seconds", U(drain_seconds), 0, 3600},
+    {"max_index_age", U(max_index_age), 0, 365u * 24 * 3600},
     {"port", U(port), 0, 65535},
 };
 #undef U
@@ -244,8 +246,8 @@ static int cross_origin_ok(sd_route_id r)
 {
     return r == SD_ROUTE_SEARCH || r == SD_ROUTE_STANDARD || r == SD_ROUTE_SIMILAR ||
            r == SD_ROUTE_AREAS || r == SD_ROUTE_COVERAGE || r == SD_ROUTE_OVERLAP ||
-           r == SD_ROUTE_CHANGES || r == SD_ROUTE_CSV ||
-           r == SD_ROUTE_OPENSEARCH;
+           r == SD_ROUTE_CHANGES || r == SD_ROUTE_CSV || r == SD_ROUTE_COVERAGE_CSV ||
+           r == SD_ROUTE_OVERLAP_CSV || r == SD_ROUTE_OPENSEARCH;
 }
 
 enum MHD_Result sd_respond(sd_request *rq, unsigned status, struct MHD_Response *resp,
@@ -377,6 +379,8 @@ static const sd_route ROUTES[] = {
     {"/api/changes", SD_ROUTE_CHANGES, sd_handle_changes},
     {"/feeds/changes.atom", SD_ROUTE_FEED, sd_handle_changes_atom},
     {"/search.csv", SD_ROUTE_CSV, sd_handle_csv},
+    {"/coverage.csv", SD_ROUTE_COVERAGE_CSV, sd_handle_coverage_csv},
+    {"/overlap.csv", SD_ROUTE_OVERLAP_CSV, sd_handle_overlap_csv},
     {"/opensearch.xml", SD_ROUTE_OPENSEARCH, sd_handle_opensearch},
     {"/healthz", SD_ROUTE_HEALTHZ, sd_handle_healthz},
     {"/metrics", SD_ROUTE_METRICS, sd_handle_metrics},

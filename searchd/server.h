@@ -38,6 +38,7 @@ typedef struct searchd_config {
     unsigned csv_max_rows;       /* rows of one CSV export */
     unsigned max_similar;        /* largest limit of /similar */
     unsigned drain_seconds;      /* how long searchd_stop waits for requests in flight */
+    unsigned max_index_age;      /* /healthz says "stale" past this many seconds (0: never) */
 } searchd_config;
 
 /* Defaults: 127.0.0.1:8080, index "data/index", 4 threads, 15 s timeout,

@@ -180,12 +180,19 @@ enum MHD_Result sd_handle_healthz(sd_request *rq)
     struct tm tm;
     if (built > 0 && gmtime_r(&t, &tm))
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* A refresh that stopped publishing is the failure an operator must
+     * hear about: the index still serves, but it is flagged stale. */
+    long long age = built > 0 && now >= built ? now - built : 0;
+    unsigned max_age = sd_server_config(rq->srv)->max_index_age;
+    int stale = max_age > 0 && age > (long long)max_age;
     json_t *out = json_object();
-    json_object_set_new(out, "status", json_string("ok"));
+    json_object_set_new(out, "status", json_string(stale ? "stale" : "ok"));
+    json_object_set_new(out, "stale", json_boolean(stale));
+    json_object_set_new(out, "max_age_seconds", json_integer(max_age));
     json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
     json_object_set_new(out, "records", json_integer(secstd_index_doccount(idx)));
     json_object_set_new(out, "built_at", built > 0 ? json_string(when) : json_null());
-    json_object_set_new(out, "age_seconds", json_integer(built > 0 && now >= built ? now - built : 0));
+    json_object_set_new(out, "age_seconds", json_integer(age));
     json_object_set_new(out, "uptime_seconds",
                         json_integer(now - sd_server_metrics(rq->srv)->started_at));
     return sd_respond_json(rq, 200, out, SD_CACHE_NONE);

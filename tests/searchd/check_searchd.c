@@ -68,6 +68,8 @@ typedef struct env {
 
 static env E;   /* the server of the current test case */
 
+static unsigned env_max_index_age = 2 * 24 * 3600;
+
 static void env_start(int with_index)
 {
     memset(&E, 0, sizeof(E));
@@ -94,6 +96,7 @@ static void env_start(int with_index)
     cfg.threads = 4;
     cfg.timeout = 3;
     cfg.drain_seconds = 1;
+    cfg.max_index_age = env_max_index_age;
     char err[512] = "";
     ck_assert_msg(searchd_start(&cfg, &E.srv, err, sizeof(err)) == 0, "searchd_start: %s", err);
     E.port = searchd_port(E.srv);
@@ -1377,6 +1380,28 @@ START_TEST(test_changes_feed)
 }
 END_TEST
 
+/* An index older than max_index_age is still served, but /healthz says
+ * it is stale (a refresh stopped publishing). */
+START_TEST(test_stale_index)
+{
+    env_max_index_age = 1;
+    env_start(1);
+    env_max_index_age = 2 * 24 * 3600;
+    resp r = get_json("/healthz", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok");
+    resp_free(&r);
+    sleep(2);
+    r = get_json("/healthz", 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "stale");
+    ck_assert(json_is_true(json_object_get(r.json, "stale")));
+    resp_free(&r);
+    r = get_json("/api/search?q=pki", 200);
+    ck_assert_int_gt(json_integer_value(json_object_get(r.json, "total")), 0);
+    resp_free(&r);
+    env_stop();
+}
+END_TEST
+
 static Suite *searchd_suite(void)
 {
     Suite *s = suite_create("searchd");
@@ -1412,6 +1437,10 @@ static Suite *searchd_suite(void)
     tcase_add_test(api, test_raw_protocol);
     tcase_add_test(api, test_slowloris);
     tcase_add_test(api, test_changes_feed);
+    TCase *stale = tcase_create("stale");
+    tcase_set_timeout(stale, 60);
+    tcase_add_test(stale, test_stale_index);
+    suite_add_tcase(s, stale);
     suite_add_tcase(s, api);
 
     /* Reload changes the server's state: it needs a server of its own in
