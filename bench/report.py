@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""report.py — prints the benchmark table from RESULTS_TSV.
+
+Each line of the file is "SIZE<TAB>METRIC<TAB>SYSTEM<TAB>VALUE" (SYSTEM is
+secstd, fts5 or omega; SIZE is a corpus size or "real"). One Markdown table:
+a row per (size, metric), the figure of each system and the ratio
+secstd/peer. For rates (records/s, q/s) a ratio above 1 means secstd is
+better; for times, sizes and memory a ratio below 1 means secstd is better.
+"""
+import sys
+
+METRICS = [
+    ("index_rate", "indexing, records/s", "higher"),
+    ("index_s", "indexing wall time, s", "lower"),
+    ("index_cpu_s", "indexing CPU (user+sys), s", "lower"),
+    ("index_mib", "index size, MiB", "lower"),
+    ("index_rss_mib", "indexer peak RSS, MiB", "lower"),
+    ("lat_p50", "1 client p50, ms (HTTP; Omega: quest)", "lower"),
+    ("lat_p95", "1 client p95, ms (HTTP; Omega: quest)", "lower"),
+    ("lat_p99", "1 client p99, ms (HTTP; Omega: quest)", "lower"),
+    ("inproc_p50", "in-process p50, ms", "lower"),
+    ("inproc_p95", "in-process p95, ms", "lower"),
+    ("inproc_p99", "in-process p99, ms", "lower"),
+    ("rps_c2", "throughput 2 conn, q/s", "higher"),
+    ("err_c2", "errors (non-2xx+socket) 2 conn", "lower"),
+    ("rps_c16", "throughput 16 conn, q/s", "higher"),
+    ("err_c16", "errors (non-2xx+socket) 16 conn", "lower"),
+    ("rss_mib", "server RSS after load, MiB", "lower"),
+    ("cold_ms", "cold start to first answer, ms", "lower"),
+    ("crawl_s", "crawl of the mirror, s", "lower"),
+    ("rebuild_s", "full rebuild of the crawled records, s", "lower"),
+    ("rebuild_rate", "full rebuild, records/s", "higher"),
+    ("refresh_s", "refresh, nothing changed, s", "lower"),
+]
+SYSTEMS = ["secstd", "fts5", "omega"]
+
+
+def fmt(v):
+    if v is None:
+        return "n/a"
+    if abs(v) >= 100:
+        return "%.0f" % v
+    if abs(v) >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return "%.2f" % (a / b)
+
+
+def main():
+    data = {}
+    sizes = []
+    with open(sys.argv[1]) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            size, metric, system, value = parts
+            try:
+                data[(size, metric, system)] = float(value)
+            except ValueError:
+                continue
+            if size not in sizes:
+                sizes.append(size)
+    print("| corpus | figure | secstd | SQLite FTS5 | secstd/FTS5 | Xapian Omega | secstd/Omega |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for size in sizes:
+        for key, label, _better in METRICS:
+            vals = [data.get((size, key, s)) for s in SYSTEMS]
+            if all(v is None for v in vals):
+                continue
+            name = "%s records" % size if size.isdigit() else size
+            print("| %s | %s | %s | %s | %s | %s | %s |" % (
+                name, label, fmt(vals[0]), fmt(vals[1]), ratio(vals[0], vals[1]),
+                fmt(vals[2]), ratio(vals[0], vals[2])))
+
+
+if __name__ == "__main__":
+    main()

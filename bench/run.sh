@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# bench/run.sh — secstd's benchmark, side by side with SQLite FTS5 and Xapian
+# Omega, in one run. See bench/README.md.
+#
+#   bench/run.sh [--sizes 26000,260000] [--duration 10] [--smoke] [--no-peers]
+#                [--build DIR] [--mirror DIR] [--keep]
+#
+# Builds secstd (Release), crawls the mirror, derives corpora of each size
+# from the crawled records, and measures indexing, searchd over HTTP on
+# 127.0.0.1 (latency, throughput, RSS, cold start) and `secstd refresh`;
+# then the same corpora and queries through the peers; prints one table.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SRC="$(dirname "$HERE")"
+SIZES="26000,260000"
+DURATION=10
+SMOKE=0
+PEERS=1
+KEEP=0
+BUILD=""
+MIRROR="${SECSTD_SHARED_DATA:-$SRC/../shared/data/sdo}"
+QUERIES="$HERE/queries.txt"
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --sizes) SIZES="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --smoke) SMOKE=1; shift ;;
+    --no-peers) PEERS=0; shift ;;
+    --build) BUILD="$2"; shift 2 ;;
+    --mirror) MIRROR="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+if [ "$SMOKE" = 1 ]; then
+    SIZES="${SMOKE_SIZES:-400}"
+    DURATION=1
+fi
+case "$DURATION" in '' | *[!0-9]*) echo "run.sh: --duration wants whole seconds" >&2; exit 2 ;; esac
+[ -d "$MIRROR" ] || { echo "run.sh: no mirror at $MIRROR (--mirror DIR)" >&2; exit 2; }
+MIRROR="$(cd "$MIRROR" && pwd)"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# ---- dependencies (Debian packages) ------------------------------------------------
+missing=()
+command -v python3 >/dev/null || missing+=(python3)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v scriptindex >/dev/null || missing+=(xapian-omega)
+command -v quest >/dev/null || missing+=(xapian-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$SMOKE" = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+            { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+    else
+        log "missing (not installed in this mode): ${missing[*]}"
+    fi
+fi
+command -v python3 >/dev/null || { echo "run.sh: python3 is required" >&2; exit 2; }
+HAVE_WRK=0; command -v wrk >/dev/null && HAVE_WRK=1
+HAVE_OMEGA=0; command -v scriptindex >/dev/null && command -v quest >/dev/null && HAVE_OMEGA=1
+HAVE_FTS5=0; python3 -c 'import sqlite3; c=sqlite3.connect(":memory:"); c.execute("create virtual table t using fts5(x)")' 2>/dev/null && HAVE_FTS5=1
+if [ "$SMOKE" = 0 ] && [ "$PEERS" = 1 ] && { [ "$HAVE_WRK" = 0 ] || [ "$HAVE_OMEGA" = 0 ] || [ "$HAVE_FTS5" = 0 ]; }; then
+    echo "run.sh: wrk, FTS5 and Omega are required for a full run (or --no-peers / --smoke)" >&2
+    exit 2
+fi
+
+# ---- build --------------------------------------------------------------------------
+if [ -z "$BUILD" ] && [ -n "${SECSTD_BIN:-}" ] && [ -x "$SECSTD_BIN/secstd" ] && [ -x "$SECSTD_BIN/searchd" ]; then
+    BUILD="$SECSTD_BIN"   # under ctest: the build being tested
+fi
+if [ -z "$BUILD" ]; then
+    BUILD="$SRC/build-bench"
+    log "building secstd (Release) in $BUILD"
+    cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD" -j"$(nproc)" --target secstd searchd >/dev/null
+fi
+SECSTD="$BUILD/secstd"
+SEARCHD="$BUILD/searchd"
+[ -x "$SECSTD" ] && [ -x "$SEARCHD" ] || { echo "run.sh: no secstd/searchd in $BUILD" >&2; exit 2; }
+
+# ---- work area, servers, cleanup ---------------------------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/secstd-bench-XXXXXX")"
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+stop_pid() {
+    local p="$1" q rest=()
+    kill "$p" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+    for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || rest+=("$q"); done
+    PIDS=("${rest[@]+"${rest[@]}"}")
+}
+RES="$WORK/results.tsv"
+: >"$RES"
+put() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RES"; }
+# kv KEY LINE — value of KEY=... in a "k=v k=v" line
+kv() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
+calc() { python3 -c "print(round($1, 3))"; }
+# timed OUT CMD... — runs CMD with /usr/bin/time: OUT.time holds "wall rss_kb user sys"
+timed() {
+    local out="$1"
+    shift
+    /usr/bin/time -f '%e %M %U %S' -o "$out.time" "$@" >"$out.out" 2>"$out.err"
+}
+wall() { awk '{print $1}' "$1.time"; }
+rss_mib() { awk '{printf "%.1f", $2 / 1024}' "$1.time"; }
+cpu() { awk '{printf "%.2f", $3 + $4}' "$1.time"; }
+mib() { du -sk "$1" | awk '{printf "%.1f", $1 / 1024}'; }
+proc_rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+# wrk_run NAME CONNS URL — bounded load through the query set; "BENCH ..." line
+wrk_run() {
+    local name="$1" conns="$2" url="$3" threads=2
+    [ "$conns" -lt 2 ] && threads=1
+    timeout $((DURATION + 30)) wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s \
+        -s "$HERE/wrk_queries.lua" "$url" -- "$QUERIES" >"$WORK/$name.wrk" 2>&1 || true
+    grep '^BENCH ' "$WORK/$name.wrk" || echo "BENCH failed"
+}
+
+# http_bench SIZE SYSTEM URL PID — latency (1 conn), throughput (2, 16 conns), RSS
+http_bench() {
+    local size="$1" sys="$2" url="$3" pid="$4" line
+    if [ "$HAVE_WRK" = 0 ]; then
+        log "$sys: no wrk, HTTP load skipped"
+        return
+    fi
+    line="$(wrk_run "$sys-$size-c1" 1 "$url")"
+    put "$size" lat_p50 "$sys" "$(kv p50_ms "$line")"
+    put "$size" lat_p95 "$sys" "$(kv p95_ms "$line")"
+    put "$size" lat_p99 "$sys" "$(kv p99_ms "$line")"
+    for c in 2 16; do
+        line="$(wrk_run "$sys-$size-c$c" "$c" "$url")"
+        put "$size" "rps_c$c" "$sys" "$(kv rps "$line")"
+        put "$size" "err_c$c" "$sys" "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))"
+    done
+    put "$size" rss_mib "$sys" "$(proc_rss_mib "$pid")"
+}
+
+# ---- the real records: crawl, full rebuild, refresh with nothing changed ------------
+REAL="$WORK/real"
+log "crawling $MIRROR"
+timed "$WORK/crawl" "$SECSTD" crawl --mirror "$MIRROR" --data "$REAL" --quiet || true
+put real crawl_s secstd "$(wall "$WORK/crawl")"
+nreal=$(cat "$REAL"/records/*.jsonl | wc -l)
+[ "$nreal" -gt 0 ] || { echo "run.sh: the crawl produced no records" >&2; exit 1; }
+timed "$WORK/rebuild" "$SECSTD" index --data "$REAL" --full --quiet
+put real rebuild_s secstd "$(wall "$WORK/rebuild")"
+put real rebuild_rate secstd "$(calc "$nreal / max($(wall "$WORK/rebuild"), 0.001)")"
+put real index_rss_mib secstd "$(rss_mib "$WORK/rebuild")"
+# The first refresh records the mirror's validators; the second is the
+# nightly case with nothing changed upstream.
+"$SECSTD" refresh --mirror "$MIRROR" --data "$REAL" --quiet >/dev/null 2>&1 || true
+timed "$WORK/refresh" "$SECSTD" refresh --mirror "$MIRROR" --data "$REAL" --quiet || true
+put real refresh_s secstd "$(wall "$WORK/refresh")"
+
+# ---- each corpus ---------------------------------------------------------------------
+IFS=',' read -r -a sizes <<<"$SIZES"
+for n in "${sizes[@]}"; do
+    C="$WORK/c$n"
+    log "corpus of $n records"
+    python3 "$HERE/gen_corpus.py" "$REAL/records" "$C/records" "$n" >/dev/null 2>"$WORK/gen-$n.err"
+
+    # secstd: index
+    log "secstd: indexing $n records"
+    timed "$WORK/index-$n" "$SECSTD" index --data "$C" --full --quiet
+    t=$(wall "$WORK/index-$n")
+    put "$n" index_s secstd "$t"
+    put "$n" index_rate secstd "$(calc "$n / max($t, 0.001)")"
+    put "$n" index_cpu_s secstd "$(cpu "$WORK/index-$n")"
+    put "$n" index_rss_mib secstd "$(rss_mib "$WORK/index-$n")"
+    put "$n" index_mib secstd "$(mib "$C/index/$(readlink "$C/index/current")")"
+
+    # secstd: searchd cold start, latency, throughput, RSS
+    log "secstd: searchd"
+    line="$(python3 "$HERE/coldstart.py" "$WORK/searchd-$n.log" "/api/search?q=security" -- \
+        "$SEARCHD" --index "$C/index" --port 0 --bind 127.0.0.1 --csv-max-rows 10000000)"
+    pid=$(kv pid "$line")
+    PIDS+=("$pid")
+    port=$(kv port "$line")
+    put "$n" cold_ms secstd "$(kv cold_ms "$line")"
+    http_bench "$n" secstd "http://127.0.0.1:$port" "$pid"
+    # The peers filter on the same technology areas: take secstd's.
+    curl -sf "http://127.0.0.1:$port/search.csv?q=" -o "$WORK/areas-$n.csv"
+    stop_pid "$pid"
+    python3 "$HERE/peers.py" areas "$WORK/areas-$n.csv" "$WORK/areas-$n.tsv" >/dev/null
+
+    [ "$PEERS" = 1 ] || continue
+
+    # SQLite FTS5
+    if [ "$HAVE_FTS5" = 1 ]; then
+        log "fts5: indexing $n records"
+        timed "$WORK/fts5-index-$n" python3 "$HERE/peers.py" fts5-index "$C/records" "$WORK/areas-$n.tsv" "$WORK/fts5-$n.db"
+        t=$(wall "$WORK/fts5-index-$n")
+        put "$n" index_s fts5 "$t"
+        put "$n" index_rate fts5 "$(calc "$n / max($t, 0.001)")"
+        put "$n" index_cpu_s fts5 "$(cpu "$WORK/fts5-index-$n")"
+        put "$n" index_rss_mib fts5 "$(rss_mib "$WORK/fts5-index-$n")"
+        put "$n" index_mib fts5 "$(mib "$WORK/fts5-$n.db")"
+        line="$(python3 "$HERE/peers.py" fts5-latency "$WORK/fts5-$n.db" "$QUERIES" "$DURATION")"
+        put "$n" inproc_p50 fts5 "$(kv p50_ms "$line")"
+        put "$n" inproc_p95 fts5 "$(kv p95_ms "$line")"
+        put "$n" inproc_p99 fts5 "$(kv p99_ms "$line")"
+        log "fts5: HTTP"
+        rm -f "$WORK/fts5.port"
+        t0=$(date +%s%N)
+        python3 "$HERE/peers.py" fts5-serve "$WORK/fts5-$n.db" "$WORK/fts5.port" >"$WORK/fts5-serve-$n.log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        for _ in $(seq 300); do [ -s "$WORK/fts5.port" ] && break; sleep 0.05; done
+        port="$(cat "$WORK/fts5.port")"
+        until curl -sf -o /dev/null "http://127.0.0.1:$port/api/search?q=security"; do sleep 0.01; done
+        put "$n" cold_ms fts5 "$(( ($(date +%s%N) - t0) / 1000000 ))"
+        http_bench "$n" fts5 "http://127.0.0.1:$port" "$pid"
+        stop_pid "$pid"
+    fi
+
+    # Xapian Omega: scriptindex + quest
+    if [ "$HAVE_OMEGA" = 1 ]; then
+        log "omega: indexing $n records"
+        python3 "$HERE/peers.py" omega-input "$C/records" "$WORK/areas-$n.tsv" "$WORK/omega-$n.in" >/dev/null
+        timed "$WORK/omega-index-$n" scriptindex --overwrite "$WORK/omega-$n.db" "$WORK/omega-$n.in.script" "$WORK/omega-$n.in"
+        t=$(wall "$WORK/omega-index-$n")
+        put "$n" index_s omega "$t"
+        put "$n" index_rate omega "$(calc "$n / max($t, 0.001)")"
+        put "$n" index_cpu_s omega "$(cpu "$WORK/omega-index-$n")"
+        put "$n" index_rss_mib omega "$(rss_mib "$WORK/omega-index-$n")"
+        put "$n" index_mib omega "$(mib "$WORK/omega-$n.db")"
+        rounds=3
+        [ "$SMOKE" = 1 ] && rounds=1
+        line="$(python3 "$HERE/peers.py" omega-latency "$WORK/omega-$n.db" "$QUERIES" "$rounds")"
+        put "$n" lat_p50 omega "$(kv p50_ms "$line")"
+        put "$n" lat_p95 omega "$(kv p95_ms "$line")"
+        put "$n" lat_p99 omega "$(kv p99_ms "$line")"
+        rm -f "$WORK/omega-$n.in"
+    fi
+done
+
+# ---- the table -------------------------------------------------------------------------
+echo
+echo "secstd benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "corpora: ${SIZES} records derived from $nreal crawled records; load ${DURATION}s per figure; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
+echo
+python3 "$HERE/report.py" "$RES"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# test_bench_smoke.sh — runs the benchmark at a tiny size (bench/run.sh
+# --smoke: a few hundred records, 1-second loads, peers only where
+# installed) so that it cannot rot. No timing assertion: it must run to the
+# end and print the table. Run by ctest with SECSTD_BIN, SECSTD_SRC and
+# SECSTD_SHARED_DATA.
+set -euo pipefail
+
+SRC="${SECSTD_SRC:?SECSTD_SRC must name the source directory}"
+: "${SECSTD_BIN:?SECSTD_BIN must name the build directory}"
+export SECSTD_SHARED_DATA="${SECSTD_SHARED_DATA:-$SRC/../shared/data/sdo}"
+if [ ! -d "$SECSTD_SHARED_DATA" ]; then
+    echo "skip: no shared data at $SECSTD_SHARED_DATA"
+    exit 0
+fi
+if [ ! -x "$SECSTD_BIN/searchd" ]; then
+    echo "skip: no searchd in $SECSTD_BIN"
+    exit 0
+fi
+OUT="$(mktemp "${TMPDIR:-/tmp}/secstd-bench-smoke-XXXXXX")"
+trap 'rm -f "$OUT"' EXIT
+
+"$SRC/bench/run.sh" --smoke >"$OUT" 2>"$OUT.err" || {
+    echo "FAIL: bench/run.sh --smoke exited $?" >&2
+    tail -20 "$OUT.err" >&2
+    rm -f "$OUT.err"
+    exit 1
+}
+rm -f "$OUT.err"
+cat "$OUT"
+fail=0
+check() {
+    if grep -qF -- "$1" "$OUT"; then echo "ok: $2"; else echo "FAIL: $2" >&2; fail=1; fi
+}
+check "| corpus | figure | secstd |" "table header printed"
+check "indexing, records/s" "indexing rate row"
+check "index size, MiB" "index size row"
+check "cold start to first answer, ms" "cold start row"
+check "refresh, nothing changed, s" "refresh row"
+check "1 client p50, ms" "latency row"
+# Every secstd figure is a number (n/a only where a peer or tool is absent).
+if awk -F'|' '/records \| / && $4 ~ /n\/a/ && $3 !~ /in-process/ {bad=1} END {exit bad}' "$OUT"; then
+    echo "ok: secstd figures present"
+else
+    if command -v wrk >/dev/null; then echo "FAIL: a secstd figure is n/a" >&2; fail=1; fi
+fi
+exit $fail
