@@ -404,6 +404,14 @@ secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_do
     })
 }
 
+secstd_status xap_writer_add(xap_writer *w, const xap_doc *doc)
+{
+    XAP_GUARD({
+        w->db.add_document(doc->doc);
+        return SECSTD_OK;
+    })
+}
+
 secstd_status xap_writer_delete(xap_writer *w, const char *idterm)
 {
     XAP_GUARD({
@@ -471,6 +479,19 @@ secstd_status xap_writer_close(xap_writer *w)
 }
 
 void xap_writer_free(xap_writer *w) { delete w; }
+
+secstd_status xap_compact(const char *const *srcs, size_t n, const char *dest)
+{
+    XAP_GUARD({
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("xap_compact: no source database");
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i]));
+        all.compact(dest);
+        return SECSTD_OK;
+    })
+}
 
 /* ---- documents --------------------------------------------------------- */
 

@@ -75,6 +75,10 @@ secstd_status xap_writer_open(const char *path, xap_writer **out);
 /* Adds or replaces the document whose unique term is idterm. doc stays the
  * caller's. */
 secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc);
+/* Adds doc as a new document without looking idterm up: only for a database
+ * known not to hold idterm yet (a fresh build). Much cheaper than _replace,
+ * which flushes buffered position lists to look the unique term up. */
+secstd_status xap_writer_add(xap_writer *w, const xap_doc *doc);
 secstd_status xap_writer_delete(xap_writer *w, const char *idterm);
 secstd_status xap_writer_set_metadata(xap_writer *w, const char *key, const char *value);
 /* Value slot of the document holding idterm (malloc'ed; NULL if absent). */
@@ -89,6 +93,14 @@ secstd_status xap_writer_commit(xap_writer *w);
 /* Commits and closes; _free without _close discards uncommitted changes. */
 secstd_status xap_writer_close(xap_writer *w);
 void xap_writer_free(xap_writer *w);
+
+/* Merges the n databases srcs (in order: docids are renumbered so srcs[0]'s
+ * documents come first) into a new database at dest (a directory that does
+ * not exist or is empty), with Xapian's compactor: postings, positions,
+ * values, spellings and metadata (the first source's value wins for a key
+ * present in several). The result is an ordinary multi-file database that
+ * can be opened for writing later. */
+secstd_status xap_compact(const char *const *srcs, size_t n, const char *dest);
 
 /* ---- documents --------------------------------------------------------- */
 
