@@ -176,15 +176,20 @@ enum MHD_Result sd_handle_coverage(sd_request *rq)
     return sd_respond_json(rq, 200, out, SD_CACHE_API);
 }
 
-/* "unknown area 'x'; valid areas: a, b, ..." for a 400. */
-static enum MHD_Result unknown_area(sd_request *rq, const char *param, const char *value)
+/* "unknown area 'x'; valid areas: a, b, ..." for a 400 ("parameter 'area'
+ * is required; ..." when value is empty). */
+enum MHD_Result sd_respond_unknown_area(sd_request *rq, const char *param, const char *value)
 {
     sd_buf b;
     sd_buf_init(&b, 4096);
     for (size_t i = 0; i < secstd_area_count(); i++)
         sd_buf_printf(&b, "%s%s", i ? ", " : "", secstd_area_at(i)->id);
-    enum MHD_Result r = sd_respond_errorf(rq, 400, param, "unknown area '%s'; valid areas: %s",
-                                          value, b.data ? b.data : "");
+    const char *list = b.data ? b.data : "";
+    enum MHD_Result r =
+        value && *value
+            ? sd_respond_errorf(rq, 400, param, "unknown area '%s'; valid areas: %s", value, list)
+            : sd_respond_errorf(rq, 400, param, "parameter '%s' is required; valid areas: %s",
+                                param ? param : "area", list);
     sd_buf_free(&b);
     return r;
 }
@@ -197,9 +202,9 @@ enum MHD_Result sd_handle_overlap(sd_request *rq)
         return sd_respond_error(rq, &e);
     const sd_arg *area = sd_find_arg(rq->args, rq->nargs, "area");
     if (!area || !area->value_len)
-        return unknown_area(rq, "area", "");
+        return sd_respond_unknown_area(rq, "area", "");
     if (!secstd_area_lookup(area->value))
-        return unknown_area(rq, "area", area->value);
+        return sd_respond_unknown_area(rq, "area", area->value);
     unsigned limit = 50;
     const sd_arg *a = sd_find_arg(rq->args, rq->nargs, "limit");
     if (a && sd_parse_uint(a->value, a->value_len, 1, 1000, &limit) < 0)
@@ -212,7 +217,7 @@ enum MHD_Result sd_handle_overlap(sd_request *rq)
     secstd_status st;
     WITH_RETRY(idx, st, secstd_index_overlap(idx, area->value, limit, &out));
     if (st == SECSTD_ERR_NOT_FOUND)
-        return unknown_area(rq, "area", area->value);
+        return sd_respond_unknown_area(rq, "area", area->value);
     if (st != SECSTD_OK)
         return sd_respond_status(rq, st, NULL, NULL);
     json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
@@ -236,7 +241,7 @@ int sd_changes_filter_from_args(sd_request *rq, secstd_changes_filter *f, const 
         }
         if (strcmp(a->key, "area") == 0) {
             if (!secstd_area_lookup(a->value)) {
-                *answer = unknown_area(rq, "area", a->value);
+                *answer = sd_respond_unknown_area(rq, "area", a->value);
                 return -1;
             }
             if (f->n_areas >= SECSTD_QUERY_MAX_FILTERS) {

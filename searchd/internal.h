@@ -87,6 +87,12 @@ struct secstd_changes_filter;
 int sd_changes_filter_from_args(sd_request *rq, struct secstd_changes_filter *f, const char **areas,
                                 const char **sdos, enum MHD_Result *answer);
 enum MHD_Result sd_handle_csv(sd_request *rq);
+/* export.c: liaison-statement CSV of the coverage map and of one area's
+ * overlap clusters. */
+enum MHD_Result sd_handle_coverage_csv(sd_request *rq);
+enum MHD_Result sd_handle_overlap_csv(sd_request *rq);
+/* 400 "unknown area 'value'; valid areas: ..." naming param. */
+enum MHD_Result sd_respond_unknown_area(sd_request *rq, const char *param, const char *value);
 enum MHD_Result sd_handle_healthz(sd_request *rq);
 enum MHD_Result sd_handle_metrics(sd_request *rq);
 enum MHD_Result sd_handle_opensearch(sd_request *rq);

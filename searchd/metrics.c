@@ -9,6 +9,7 @@ static const char *const ROUTE_LABELS[SD_ROUTE_COUNT] = {
     [SD_ROUTE_SIMILAR] = "similar",   [SD_ROUTE_AREAS] = "areas",
     [SD_ROUTE_COVERAGE] = "coverage", [SD_ROUTE_OVERLAP] = "overlap",
     [SD_ROUTE_CHANGES] = "changes",   [SD_ROUTE_FEED] = "feed",   [SD_ROUTE_CSV] = "csv",
+    [SD_ROUTE_COVERAGE_CSV] = "coverage_csv", [SD_ROUTE_OVERLAP_CSV] = "overlap_csv",
     [SD_ROUTE_OPENSEARCH] = "opensearch", [SD_ROUTE_HEALTHZ] = "healthz",
     [SD_ROUTE_METRICS] = "metrics",   [SD_ROUTE_PAGE] = "page",
     [SD_ROUTE_STATIC] = "static",     [SD_ROUTE_OTHER] = "other",

@@ -1,6 +1,8 @@
 /* app.js — the secstd web page: search with instant results, facets,
- * technology-area browser, coverage map and a standard's detail view, all
- * from the JSON API of searchd. The URL's query string carries the whole
+ * technology-area browser, coverage map (gap map with a per-year trend),
+ * cross-body overlap clusters per area, "what's new" from the refresh
+ * change reports, and a standard's detail view, all from the JSON API of
+ * searchd. The URL's query string carries the whole
  * state (permalinks; the back button works).
  *
  * Safety rule: data from the index is only ever put on the page with
@@ -21,6 +23,8 @@
     { key: 'year', label: 'Year' }
   ];
   var FACET_SHOWN = 8;
+  /* Views other than search and detail, by their ?view= name. */
+  var PAGE_VIEWS = ['areas', 'coverage', 'overlap', 'changes'];
 
   var $ = function (id) { return document.getElementById(id); };
   var areaLabels = {};          /* area id -> label, from /api/areas */
@@ -34,7 +38,7 @@
 
   function emptyState() {
     return { view: 'search', q: '', sdo: [], area: [], status: [], type: [], group: [],
-             from: '', to: '', sort: 'relevance', page: 1, id: '' };
+             from: '', to: '', sort: 'relevance', page: 1, id: '', since: '' };
   }
 
   function readState() {
@@ -48,8 +52,9 @@
     var page = parseInt(p.get('page') || '1', 10);
     s.page = page > 0 && page < 100000 ? page : 1;
     s.id = p.get('id') || '';
+    s.since = p.get('since') || '';
     var view = p.get('view');
-    s.view = s.id ? 'detail' : (view === 'areas' || view === 'coverage' ? view : 'search');
+    s.view = s.id ? 'detail' : (PAGE_VIEWS.indexOf(view) >= 0 ? view : 'search');
     return s;
   }
 
@@ -73,6 +78,16 @@
     } else if (s.view === 'areas' || s.view === 'coverage') {
       p = new URLSearchParams();
       p.set('view', s.view);
+    } else if (s.view === 'overlap') {
+      p = new URLSearchParams();
+      p.set('view', 'overlap');
+      if (s.area.length) p.set('area', s.area[0]);
+    } else if (s.view === 'changes') {
+      p = new URLSearchParams();
+      p.set('view', 'changes');
+      s.area.forEach(function (v) { p.append('area', v); });
+      s.sdo.forEach(function (v) { p.append('sdo', v); });
+      if (s.since) p.set('since', s.since);
     } else {
       p = searchParams(s, true);
     }
@@ -203,10 +218,10 @@
   /* ---- views ------------------------------------------------------------ */
 
   function showView(name) {
-    ['search', 'detail', 'areas', 'coverage'].forEach(function (v) {
+    ['search', 'detail', 'areas', 'coverage', 'overlap', 'changes'].forEach(function (v) {
       $('view-' + v).hidden = v !== name;
     });
-    ['search', 'areas', 'coverage'].forEach(function (v) {
+    ['search', 'areas', 'coverage', 'overlap', 'changes'].forEach(function (v) {
       var tab = $('tab-' + v);
       if ((name === v) || (name === 'detail' && v === 'search')) tab.setAttribute('aria-current', 'page');
       else tab.removeAttribute('aria-current');
@@ -220,7 +235,10 @@
     showView(s.view);
     if (s.view === 'detail') return renderDetail(s);
     if (s.view === 'areas') return renderAreas();
+    setFeedLink(s.view === 'changes' ? s : null);
     if (s.view === 'coverage') return renderCoverage();
+    if (s.view === 'overlap') return renderOverlap(s);
+    if (s.view === 'changes') return renderChanges(s);
     return renderSearch(s);
   }
 
@@ -604,6 +622,19 @@
 
   /* ---- areas and coverage ------------------------------------------------ */
 
+  var coveragePromise = null;   /* /api/coverage, shared by coverage, overlap and changes */
+  function loadCoverage() {
+    if (!coveragePromise) {
+      coveragePromise = fetchJSON('/api/coverage').catch(function (e) { coveragePromise = null; throw e; });
+    }
+    return coveragePromise;
+  }
+
+  function overlapURL(area) { return stateURL(Object.assign(emptyState(), { view: 'overlap', area: [area] })); }
+  function areaSearchURL(area, sdo) {
+    return stateURL(Object.assign(emptyState(), { area: [area], sdo: sdo ? [sdo] : [] }));
+  }
+
   function renderAreas() {
     document.title = 'Technology areas — secstd';
     var grid = $('areas');
@@ -611,7 +642,7 @@
       clear(grid);
       areas.forEach(function (a) {
         var card = el('article', { className: 'area-card' + (a.count ? '' : ' empty-area') });
-        var h = el('h2', null, [navLink(stateURL(Object.assign(emptyState(), { area: [a.id] })), a.label)]);
+        var h = el('h2', null, [navLink(areaSearchURL(a.id), a.label)]);
         card.appendChild(el('div', { className: 'area-top' }, [h, el('span', { className: 'area-count', text: String(a.count || 0) })]));
         if (a.scope) card.appendChild(el('p', { className: 'scope', text: a.scope }));
         var by = a.by_sdo || {};
@@ -619,61 +650,512 @@
         if (sdos.length) {
           var row = el('div', { className: 'chip-list' });
           sdos.forEach(function (sdo) {
-            var link = navLink(stateURL(Object.assign(emptyState(), { area: [a.id], sdo: [sdo] })), null, 'chip sdo-chip');
+            var link = navLink(areaSearchURL(a.id, sdo), null, 'chip sdo-chip');
             link.appendChild(document.createTextNode(sdo + ' '));
             link.appendChild(el('span', { className: 'n', text: String(by[sdo]) }));
             row.appendChild(link);
           });
           card.appendChild(row);
         }
+        if (sdos.length > 1) {
+          var ov = navLink(overlapURL(a.id), 'Overlap across bodies →', 'overlap-link');
+          ov.setAttribute('aria-label', 'Overlap across standards bodies in ' + a.label);
+          card.appendChild(el('p', { className: 'card-foot' }, [ov]));
+        }
         grid.appendChild(card);
       });
     }).catch(function (e) { showError(e.message); });
   }
 
+  function yearKeys(years) {
+    return Object.keys(years || {}).filter(function (y) { return /^\d{4}$/.test(y); }).map(Number);
+  }
+
+  /* Years of an area's {YYYY: n} as a dense, sorted list of [year, n]
+   * from first..last (at most the last `span` years; `last` fixed when
+   * given, so that rows of a table line up). */
+  function yearSeries(years, span, fixedLast) {
+    var ys = yearKeys(years);
+    if (!ys.length) return [];
+    var last = fixedLast || Math.max.apply(null, ys);
+    var first = fixedLast ? last - span + 1 : Math.max(Math.min.apply(null, ys), last - span + 1);
+    var out = [];
+    for (var y = first; y <= last; y++) out.push([y, years[String(y)] || 0]);
+    return out;
+  }
+
+  /* A row of bars (one per year) as plain elements; heights by CSSOM. */
+  function sparkline(series, label, big) {
+    var box = el('span', { className: big ? 'trend trend-big' : 'trend', role: 'img' });
+    if (!series.length) { box.classList.add('trend-empty'); box.setAttribute('aria-label', 'no dated standards'); return box; }
+    var max = 1, total = 0;
+    series.forEach(function (p) { if (p[1] > max) max = p[1]; total += p[1]; });
+    box.setAttribute('aria-label', label + ': ' + total + ' dated standards, ' + series[0][0] + '–' + series[series.length - 1][0]);
+    series.forEach(function (p) {
+      var bar = el('span', { className: 'bar' + (p[1] ? '' : ' bar-zero'), title: p[0] + ': ' + p[1] });
+      bar.style.height = (p[1] ? Math.max(8, Math.round(100 * p[1] / max)) : 4) + '%';
+      box.appendChild(bar);
+    });
+    return box;
+  }
+
   function renderCoverage() {
     document.title = 'Coverage — secstd';
     var table = $('coverage');
-    return Promise.all([fetchJSON('/api/coverage'), loadAreas().catch(function () { return []; })]).then(function (res) {
+    return Promise.all([loadCoverage(), loadAreas().catch(function () { return []; })]).then(function (res) {
       var cov = res[0];
       clear(table);
       var sdos = cov.sdos || [];
-      var max = 1;
+      var max = 1, gaps = 0, cells = 0, lastYear = 0;
       (cov.areas || []).forEach(function (a) {
-        sdos.forEach(function (sdo) { var c = a.cells && a.cells[sdo]; if (c && c.total > max) max = c.total; });
+        yearKeys(a.years).forEach(function (y) { if (y > lastYear && y <= new Date().getUTCFullYear() + 1) lastYear = y; });
+        sdos.forEach(function (sdo) {
+          var c = a.cells && a.cells[sdo];
+          cells++;
+          if (c && c.total > max) max = c.total;
+          if (!c || !c.total) gaps++;
+        });
       });
+      $('coverage-stats').textContent = (cov.areas || []).length + ' areas × ' + sdos.length + ' bodies · ' +
+        gaps + ' of ' + cells + ' cells empty';
       var thead = el('thead');
-      var hr = el('tr', null, [el('th', { scope: 'col', className: 'corner', text: 'Area' })]);
-      sdos.forEach(function (sdo) { hr.appendChild(el('th', { scope: 'col', text: sdo })); });
+      var hr = el('tr', null, [el('th', { scope: 'col', className: 'corner', text: 'Technology area' })]);
+      sdos.forEach(function (sdo) { hr.appendChild(el('th', { scope: 'col', className: 'sdo-col', text: sdo })); });
       hr.appendChild(el('th', { scope: 'col', text: 'Total' }));
+      hr.appendChild(el('th', { scope: 'col', className: 'trend-col', text: lastYear ? 'Per year, ' + (lastYear - 19) + '–' + lastYear : 'Per year' }));
       thead.appendChild(hr);
       table.appendChild(thead);
       var tbody = el('tbody');
       (cov.areas || []).forEach(function (a) {
         var tr = el('tr');
-        tr.appendChild(el('th', { scope: 'row' }, [navLink(stateURL(Object.assign(emptyState(), { area: [a.id] })), a.label)]));
+        var present = sdos.filter(function (sdo) { return a.cells && a.cells[sdo] && a.cells[sdo].total; }).length;
+        var inner = el('div', { className: 'row-head' }, [navLink(areaSearchURL(a.id), a.label, 'area-name')]);
+        if (present > 1) {
+          var ov = navLink(overlapURL(a.id), 'overlap', 'row-overlap');
+          ov.setAttribute('title', 'Cross-body overlap clusters in ' + a.label);
+          inner.appendChild(ov);
+        }
+        var th = el('th', { scope: 'row' }, [inner]);
+        tr.appendChild(th);
         sdos.forEach(function (sdo) {
           var c = a.cells && a.cells[sdo];
           var n = c ? c.total : 0;
           var td = el('td', { className: n ? 'cell' : 'cell gap-cell' });
           if (n) {
-            var level = Math.min(5, Math.ceil(5 * n / max));
+            var level = Math.min(5, Math.ceil(5 * Math.sqrt(n / max)));
             td.classList.add('heat-' + level);
-            var link = navLink(stateURL(Object.assign(emptyState(), { area: [a.id], sdo: [sdo] })), String(n));
-            link.setAttribute('title', sdo + ' · ' + a.label + ': ' + n + ' (' + (c.published || 0) + ' published, ' + (c.in_development || 0) + ' in development)');
+            var link = navLink(areaSearchURL(a.id, sdo), String(n));
+            link.setAttribute('title', sdo + ' · ' + a.label + ': ' + n + ' (' + (c.published || 0) + ' published, ' +
+              (c.in_development || 0) + ' in development) — click to list them');
             td.appendChild(link);
+            if (c.in_development) td.appendChild(el('span', { className: 'dev', text: '+' + c.in_development + ' dev', 'aria-hidden': 'true' }));
           } else {
-            td.textContent = '·';
-            td.setAttribute('title', 'No ' + sdo + ' standards in ' + a.label);
+            td.appendChild(el('span', { className: 'visually-hidden', text: 'gap' }));
+            td.setAttribute('title', 'Gap: no ' + sdo + ' standards in ' + a.label);
           }
           tr.appendChild(td);
         });
         tr.appendChild(el('td', { className: 'total', text: String(a.total || 0) }));
+        var tdTrend = el('td', { className: 'trend-cell' });
+        tdTrend.appendChild(sparkline(lastYear ? yearSeries(a.years, 20, lastYear) : [], a.label, false));
+        tr.appendChild(tdTrend);
         tbody.appendChild(tr);
       });
       table.appendChild(tbody);
+      if (cov.generation) $('generation').textContent = 'Index generation ' + cov.generation + '.';
     }).catch(function (e) { showError(e.message); });
   }
+
+  /* ---- overlap clusters --------------------------------------------------- */
+
+  var RELATION_LABELS = {
+    identical_to: 'identical text', transposes: 'transposes', transposed_by: 'transposed by',
+    adopts: 'adopts', adopted_by: 'adopted by', supersedes: 'supersedes', superseded_by: 'superseded by',
+    updates: 'updates', updated_by: 'updated by', related: 'related', similar: 'similar text'
+  };
+  function relationLabel(kind) { return RELATION_LABELS[kind] || String(kind || '').replace(/_/g, ' '); }
+
+  function fieldPair(id, label, control) {
+    return el('span', { className: 'fpair' }, [el('label', { 'for': id, text: label }), control]);
+  }
+
+  function areaSelect(id, areas, selected, withAll) {
+    var sel = el('select', { id: id });
+    if (withAll) sel.appendChild(el('option', { value: '', text: withAll }));
+    areas.forEach(function (a) {
+      var o = el('option', { value: a.id, text: a.label + (a.count != null ? ' (' + a.count + ')' : '') });
+      if (a.id === selected) o.selected = true;
+      sel.appendChild(o);
+    });
+    return sel;
+  }
+
+  function renderOverlap(s) {
+    var area = s.area[0] || '';
+    var box = $('overlap');
+    var picker = $('overlap-picker');
+    clear(picker);
+    $('overlap-actions').hidden = !area;
+    return loadAreas().then(function (areas) {
+      var sel = areaSelect('ov-area', areas, area, area ? null : 'Choose a technology area…');
+      sel.addEventListener('change', function () {
+        if (sel.value) { typing = false; go(Object.assign(emptyState(), { view: 'overlap', area: [sel.value] })); }
+      });
+      picker.appendChild(fieldPair('ov-area', 'Area', sel));
+      if (!area) {
+        document.title = 'Overlap — secstd';
+        $('overlap-title').textContent = 'Overlap across standards bodies';
+        clear(box);
+        $('overlap-summary').textContent = '';
+        var list = el('ul', { className: 'overlap-areas' });
+        areas.filter(function (a) { return Object.keys(a.by_sdo || {}).length > 1; }).forEach(function (a) {
+          list.appendChild(el('li', null, [navLink(overlapURL(a.id), a.label),
+            el('span', { className: 'muted small', text: ' ' + a.count + ' standards · ' + Object.keys(a.by_sdo).length + ' bodies' })]));
+        });
+        box.appendChild(el('p', { className: 'muted', text: 'Pick an area to see where standards bodies cover the same subject.' }));
+        box.appendChild(list);
+        return null;
+      }
+      var label = areaLabel(area);
+      document.title = 'Overlap: ' + label + ' — secstd';
+      $('overlap-title').textContent = 'Overlap: ' + label;
+      $('overlap-csv').setAttribute('href', '/overlap.csv?area=' + encodeURIComponent(area));
+      $('overlap-json').setAttribute('href', '/api/overlap?area=' + encodeURIComponent(area));
+      var srch = $('overlap-search');
+      srch.setAttribute('href', areaSearchURL(area));
+      clear(box);
+      box.appendChild(el('p', { className: 'muted loading-line', text: 'Finding clusters in ' + label + '…' }));
+      $('overlap-summary').textContent = '';
+      return Promise.all([
+        fetchJSON('/api/overlap?area=' + encodeURIComponent(area) + '&limit=200'),
+        loadCoverage().catch(function () { return null; })
+      ]).then(function (res) {
+        if (readState().view !== 'overlap' || (readState().area[0] || '') !== area) return;
+        drawOverlap(s, res[0], res[1]);
+      });
+    }).catch(function (e) { clear(box); showError(e.message); });
+  }
+
+  function drawOverlap(s, ov, cov) {
+    var box = $('overlap');
+    clear(box);
+    var clusters = ov.clusters || [];
+    var stated = clusters.filter(function (c) { return c.stated; }).length;
+    var sum = $('overlap-summary');
+    clear(sum);
+    var stat = function (n, text) { return el('span', { className: 'stat' }, [el('strong', { text: String(n) }), ' ' + text]); };
+    sum.appendChild(stat(ov.standards || 0, 'standards in the area'));
+    sum.appendChild(stat(ov.clusters_total != null ? ov.clusters_total : clusters.length, (ov.clusters_total === 1 ? 'cluster' : 'clusters') + ' across bodies'));
+    sum.appendChild(stat(stated, 'with stated links (common texts, transpositions, adoptions)'));
+    var covArea = cov && (cov.areas || []).filter(function (a) { return a.id === ov.area; })[0];
+    if (covArea) {
+      var series = yearSeries(covArea.years, 30);
+      if (series.length) {
+        var fig = el('figure', { className: 'area-trend' });
+        fig.appendChild(sparkline(series, covArea.label, true));
+        fig.appendChild(el('figcaption', { className: 'muted small', text: 'Standards per year, ' + series[0][0] + '–' + series[series.length - 1][0] }));
+        sum.appendChild(fig);
+      }
+    }
+    if (!clusters.length) {
+      box.appendChild(el('div', { className: 'empty' }, [
+        el('p', { text: 'No overlap found: no two bodies cover the same subject in this area.' }),
+        el('p', { className: 'muted', text: 'Clusters need a stated link (common text, transposition, adoption) or a strong mutual text similarity between standards of different bodies.' })
+      ]));
+      return;
+    }
+    clusters.forEach(function (c, i) { box.appendChild(clusterCard(s, c, i)); });
+    if (ov.clusters_total > clusters.length) {
+      box.appendChild(el('p', { className: 'muted', text: 'Showing ' + clusters.length + ' of ' + ov.clusters_total + ' clusters; the CSV export has them all.' }));
+    }
+  }
+
+  function relationCell(m) {
+    var td = el('td', { className: 'rel' });
+    if (!m.relation) return td;
+    if (m.relation === 'similar') {
+      var sc = typeof m.score === 'number' ? m.score : 0;
+      var meter = el('span', { className: 'meter', title: 'similarity ' + sc.toFixed(2) + ' (1 = same wording)' });
+      var fill = el('span', { className: 'meter-fill' });
+      fill.style.width = Math.round(Math.max(0, Math.min(1, sc)) * 100) + '%';
+      meter.appendChild(fill);
+      td.appendChild(meter);
+      td.appendChild(el('span', { className: 'score', text: sc.toFixed(2) }));
+    } else {
+      td.appendChild(el('span', { className: 'pill rel-pill rel-' + String(m.relation).replace(/[^a-z_]/g, ''), text: relationLabel(m.relation) }));
+    }
+    return td;
+  }
+
+  /* "↔ ITU-T X.509" / "≈ RFC 4325 0.56": the member's links inside the cluster. */
+  function linksLine(m) {
+    var seen = {};
+    var links = (m.links || []).filter(function (l) {
+      var k = l.kind + '\u0000' + l.id;
+      if (seen[k]) return false;
+      seen[k] = true;
+      return true;
+    }).slice(0, 3);
+    if (!links.length) return null;
+    var line = el('div', { className: 'links-line' });
+    links.forEach(function (l, i) {
+      if (i) line.appendChild(document.createTextNode(' · '));
+      var stated = l.kind !== 'similar';
+      line.appendChild(el('span', { className: stated ? 'link-stated' : 'link-similar',
+        text: (stated ? relationLabel(l.kind) + ' ' : 'like ') + l.id + (stated ? '' : ' (' + Number(l.score || 0).toFixed(2) + ')') }));
+    });
+    return line;
+  }
+
+  function clusterCard(s, c, i) {
+    var card = el('article', { className: 'cluster' + (c.stated ? ' cluster-stated' : '') });
+    var bodies = el('span', { className: 'cluster-bodies' });
+    (c.sdos || []).forEach(function (sdo) { bodies.appendChild(sdoPill(sdo)); });
+    var kind = c.stated
+      ? el('span', { className: 'pill kind-stated', text: 'stated links', title: 'contains common texts, transpositions or adoptions stated by the bodies' })
+      : el('span', { className: 'pill kind-similar', text: 'similar texts', title: 'grouped by text similarity only: check for duplicated work' });
+    /* Stated partners together first, then by similarity. */
+    var members = (c.members || []).map(function (m, k) { return [m, k]; }).sort(function (x, y) {
+      var sx = x[0].relation && x[0].relation !== 'similar', sy = y[0].relation && y[0].relation !== 'similar';
+      if (sx !== sy) return sx ? -1 : 1;
+      if (!sx) return (y[0].score || 0) - (x[0].score || 0) || x[1] - y[1];
+      return x[1] - y[1];
+    }).map(function (p) { return p[0]; });
+    card.appendChild(el('header', { className: 'cluster-head' }, [
+      el('span', { className: 'cluster-n', text: String(i + 1) }),
+      el('h2', { className: 'cluster-label', title: 'the terms these standards share most', text: (c.terms && c.terms.length ? c.terms.slice(0, 6) : String(c.label || '').split(/\s+/)).join(' · ') }),
+      kind,
+      el('span', { className: 'muted small', text: members.length + ' standards · ' + (c.sdos || []).length + ' bodies' }),
+      bodies
+    ]));
+    var wrap = el('div', { className: 'table-wrap' });
+    var table = el('table', { className: 'members' });
+    table.appendChild(el('thead', null, [el('tr', null, [
+      el('th', { scope: 'col', text: 'Body' }), el('th', { scope: 'col', text: 'Identifier' }),
+      el('th', { scope: 'col', text: 'Title' }), el('th', { scope: 'col', text: 'Status' }),
+      el('th', { scope: 'col', text: 'Date' }), el('th', { scope: 'col', text: 'Relation / similarity' })])]));
+    var tb = el('tbody');
+    members.forEach(function (m) {
+      var idCell = el('td', { className: 'mid' });
+      if (m.found !== false) idCell.appendChild(standardLink(s, m.id));
+      else idCell.appendChild(el('span', { className: 'rid missing', text: m.id, title: 'known from a stated relation; not a separate record in the index' }));
+      var titleCell = el('td', { className: 'mtitle' }, [el('span', { text: m.title || '' })]);
+      if (m.in_area === false) titleCell.appendChild(el('span', { className: 'tag-outside', text: 'other area', title: 'a stated partner classified outside this area' }));
+      var ll = linksLine(m);
+      if (ll) titleCell.appendChild(ll);
+      tb.appendChild(el('tr', { className: m.status === 'withdrawn' || m.status === 'superseded' ? 'inactive' : '' }, [
+        el('td', { className: 'msdo' }, [sdoPill(m.sdo)]), idCell, titleCell,
+        el('td', null, [statusPill(m.status)]),
+        el('td', { className: 'mdate', text: m.date ? String(m.date).slice(0, 10) : '' }),
+        relationCell(m)
+      ]));
+    });
+    table.appendChild(tb);
+    wrap.appendChild(table);
+    card.appendChild(wrap);
+    return card;
+  }
+
+  /* ---- what's new --------------------------------------------------------- */
+
+  var CHANGE_SHOWN = 25;
+
+  function feedURL(s) {
+    var p = new URLSearchParams();
+    (s ? s.area : []).forEach(function (v) { p.append('area', v); });
+    (s ? s.sdo : []).forEach(function (v) { p.append('sdo', v); });
+    var qs = p.toString();
+    return '/feeds/changes.atom' + (qs ? '?' + qs : '');
+  }
+
+  /* The page's <link rel=alternate> follows the What's new filter. */
+  function setFeedLink(s) {
+    var link = $('feed-alt');
+    if (!link) return;
+    link.setAttribute('href', feedURL(s));
+    var what = s ? s.area.map(areaLabel).concat(s.sdo).join(', ') : '';
+    link.setAttribute('title', 'secstd: what\u2019s new' + (what ? ' (' + what + ')' : ''));
+  }
+
+  function isoDay(daysAgo) {
+    var d = new Date(Date.now() - daysAgo * 86400000);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function formatInstant(iso) {
+    if (!iso) return 'date unknown';
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return String(iso);
+    return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) +
+      ', ' + d.toISOString().slice(11, 16) + ' UTC';
+  }
+
+  function renderChanges(s) {
+    document.title = 'What\u2019s new — secstd';
+    var box = $('changes');
+    $('feed').setAttribute('href', feedURL(s));
+    var api = new URLSearchParams();
+    s.area.forEach(function (v) { api.append('area', v); });
+    s.sdo.forEach(function (v) { api.append('sdo', v); });
+    if (s.since) api.set('since', s.since);
+    $('changes-json').setAttribute('href', '/api/changes' + (api.toString() ? '?' + api.toString() : ''));
+    box.classList.add('loading');
+    return Promise.all([
+      fetchJSON('/api/changes' + (api.toString() ? '?' + api.toString() : '')),
+      loadAreas().catch(function () { return []; }),
+      loadCoverage().catch(function () { return { sdos: [] }; })
+    ]).then(function (res) {
+      box.classList.remove('loading');
+      drawChangeFilters(s, res[1], res[2].sdos || []);
+      drawChanges(s, res[0]);
+    }).catch(function (e) {
+      box.classList.remove('loading');
+      clear(box);
+      showError(e.message);
+    });
+  }
+
+  function drawChangeFilters(s, areas, sdos) {
+    var bar = $('changes-filter');
+    clear(bar);
+    function update(patch) {
+      typing = false;
+      go(Object.assign(emptyState(), { view: 'changes', area: s.area, sdo: s.sdo, since: s.since }, patch));
+    }
+    var asel = areaSelect('ch-area', areas, s.area[0] || '', 'All areas');
+    asel.addEventListener('change', function () { update({ area: asel.value ? [asel.value] : [] }); });
+    var ssel = el('select', { id: 'ch-sdo' });
+    ssel.appendChild(el('option', { value: '', text: 'All bodies' }));
+    sdos.forEach(function (sdo) {
+      var o = el('option', { value: sdo, text: sdo });
+      if (s.sdo[0] === sdo) o.selected = true;
+      ssel.appendChild(o);
+    });
+    ssel.addEventListener('change', function () { update({ sdo: ssel.value ? [ssel.value] : [] }); });
+    var since = el('select', { id: 'ch-since' });
+    var opts = [['', 'Latest refreshes'], [isoDay(7), 'Last 7 days'], [isoDay(30), 'Last 30 days'], [isoDay(90), 'Last 90 days'], [isoDay(365), 'Last year']];
+    if (s.since && !opts.some(function (o) { return o[0] === s.since; })) opts.push([s.since, 'Since ' + s.since]);
+    opts.forEach(function (o) {
+      var opt = el('option', { value: o[0], text: o[1] });
+      if (o[0] === s.since) opt.selected = true;
+      since.appendChild(opt);
+    });
+    since.addEventListener('change', function () { update({ since: since.value }); });
+    bar.appendChild(fieldPair('ch-area', 'Area', asel));
+    bar.appendChild(fieldPair('ch-sdo', 'Body', ssel));
+    bar.appendChild(fieldPair('ch-since', 'Period', since));
+    if (s.area.length || s.sdo.length || s.since) {
+      bar.appendChild(navLink(stateURL(Object.assign(emptyState(), { view: 'changes' })), 'Clear', 'btn-link'));
+    }
+  }
+
+  /* One changed standard as a row; extra: a node for the right column. */
+  function changeRow(s, e, kind, extra) {
+    var li = el('li', { className: 'chg-row chg-' + kind });
+    var idNode = kind === 'removed'
+      ? el('span', { className: 'rid removed-id', text: e.id, title: 'no longer in the index' })
+      : standardLink(s, e.id);
+    var head = el('div', { className: 'chg-id' }, [idNode, sdoPill(e.sdo)]);
+    var body = el('div', { className: 'chg-body' }, [el('div', { className: 'chg-title', text: e.title || '' })]);
+    var meta = el('div', { className: 'chg-meta' });
+    (e.areas || []).slice(0, 4).forEach(function (a) {
+      meta.appendChild(navLink(stateURL(Object.assign(emptyState(), { view: 'changes', area: [a], sdo: s.sdo, since: s.since })), areaLabel(a), 'chip area-chip'));
+    });
+    if (kind === 'removed') {
+      var href = safeURL(e.url || '');
+      if (href) meta.appendChild(externalLink(href, 'publisher page ↗'));
+    }
+    if (meta.firstChild) body.appendChild(meta);
+    var side = el('div', { className: 'chg-side' }, [extra || statusPill(e.status), e.date ? el('time', { className: 'date', text: String(e.date).slice(0, 10) }) : null]);
+    li.appendChild(head);
+    li.appendChild(body);
+    li.appendChild(side);
+    return li;
+  }
+
+  function changeSection(s, title, kind, entries, extraOf) {
+    if (!entries.length) return null;
+    var sec = el('section', { className: 'chg-section' });
+    sec.appendChild(el('h3', null, [el('span', { className: 'chg-dot dot-' + kind, 'aria-hidden': 'true' }), title + ' ', el('span', { className: 'n', text: String(entries.length) })]));
+    var ul = el('ul', { className: 'chg-list' });
+    function fill(n) {
+      clear(ul);
+      entries.slice(0, n).forEach(function (e) { ul.appendChild(changeRow(s, e, kind, extraOf ? extraOf(e) : null)); });
+    }
+    fill(CHANGE_SHOWN);
+    sec.appendChild(ul);
+    if (entries.length > CHANGE_SHOWN) {
+      var more = el('button', { type: 'button', className: 'btn-link more', text: 'Show all ' + entries.length });
+      more.addEventListener('click', function () { fill(entries.length); more.remove(); });
+      sec.appendChild(more);
+    }
+    return sec;
+  }
+
+  function statusMove(e) {
+    return el('span', { className: 'status-move' }, [statusPill(e.from || 'unknown'), el('span', { className: 'arrow', 'aria-label': 'to', text: '→' }), statusPill(e.to || e.status)]);
+  }
+
+  function fieldList(e) {
+    var f = (e.fields || []).map(function (x) { return String(x).replace(/_/g, ' '); });
+    return el('span', { className: 'fields', title: 'changed fields' }, f.length ? f.map(function (x) { return el('span', { className: 'field', text: x }); }) : [el('span', { className: 'field', text: 'record' })]);
+  }
+
+  function drawChanges(s, body) {
+    var box = $('changes');
+    clear(box);
+    var gens = body.generations || [];
+    var filtered = s.area.length || s.sdo.length;
+    if (body.current_generation) $('generation').textContent = 'Index generation ' + body.current_generation + '.';
+    if (!gens.length) {
+      box.appendChild(el('div', { className: 'empty' }, [
+        el('p', { text: s.since ? 'No refresh published anything since ' + s.since + '.' : 'No change reports yet.' }),
+        el('p', { className: 'muted', text: 'Each refresh that publishes a new index generation reports what it added, changed and removed.' })
+      ]));
+      return;
+    }
+    var quiet = 0;
+    gens.forEach(function (g, gi) {
+      var statusIds = {};
+      (g.status_changed || []).forEach(function (e) { statusIds[e.id] = true; });
+      /* A status move is listed once, under "status changed"; other field
+       * changes of the same standard stay under "changed". */
+      var changed = (g.changed || []).map(function (e) {
+        if (!statusIds[e.id]) return e;
+        var rest = (e.fields || []).filter(function (f) { return f !== 'status'; });
+        return rest.length ? Object.assign({}, e, { fields: rest }) : null;
+      }).filter(Boolean);
+      var added = g.added || [], moved = g.status_changed || [], removed = g.removed || [];
+      var n = added.length + changed.length + moved.length + removed.length;
+      var card = el('article', { className: 'gen-card' + (n ? '' : ' gen-quiet') });
+      var totals = el('div', { className: 'gen-totals' });
+      [['added', added.length, 'added'], ['changed', changed.length, 'changed'], ['status', moved.length, 'status changes'], ['removed', removed.length, 'removed']].forEach(function (t) {
+        totals.appendChild(el('span', { className: 'tot tot-' + t[0] + (t[1] ? '' : ' tot-zero') }, [el('strong', { text: String(t[1]) }), ' ' + t[2]]));
+      });
+      card.appendChild(el('header', { className: 'gen-head' }, [
+        el('div', null, [
+          el('h2', { text: (gi === 0 && g.generation === body.current_generation ? 'Latest refresh · ' : 'Refresh · ') + formatInstant(g.built_at) }),
+          el('p', { className: 'muted small', text: 'Generation ' + g.generation + (g.previous_generation ? ' (after ' + g.previous_generation + ')' : ' (first build)') })
+        ]),
+        totals
+      ]));
+      if (!n) {
+        var why;
+        if (!g.previous_generation) why = 'First build of the index: every standard was new, so nothing is listed as a change.';
+        else if (filtered) why = 'Nothing in this refresh matches the filter.';
+        else why = 'This refresh published a new generation without changes to any standard.';
+        card.appendChild(el('p', { className: 'muted gen-empty', text: why }));
+        quiet++;
+      }
+      [changeSection(s, 'Added', 'added', added),
+       changeSection(s, 'Status changed', 'status', moved, statusMove),
+       changeSection(s, 'Changed', 'changed', changed, fieldList),
+       changeSection(s, 'Removed', 'removed', removed)].forEach(function (sec) { if (sec) card.appendChild(sec); });
+      box.appendChild(card);
+    });
+    if (body.truncated) box.appendChild(el('p', { className: 'muted', text: 'Older refreshes are not shown; pick a shorter period or use the JSON API with limit.' }));
+  }
+
 
   /* ---- input and keyboard ------------------------------------------------ */
 
@@ -767,7 +1249,7 @@
       typing = false;
       go(s);
     });
-    ['brand', 'tab-search', 'tab-areas', 'tab-coverage', 'back'].forEach(function (id) {
+    ['brand', 'tab-search', 'tab-areas', 'tab-coverage', 'tab-overlap', 'tab-changes', 'back'].forEach(function (id) {
       $(id).addEventListener('click', function (ev) {
         if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
         ev.preventDefault();

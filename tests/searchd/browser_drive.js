@@ -6,8 +6,10 @@
 //
 // It types a query, waits for instant results, clicks a facet, opens a
 // result with the keyboard, checks the detail view (relations, similar),
-// goes back with the browser's back button, checks a hostile record stays
-// inert, and saves a screenshot after each step. Exits non-zero on the
+// goes back with the browser's back button, goes from the coverage map to
+// an area's overlap clusters, filters "What's new" and checks its feed
+// links, checks a hostile record stays inert, and saves a screenshot after
+// each step. Exits non-zero on the
 // first failed check.
 'use strict';
 const { spawn } = require('child_process');
@@ -180,7 +182,43 @@ async function main() {
   // 8. Coverage map.
   await send('Page.navigate', { url: base + '?view=coverage' });
   await waitFor(`document.querySelectorAll('#coverage tbody tr').length > 10`, 'coverage rows');
+  if (!(await evaluate(`document.querySelectorAll('#coverage td.gap-cell').length > 0 && document.querySelectorAll('#coverage .trend .bar').length > 0`)))
+    fail('coverage map lacks gaps or the per-year trend');
   await screenshot('07-coverage');
+
+  // 8b. From a coverage row to that area's overlap clusters.
+  await clickSelector('#coverage a.row-overlap[href*="area=pki"]');
+  await waitFor(`!document.getElementById('view-overlap').hidden && new URLSearchParams(location.search).get('area') === 'pki' && document.querySelectorAll('#overlap .cluster').length > 0`, 'overlap clusters of pki');
+  const twin = await evaluate(`[...document.querySelectorAll('#overlap .cluster')].some(c => c.textContent.includes('ITU-T X.509') && c.textContent.includes('ISO/IEC 9594-8') && c.textContent.includes('identical text'))`);
+  if (!twin) fail('no cluster holds ITU-T X.509 and its identical ISO/IEC text');
+  const csv = await evaluate(`document.getElementById('overlap-csv').getAttribute('href')`);
+  if (csv !== '/overlap.csv?area=pki') fail('overlap CSV link is ' + csv);
+  await screenshot('07b-overlap');
+  // Switch the area with the picker; a member opens its detail.
+  await evaluate(`(function(){const s=document.getElementById('ov-area'); s.value='network'; s.dispatchEvent(new Event('change'));})()`);
+  await waitFor(`new URLSearchParams(location.search).get('area') === 'network' && document.getElementById('overlap-title').textContent.includes(${JSON.stringify('Network')})`, 'overlap area switched');
+  await send('Runtime.evaluate', { expression: 'history.back()' });
+  await waitFor(`new URLSearchParams(location.search).get('area') === 'pki' && document.querySelectorAll('#overlap .cluster a.rid').length > 0`, 'back to pki overlap');
+  await clickSelector('#overlap .cluster a.rid');
+  await waitFor(`!document.getElementById('view-detail').hidden && document.querySelector('.detail-id')`, 'detail from an overlap member');
+
+  // 8c. What's new: the change report, a filter, the feed links.
+  await clickSelector('#tab-changes');
+  await waitFor(`!document.getElementById('view-changes').hidden && document.querySelectorAll('#changes .gen-card').length > 0`, "what's new");
+  const added = await evaluate(`[...document.querySelectorAll('#changes .chg-added a.rid')].map(a => a.textContent)`);
+  if (!added.includes('W3C changes-test-1')) fail('what\'s new lacks the added standard: ' + added.join(','));
+  const moved = await evaluate(`document.querySelector('#changes .chg-status') && document.querySelector('#changes .chg-status').textContent`);
+  if (!moved || !moved.includes('ITU-T X.1205') || !moved.includes('withdrawn')) fail('status change not shown: ' + moved);
+  const injected = await evaluate(`document.querySelectorAll('#changes img, #changes script').length + [...document.querySelectorAll('#changes a')].filter(a => !/^https?:/.test(a.href)).length`);
+  if (injected) fail('markup or unsafe links in what\'s new');
+  await screenshot('10-whats-new');
+  await evaluate(`(function(){const s=document.getElementById('ch-sdo'); s.value='W3C'; s.dispatchEvent(new Event('change'));})()`);
+  await waitFor(`new URLSearchParams(location.search).get('sdo') === 'W3C' && !document.getElementById('changes').classList.contains('loading') && !document.querySelector('#changes .chg-status')`, "what's new filtered by W3C");
+  const feeds = await evaluate(`[document.getElementById('feed').getAttribute('href'), document.getElementById('feed-alt').getAttribute('href')]`);
+  if (feeds[0] !== '/feeds/changes.atom?sdo=W3C' || feeds[1] !== feeds[0]) fail('feed links do not follow the filter: ' + feeds.join(' '));
+  const atom = await evaluate(`fetch(${JSON.stringify('/feeds/changes.atom?sdo=W3C')}).then(r => r.status + ' ' + r.headers.get('content-type'))`);
+  if (!atom.startsWith('200 application/atom+xml')) fail('feed answered ' + atom);
+  await screenshot('11-whats-new-filtered');
 
   // 9. Hostile data stays text.
   await send('Page.navigate', { url: base + '?q=hostile' });

@@ -1402,6 +1402,238 @@ START_TEST(test_stale_index)
 }
 END_TEST
 
+
+/* ---- liaison-statement exports ---------------------------------------------- */
+
+/* The cell text of a CSV line's column col (0-based), unquoted, into out;
+ * handles RFC 4180 quoting. Returns a pointer to the next line. */
+static const char *csv_field(const char *line, int col, char *out, size_t outlen)
+{
+    int c = 0;
+    size_t n = 0;
+    const char *p = line;
+    out[0] = '\0';
+    while (*p && !(p[0] == '\r' && p[1] == '\n')) {
+        int quoted = *p == '"';
+        if (quoted)
+            p++;
+        n = 0;
+        while (*p) {
+            if (quoted && p[0] == '"' && p[1] == '"') {
+                if (c == col && n + 1 < outlen)
+                    out[n++] = '"';
+                p += 2;
+            } else if (quoted && *p == '"') {
+                p++;
+                quoted = 0;
+            } else if (!quoted && (*p == ',' || (p[0] == '\r' && p[1] == '\n'))) {
+                break;
+            } else {
+                if (c == col && n + 1 < outlen)
+                    out[n++] = *p;
+                p++;
+            }
+        }
+        if (c == col)
+            out[n] = '\0';
+        if (*p == ',') {
+            p++;
+            c++;
+            if (!*p || (p[0] == '\r' && p[1] == '\n')) {
+                if (c == col)
+                    out[0] = '\0';
+            }
+        }
+    }
+    return p[0] == '\r' ? p + 2 : p;
+}
+
+/* Lines of text (CRLF-terminated) that fail RFC 4180: a bare LF outside
+ * quotes, or an unbalanced quote. Returns the number of records. */
+static size_t csv_records(const char *text)
+{
+    size_t records = 0;
+    int quoted = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted && *p == '\n') {
+            ck_assert_msg(p > text && p[-1] == '\r', "bare LF outside quotes at %ld",
+                          (long)(p - text));
+            records++;
+        }
+    }
+    ck_assert_msg(!quoted, "unbalanced quotes");
+    return records;
+}
+
+START_TEST(test_coverage_csv)
+{
+    resp r = get("/coverage.csv");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(header(&r, "Content-Type"), "text/csv"));
+    ck_assert(strstr(header(&r, "Content-Disposition"), "filename=\"secstd-coverage.csv\""));
+    ck_assert_str_eq(header(&r, "Access-Control-Allow-Origin"), "*");
+    ck_assert_msg(strncmp(r.body, "area,label,", 11) == 0, "%.200s", r.body);
+    /* One line per area of the taxonomy, plus the header. */
+    resp a = get_json("/api/coverage", 200);
+    json_t *areas = json_object_get(a.json, "areas");
+    json_t *sdos = json_object_get(a.json, "sdos");
+    ck_assert_uint_eq(csv_records(r.body), json_array_size(areas) + 1);
+    /* Header: two columns per SDO, then total. */
+    char cell[256];
+    csv_field(r.body, 2, cell, sizeof(cell));
+    char want[128];
+    snprintf(want, sizeof(want), "%s published", json_string_value(json_array_get(sdos, 0)));
+    ck_assert_str_eq(cell, want);
+    csv_field(r.body, 3 + 2 * (int)json_array_size(sdos) - 1, cell, sizeof(cell));
+    ck_assert_str_eq(cell, "total");
+    /* The pki line carries the JSON's numbers (gaps as 0). */
+    const char *line = strstr(r.body, "\r\npki,");
+    ck_assert_ptr_nonnull(line);
+    line += 2;
+    size_t i;
+    json_t *ar, *pki = NULL;
+    json_array_foreach(areas, i, ar) if (strcmp(json_string_value(json_object_get(ar, "id")), "pki") == 0) pki = ar;
+    ck_assert_ptr_nonnull(pki);
+    csv_field(line, 1, cell, sizeof(cell));
+    ck_assert_str_eq(cell, json_string_value(json_object_get(pki, "label")));
+    int gaps = 0;
+    for (size_t k = 0; k < json_array_size(sdos); k++) {
+        const char *sdo = json_string_value(json_array_get(sdos, k));
+        json_t *c = json_object_get(json_object_get(pki, "cells"), sdo);
+        csv_field(line, 2 + 2 * (int)k, cell, sizeof(cell));
+        ck_assert_int_eq(strtol(cell, NULL, 10), c ? json_integer_value(json_object_get(c, "published")) : 0);
+        gaps += !c || json_integer_value(json_object_get(c, "total")) == 0;
+    }
+    ck_assert_int_gt(gaps, 0);   /* the fixture does not cover pki in every body */
+    csv_field(line, 2 + 2 * (int)json_array_size(sdos), cell, sizeof(cell));
+    ck_assert_int_eq(strtol(cell, NULL, 10), json_integer_value(json_object_get(pki, "total")));
+    resp_free(&a);
+    resp_free(&r);
+
+    r = get("/coverage.csv");
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    expect_error("/coverage.csv?area=pki", 400, "area");
+    expect_error("/coverage.csv?x=%FF", 400, NULL);
+    r = http("POST", "/coverage.csv", "a=1");
+    ck_assert_int_ge(r.status, 405);
+    resp_free(&r);
+
+    /* Counted under its own route label. */
+    r = get("/metrics");
+    ck_assert_msg(strstr(r.body, "searchd_requests_total{route=\"coverage_csv\",code=\"200\"}"), "%s",
+                  r.body);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_overlap_csv)
+{
+    /* Two twins with titles that a spreadsheet would run as formulas, with
+     * quotes, commas and a line break: they form a stated cluster in pki. */
+    char *extra = tu_strdupf("%s/twins.jsonl", E.records);
+    const char *lines =
+        "{\"id\":\"ITU-T X.9990\",\"sdo\":\"ITU-T\",\"type\":\"Recommendation\","
+        "\"title\":\"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\") public-key certificate, "
+        "\\\"PKI\\\" framework\",\"abstract\":\"Public-key infrastructure: public-key "
+        "certificates, certificate revocation lists and certification path validation.\","
+        "\"keywords\":[\"PKI\",\"public-key certificate\"],\"status\":\"published\","
+        "\"date\":\"2024-05\",\"url\":\"https://www.itu.int/rec/T-REC-X.9990\","
+        "\"relations\":{\"identical_to\":[\"ISO/IEC 99990\"]}}\n"
+        "{\"id\":\"ISO/IEC 99990\",\"sdo\":\"ISO/IEC\",\"type\":\"IS\","
+        "\"title\":\"@SUM(A1:A9)\\nPublic-key certificate framework\",\"abstract\":\"Common text "
+        "with ITU-T X.9990: public-key infrastructure, public-key certificates and "
+        "certification paths.\",\"keywords\":[\"PKI\"],\"status\":\"in-development\","
+        "\"date\":\"2025-01\",\"url\":\"https://www.iso.org/standard/99990.html\","
+        "\"relations\":{\"identical_to\":[\"ITU-T X.9990\"]}}\n";
+    ck_assert_int_eq(tu_write_file(extra, lines, strlen(lines)), 0);
+    free(extra);
+    ck_assert_uint_ge(build_index(E.records, E.index), 2);
+
+    resp r = get("/overlap.csv?area=pki");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(strstr(header(&r, "Content-Type"), "text/csv"));
+    ck_assert(strstr(header(&r, "Content-Disposition"), "filename=\"secstd-overlap-pki.csv\""));
+    ck_assert_msg(strncmp(r.body,
+                          "cluster,topic,bodies,id,sdo,title,status,date,relation,score,in_area\r\n",
+                          69) == 0,
+                  "%.200s", r.body);
+    size_t records = csv_records(r.body);
+    ck_assert_uint_ge(records, 1 + 4);
+
+    /* The same clusters and members as the JSON. */
+    resp j = get_json("/api/overlap?area=pki&limit=1000", 200);
+    size_t members = 0, i;
+    json_t *c;
+    json_array_foreach(json_object_get(j.json, "clusters"), i, c) members +=
+        json_array_size(json_object_get(c, "members"));
+    ck_assert_uint_eq(records, members + 1);
+    resp_free(&j);
+
+    /* X.509 and its ISO/IEC twin, as identical texts with score 1.00. */
+    const char *line = strstr(r.body, ",ISO/IEC 9594-8,ISO/IEC,");
+    ck_assert_msg(line, "%s", r.body);
+    ck_assert_ptr_nonnull(strstr(line, ",identical_to,1.00,"));
+
+    /* Formula-looking titles are defused and quoted; quotes doubled; the
+     * line break stays inside its quoted cell. */
+    ck_assert_msg(strstr(r.body, ",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\") "
+                                 "public-key certificate, \"\"PKI\"\" framework\","),
+                  "%s", r.body);
+    ck_assert_msg(strstr(r.body, ",\"'@SUM(A1:A9)\nPublic-key certificate framework\","), "%s",
+                  r.body);
+    ck_assert_ptr_null(strstr(r.body, ",=HYPERLINK"));
+    ck_assert_ptr_null(strstr(r.body, ",@SUM"));
+    /* Both twins are in one cluster. */
+    const char *a = strstr(r.body, "\r\n");
+    char cx[32] = "", cy[32] = "", id[64];
+    while (a && a[2]) {
+        a += 2;
+        csv_field(a, 3, id, sizeof(id));
+        if (strcmp(id, "ITU-T X.9990") == 0)
+            csv_field(a, 0, cx, sizeof(cx));
+        if (strcmp(id, "ISO/IEC 99990") == 0)
+            csv_field(a, 0, cy, sizeof(cy));
+        /* Next record: skip a quoted line break. */
+        int q = 0;
+        const char *p = a;
+        while (*p && (q || !(p[0] == '\r' && p[1] == '\n'))) {
+            if (*p == '"')
+                q = !q;
+            p++;
+        }
+        a = *p ? p : NULL;
+    }
+    ck_assert_msg(*cx && strcmp(cx, cy) == 0, "twins in clusters '%s' and '%s'", cx, cy);
+    resp_free(&r);
+
+    /* limit cuts clusters; errors name the parameter. */
+    r = get("/overlap.csv?area=pki&limit=1");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, "\r\n2,"));
+    resp_free(&r);
+    expect_error("/overlap.csv", 400, "area");
+    expect_error("/overlap.csv?area=", 400, "area");
+    expect_error("/overlap.csv?area=nowhere", 400, "area");
+    expect_error("/overlap.csv?area=pki&limit=0", 400, "limit");
+    expect_error("/overlap.csv?area=pki&limit=x", 400, "limit");
+    expect_error("/overlap.csv?area=pki&q=tls", 400, "q");
+    r = get("/overlap.csv?area=nowhere");
+    ck_assert_msg(strstr(r.body, "unknown area 'nowhere'") && strstr(r.body, "pki"), "%s", r.body);
+    resp_free(&r);
+    r = get("/overlap.csv");
+    ck_assert_msg(strstr(r.body, "required"), "%s", r.body);
+    resp_free(&r);
+
+    r = get("/metrics");
+    ck_assert(strstr(r.body, "searchd_requests_total{route=\"overlap_csv\",code=\"200\"}"));
+    ck_assert(strstr(r.body, "searchd_requests_total{route=\"overlap_csv\",code=\"400\"}"));
+    resp_free(&r);
+}
+END_TEST
+
 static Suite *searchd_suite(void)
 {
     Suite *s = suite_create("searchd");
@@ -1450,6 +1682,14 @@ static Suite *searchd_suite(void)
     tcase_set_timeout(reload, 120);
     tcase_add_test(reload, test_access_log_and_reload);
     suite_add_tcase(s, reload);
+
+    /* The exports add records and rebuild: a server of their own. */
+    TCase *exports = tcase_create("exports");
+    tcase_add_checked_fixture(exports, setup_api, env_stop);
+    tcase_set_timeout(exports, 120);
+    tcase_add_test(exports, test_coverage_csv);
+    tcase_add_test(exports, test_overlap_csv);
+    suite_add_tcase(s, exports);
 
     TCase *noindex = tcase_create("noindex");
     tcase_add_checked_fixture(noindex, setup_noindex, env_stop);

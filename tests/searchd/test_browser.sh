@@ -48,6 +48,14 @@ trap cleanup EXIT
 mkdir -p "$WORK/data/records"
 cp "$SRC/tests/searchd/fixtures/records.jsonl" "$WORK/data/records/fixture.jsonl"
 "$BIN/secstd" index --data "$WORK/data" >"$WORK/index.log" 2>&1 || { cat "$WORK/index.log"; die "secstd index failed"; }
+# A second generation, so "What's new" has a change report: one new
+# standard (with markup in its title and a javascript: URL) and X.1205
+# withdrawn.
+cat >"$WORK/data/records/later.jsonl" <<'JSON'
+{"id": "W3C changes-test-1", "sdo": "W3C", "type": "NOTE", "title": "<img src=x onerror=alert(3)> Web application security: payment request integrity", "abstract": "Web application security for payment requests: integrity, origin checks, cross-site scripting defences.", "keywords": ["web security"], "status": "published", "date": "2026-01", "url": "javascript:alert(3)"}
+JSON
+sed -i 's/"id": "ITU-T X.1205", \(.*\)"status": "published"/"id": "ITU-T X.1205", \1"status": "withdrawn"/' "$WORK/data/records/fixture.jsonl"
+"$BIN/secstd" index --data "$WORK/data" >>"$WORK/index.log" 2>&1 || { cat "$WORK/index.log"; die "second secstd index failed"; }
 
 "$BIN/searchd" --port 0 --index "$WORK/data/index" --web-dir "$SRC/searchd/web" \
   --access-log "$ART/access.log" >"$WORK/searchd.out" 2>"$WORK/searchd.err" &
@@ -110,8 +118,35 @@ chrome --dump-dom "${URL}?view=areas" >"$WORK/areas.html"
 grep -q 'class="area-card' "$WORK/areas.html" || die "areas view empty"
 chrome --dump-dom "${URL}?view=coverage" >"$WORK/coverage.html"
 grep -q 'heat-' "$WORK/coverage.html" || die "coverage view empty"
+grep -q 'gap-cell' "$WORK/coverage.html" || die "coverage view shows no gaps"
+grep -q 'class="trend"' "$WORK/coverage.html" || die "coverage view lacks the per-year trend"
+grep -q 'href="/coverage.csv"' "$WORK/coverage.html" || die "coverage view lacks the CSV link"
+grep -q 'view=overlap&amp;area=pki' "$WORK/coverage.html" || die "coverage rows do not link to overlap"
+grep -q 'view=overlap&amp;area=' "$WORK/areas.html" || die "area cards do not link to overlap"
 
-# 6. Screenshots (laptop and phone).
+# 6. Overlap clusters of one area, with the CSV link.
+chrome --dump-dom "${URL}?view=overlap&area=pki" >"$WORK/overlap.html"
+grep -q 'class="cluster' "$WORK/overlap.html" || die "overlap view shows no cluster"
+grep -q 'ISO/IEC 9594-8' "$WORK/overlap.html" || die "overlap view lacks the X.509 twin"
+grep -q 'identical text' "$WORK/overlap.html" || die "overlap view lacks the relation kind"
+grep -q 'href="/overlap.csv?area=pki"' "$WORK/overlap.html" || die "overlap view lacks the CSV link"
+say "overlap view shows clusters"
+
+# 7. What's new: the second generation's changes, escaped, feed links.
+chrome --dump-dom "${URL}?view=changes" >"$WORK/changes.html"
+grep -q 'class="gen-card' "$WORK/changes.html" || die "what's new shows no refresh"
+grep -q 'W3C changes-test-1' "$WORK/changes.html" || die "what's new lacks the added standard"
+grep -q '&lt;img src=x onerror=alert(3)&gt;' "$WORK/changes.html" || die "added title not shown as text"
+grep -q '<img src="x"' "$WORK/changes.html" && die "markup from a title was injected"
+grep -q 'href="javascript:' "$WORK/changes.html" && die "javascript: URL became a link"
+grep -q 'ITU-T X.1205' "$WORK/changes.html" || die "what's new lacks the status change"
+grep -q 'rel="alternate" type="application/atom+xml"' "$WORK/changes.html" || die "no Atom alternate link in the head"
+chrome --dump-dom "${URL}?view=changes&area=web&sdo=W3C" >"$WORK/changes-web.html"
+grep -q 'href="/feeds/changes.atom?area=web&amp;sdo=W3C"' "$WORK/changes-web.html" || die "feed link does not follow the filter"
+grep -q 'ITU-T X.1205' "$WORK/changes-web.html" && die "SDO filter not applied to what's new"
+say "what's new shows the change report"
+
+# 8. Screenshots (laptop and phone).
 shot() {
   local name=$1 size=$2 target=$3
   chrome --hide-scrollbars --window-size="$size" --screenshot="$ART/$name.png" "$target" >/dev/null ||
@@ -123,9 +158,12 @@ shot search-phone 390,844 "${URL}?q=5G%20security"
 shot detail-laptop 1366,900 "${URL}?id=RFC%208446"
 shot areas-laptop 1366,900 "${URL}?view=areas"
 shot coverage-laptop 1366,900 "${URL}?view=coverage"
+shot overlap-laptop 1366,900 "${URL}?view=overlap&area=pki"
+shot changes-laptop 1366,900 "${URL}?view=changes"
+shot changes-phone 390,844 "${URL}?view=changes"
 say "screenshots in $ART"
 
-# 7. The click-through, when Node can drive the DevTools protocol.
+# 9. The click-through, when Node can drive the DevTools protocol.
 if command -v node >/dev/null && node --experimental-websocket -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
   node --experimental-websocket "$SRC/tests/searchd/browser_drive.js" "$CHROMIUM" "$URL" "$ART" ||
     die "click-through failed"
