@@ -286,6 +286,28 @@ int secstd_classify_scores(const json_t *rec, int *scores)
     return security_gate(rec);
 }
 
+/* The general area: the one the taxonomy gives "fallback:" hints. */
+static const secstd_area *general_area(void)
+{
+    for (size_t a = 0; a < secstd_area_count(); a++)
+        if (strstr(secstd_area_at(a)->hints, "fallback:"))
+            return secstd_area_at(a);
+    return NULL;
+}
+
+/* 1 if word occurs in title as a whole word, any case. */
+static int title_has_word(const char *title, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strcasestr(title, word); p; p = strcasestr(p + 1, word)) {
+        int start = p == title || !isalnum((unsigned char)p[-1]);
+        int end = !isalnum((unsigned char)p[n]);
+        if (start && end)
+            return 1;
+    }
+    return 0;
+}
+
 json_t *secstd_classify(const json_t *rec)
 {
     int scores[256];
@@ -306,5 +328,14 @@ json_t *secstd_classify(const json_t *rec)
         if (f.matched)
             json_array_append_new(out, json_string(secstd_area_at(a)->id));
     }
+    /* A title that is plainly about security in general ("Overview of
+     * cybersecurity") but names no specific area goes to the general area
+     * rather than out of the security scope altogether. */
+    static const char *const general[] = {"security", "cybersecurity", "secure"};
+    const char *title = json_string_value(json_object_get(rec, "title"));
+    const secstd_area *fallback = general_area();
+    for (size_t i = 0; fallback && json_array_size(out) == 0 && title && i < sizeof general / sizeof *general; i++)
+        if (title_has_word(title, general[i]))
+            json_array_append_new(out, json_string(fallback->id));
     return out;
 }

@@ -191,6 +191,21 @@ START_TEST(test_empty_record)
 }
 END_TEST
 
+/* A title about security in general, with no specific area and no
+ * group, lands in the general area instead of outside the scope; a title
+ * that only mentions "secured" in passing inside a word does not. */
+START_TEST(test_general_security_title)
+{
+    json_t *a = areas_of("{\"id\":\"ITU-T X.1205\",\"sdo\":\"ITU-T\",\"title\":\"Overview of cybersecurity\"}");
+    ck_assert_uint_eq(json_array_size(a), 1);
+    ck_assert(has_area(a, "architecture"));
+    json_decref(a);
+    a = areas_of("{\"id\":\"RFC 9110\",\"sdo\":\"IETF\",\"title\":\"HTTP Semantics\"}");
+    ck_assert_uint_eq(json_array_size(a), 0);
+    json_decref(a);
+}
+END_TEST
+
 static Suite *classify_suite(void)
 {
     Suite *s = suite_create("classify");
@@ -204,6 +219,7 @@ static Suite *classify_suite(void)
     tcase_add_test(t, test_weights_and_threshold);
     tcase_add_test(t, test_acronyms_case_sensitive);
     tcase_add_test(t, test_empty_record);
+    tcase_add_test(t, test_general_security_title);
     suite_add_tcase(s, t);
     return s;
 }
