@@ -193,7 +193,7 @@ END_TEST
 
 /* A title about security in general, with no specific area and no
  * group, lands in the general area instead of outside the scope; a title
- * that only mentions "secured" in passing inside a word does not. */
+ * with no security word stays out. */
 START_TEST(test_general_security_title)
 {
     json_t *a = areas_of("{\"id\":\"ITU-T X.1205\",\"sdo\":\"ITU-T\",\"title\":\"Overview of cybersecurity\"}");
