@@ -219,7 +219,7 @@ enum MHD_Result sd_handle_overlap_csv(sd_request *rq)
         return rq->queued;
     json_t *ov = NULL;
     secstd_status st;
-    WITH_RETRY(idx, st, secstd_index_overlap(idx, info->id, limit, &ov));
+    WITH_RETRY(idx, st, sd_overlap_cached(idx, info->id, limit, &ov));
     if (st == SECSTD_ERR_NOT_FOUND)
         return sd_respond_unknown_area(rq, "area", area->value);
     if (st != SECSTD_OK)

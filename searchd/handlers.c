@@ -215,7 +215,7 @@ enum MHD_Result sd_handle_overlap(sd_request *rq)
         return rq->queued;
     json_t *out = NULL;
     secstd_status st;
-    WITH_RETRY(idx, st, secstd_index_overlap(idx, area->value, limit, &out));
+    WITH_RETRY(idx, st, sd_overlap_cached(idx, area->value, limit, &out));
     if (st == SECSTD_ERR_NOT_FOUND)
         return sd_respond_unknown_area(rq, "area", area->value);
     if (st != SECSTD_OK)

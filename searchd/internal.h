@@ -83,6 +83,10 @@ enum MHD_Result sd_handle_coverage(sd_request *rq);
 enum MHD_Result sd_handle_overlap(sd_request *rq);
 enum MHD_Result sd_handle_changes(sd_request *rq);
 enum MHD_Result sd_handle_changes_atom(sd_request *rq);
+/* secstd_index_overlap(), answered from a per-generation cache when the
+ * same (area, limit) was asked before (overlap_cache.c). */
+secstd_status sd_overlap_cached(secstd_index *idx, const char *area, unsigned limit, json_t **out);
+void sd_overlap_cache_clear(void);
 struct secstd_changes_filter;
 int sd_changes_filter_from_args(sd_request *rq, struct secstd_changes_filter *f, const char **areas,
                                 const char **sdos, enum MHD_Result *answer);

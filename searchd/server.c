@@ -754,6 +754,7 @@ void searchd_stop(searchd_server *srv)
 {
     if (!srv)
         return;
+    sd_overlap_cache_clear();
     if (srv->daemon) {
         atomic_store(&srv->draining, 1);
         MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);

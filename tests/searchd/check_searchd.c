@@ -29,6 +29,7 @@
 #include "build.h"
 #include "csv.h"
 #include "internal.h"
+#include "overlap.h"
 #include "params.h"
 #include "server.h"
 #include "testutil.h"
@@ -1634,6 +1635,50 @@ START_TEST(test_overlap_csv)
 }
 END_TEST
 
+/* The overlap cache answers a repeated question with the same clusters,
+ * and a new generation is never answered from an older one's entry. */
+START_TEST(test_overlap_cache)
+{
+    char err[512] = "";
+    secstd_index *idx = NULL;
+    ck_assert_int_eq(secstd_index_open(E.index, &idx, err, sizeof err), SECSTD_OK);
+    json_t *first = NULL, *again = NULL, *direct = NULL;
+    ck_assert_int_eq(sd_overlap_cached(idx, "pki", 50, &first), SECSTD_OK);
+    ck_assert_int_eq(sd_overlap_cached(idx, "pki", 50, &again), SECSTD_OK);
+    ck_assert(json_equal(first, again));
+
+    /* Generation 2 without ISO/IEC 9594-8: the pki clusters change. */
+    char *path = tu_strdupf("%s/fixture.jsonl", E.records);
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    ck_assert_ptr_nonnull(text);
+    char *line = strstr(text, "{\"id\": \"ISO/IEC 9594-8\"");
+    if (!line)
+        line = strstr(text, "{\"id\":\"ISO/IEC 9594-8\"");
+    ck_assert_ptr_nonnull(line);
+    char *end = strchr(line, '\n');
+    ck_assert_ptr_nonnull(end);
+    memmove(line, end + 1, strlen(end + 1) + 1);
+    ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
+    free(text);
+    free(path);
+    ck_assert_uint_ge(build_index(E.records, E.index), 2);
+    int changed = 0;
+    ck_assert_int_eq(secstd_index_refresh(idx, &changed), SECSTD_OK);
+    ck_assert_int_eq(changed, 1);
+    json_t *later = NULL;
+    ck_assert_int_eq(sd_overlap_cached(idx, "pki", 50, &later), SECSTD_OK);
+    ck_assert_int_eq(secstd_index_overlap(idx, "pki", 50, &direct), SECSTD_OK);
+    ck_assert(json_equal(later, direct));
+    ck_assert(!json_equal(later, first));
+    json_decref(first);
+    json_decref(again);
+    json_decref(later);
+    json_decref(direct);
+    secstd_index_free(idx);
+}
+END_TEST
+
 static Suite *searchd_suite(void)
 {
     Suite *s = suite_create("searchd");
@@ -1669,6 +1714,7 @@ static Suite *searchd_suite(void)
     tcase_add_test(api, test_raw_protocol);
     tcase_add_test(api, test_slowloris);
     tcase_add_test(api, test_changes_feed);
+    tcase_add_test(api, test_overlap_cache);
     TCase *stale = tcase_create("stale");
     tcase_set_timeout(stale, 60);
     tcase_add_test(stale, test_stale_index);
