@@ -33,7 +33,7 @@ static void usage(FILE *out)
                  "secstd builds and searches a database of ICT security standards.\n\n"
                  "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun `secstd COMMAND --help` for a command's options.\n"
                  "Data lives in --data DIR, $SECSTD_DATA, or ./var (records/, index/, state/).\n");
 }
