@@ -309,30 +309,16 @@ secstd_status secstd_index_get(secstd_index *idx, const char *ident, json_t **re
 
 /* ---- more-like-this --------------------------------------------------------- */
 
-struct has_ctx {
-    unsigned want;
-    int found;
-};
-
-static int posting_is(void *vctx, unsigned docid)
-{
-    struct has_ctx *c = vctx;
-    if (docid == c->want)
-        c->found = 1;
-    return docid >= c->want; /* postings come in docid order */
-}
-
-/* 1 if docid holds term. Xapian has no direct "does doc have term" call;
- * walking the posting list is cheap for the rare, significant terms an
- * expansion picks, and skipped for very common ones. */
+/* 1 if docid holds term: one skip_to in its posting list; skipped for very
+ * common terms, which explain nothing. */
 static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
 {
     unsigned freq = 0;
     if (xap_db_termfreq(idx->db, term, &freq) != SECSTD_OK || freq == 0 || freq > 5000)
         return 0;
-    struct has_ctx c = {docid, 0};
-    xap_db_postings(idx->db, term, posting_is, &c);
-    return c.found;
+    int has = 0;
+    xap_db_has_term(idx->db, term, docid, &has);
+    return has;
 }
 
 secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
@@ -358,6 +344,25 @@ static double self_weight(secstd_index *idx, const xap_query *q, const char *sel
     return w;
 }
 
+/* 1 if other transposes or adopts a standard of the body sdo: it is that
+ * body's own text republished by another body. */
+static int republishes(const json_t *other, const char *sdo)
+{
+    static const char *const kinds[] = {"transposes", "adopts"};
+    const json_t *rel = json_object_get(other, "relations");
+    for (size_t k = 0; sdo && k < sizeof kinds / sizeof *kinds; k++) {
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(rel, kinds[k]), i, t) {
+            secstd_ident id;
+            if (secstd_ident_parse(json_string_value(t), NULL, &id) == SECSTD_OK &&
+                strcmp(id.sdo, sdo) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, unsigned limit,
                                          unsigned flags, json_t **out)
 {
@@ -374,6 +379,7 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
 
     /* Stated relations first, labelled as such. */
     json_t *results = json_array();
+    json_t *deferred = json_array();   /* other bodies' copies of this body's texts */
     json_t *taken = json_object();
     json_t *rels = (flags & SECSTD_SIMILAR_NO_STATED) ? json_array()
                                                        : resolve_relations(idx, rec, docid);
@@ -435,7 +441,9 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
         xap_query_free(same);
         double selfw = self_weight(idx, q, selfterm);
         for (int p = 0; p < npasses && json_array_size(results) < limit; p++) {
-            xap_search_opts opts = {0, limit * 2, -1, 0, 0, NULL, 0};
+            /* The other-bodies pass looks deeper: copies of this body's
+             * own texts (deferred below) may crowd its first answers. */
+            xap_search_opts opts = {0, p == 0 ? limit * 8 : limit * 2, -1, 0, 0, NULL, 0};
             xap_results *res = NULL;
             if (xap_search(idx->db, passes[p], &opts, &res) != SECSTD_OK)
                 continue;
@@ -445,7 +453,21 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));
-                if (oid && !json_object_get(taken, oid)) {
+                if (p == 0 && oid && !json_object_get(taken, oid) && republishes(other, sdo)) {
+                    /* Another body's copy of this body's own text (an ETSI
+                     * transposition of another 3GPP spec): not other work
+                     * on the subject, so it goes after the real thing. */
+                    json_array_append_new(deferred, json_pack("{s:s,s:O,s:O,s:O,s:s,s:n,s:f,s:[],s:O,s:O}",
+                                                              "id", oid, "sdo", json_object_get(other, "sdo"),
+                                                              "title", json_object_get(other, "title"), "status",
+                                                              json_object_get(other, "status") ? json_object_get(other, "status") : json_null(),
+                                                              "why", "republication", "relation", "score",
+                                                              top > 0 ? 100.0 * xap_results_weight(res, k) / top : 0.0,
+                                                              "shared_terms", "date",
+                                                              json_object_get(other, "date") ? json_object_get(other, "date") : json_null(),
+                                                              "areas", json_object_get(other, "areas") ? json_object_get(other, "areas") : json_null()));
+                    json_object_set_new(taken, oid, json_true());
+                } else if (oid && !json_object_get(taken, oid)) {
                     json_object_set_new(taken, oid, json_true());
                     /* The shared terms: expansion terms the other document
                      * also holds in its title, abstract or keywords. */
@@ -472,12 +494,20 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
             }
             xap_results_free(res);
         }
+        size_t d;
+        json_t *dj;
+        json_array_foreach(deferred, d, dj) {
+            if (json_array_size(results) >= limit)
+                break;
+            json_array_append(results, dj);
+        }
         xap_query_free(passes[0]);
         xap_query_free(passes[1]);
         xap_query_free(notself);
         xap_query_free(q);
     }
     xap_strings_free(terms, nterms);
+    json_decref(deferred);
     *out = json_pack("{s:O,s:O,s:O,s:o,s:o}", "id", json_object_get(rec, "id"), "sdo",
                      json_object_get(rec, "sdo"), "title", json_object_get(rec, "title"), "terms",
                      shared, "results", results);

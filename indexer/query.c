@@ -437,6 +437,8 @@ char *secstd_html_escape(const char *text)
 /* A query whose words all match fewer standards than this is widened to
  * standards matching some of them, after those matching all. */
 #define RELAX_BELOW 5
+/* Facet counts are exact up to this many matches (see run_search). */
+#define FACETS_EXACT_UPTO 10000
 
 static const struct facet_def {
     const char *name;
@@ -567,7 +569,12 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         opts.offset = (req->page - 1) * req->per_page;
         opts.limit = req->per_page;
     }
-    opts.check_at_least = req->facets ? doccount : opts.offset + opts.limit + 1;
+    /* Facets are exact up to FACETS_EXACT_UPTO matches; beyond, counted on
+     * the first that many checked and scaled ("facets_exact": false). */
+    unsigned facet_depth = doccount < FACETS_EXACT_UPTO ? doccount : FACETS_EXACT_UPTO;
+    if (facet_depth < opts.offset + opts.limit + 1)
+        facet_depth = opts.offset + opts.limit + 1;
+    opts.check_at_least = req->facets ? facet_depth : opts.offset + opts.limit + 1;
     opts.facets = req->facets ? specs : NULL;
     opts.nfacets = req->facets ? NFACETS : 0;
     xap_results *res = NULL;
@@ -632,6 +639,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     }
 
     json_t *facets = json_object();
+    int facets_exact = req->facets ? xap_results_facets_exact(res) : 1;
     if (req->facets) {
         for (size_t k = 0; k < NFACETS; k++) {
             if (!filter_active(req, facet_defs[k].filter)) {
@@ -641,10 +649,12 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
             /* Disjunctive facet: counts with every filter but its own. */
             xap_query *others = filters_except(req, facet_defs[k].filter);
             xap_query *fq = filtered(base, others);
-            xap_search_opts fo = {0, 0, -1, 0, doccount, &specs[k], 1};
+            xap_search_opts fo = {0, 0, -1, 0, facet_depth, &specs[k], 1};
             xap_results *fr = NULL;
-            if (xap_search(db, fq, &fo, &fr) == SECSTD_OK)
+            if (xap_search(db, fq, &fo, &fr) == SECSTD_OK) {
                 json_object_set_new(facets, facet_defs[k].name, facet_object(fr, 0));
+                facets_exact &= xap_results_facets_exact(fr);
+            }
             xap_results_free(fr);
             xap_query_free(fq);
             xap_query_free(others);
@@ -714,6 +724,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                      (json_int_t)(req->max_rows ? req->max_rows : req->per_page), "generation",
                      (json_int_t)secstd_index_generation(idx), "query", json_incref(qinfo),
                      "did_you_mean", dym, "results", results, "facets", facets);
+    if (req->facets)
+        json_object_set_new(*out, "facets_exact", json_boolean(facets_exact));
     xap_results_free(res);
 
 done:

@@ -52,6 +52,9 @@ secstd_status xap_db_doccount(xap_db *db, unsigned *count);
 secstd_status xap_db_get_metadata(xap_db *db, const char *key, char **value);
 /* Number of documents indexed with term. */
 secstd_status xap_db_termfreq(xap_db *db, const char *term, unsigned *freq);
+/* Whether document docid holds term (*has 1/0): one skip in the posting
+ * list, not a walk. */
+secstd_status xap_db_has_term(xap_db *db, const char *term, unsigned docid, int *has);
 /* Calls fn for each document holding term, in docid order, until fn
  * returns non-zero. */
 secstd_status xap_db_postings(xap_db *db, const char *term,
@@ -175,7 +178,9 @@ typedef struct xap_search_opts {
     unsigned limit;
     int sort_slot;             /* -1: relevance; else sort by this value slot */
     int sort_descending;       /* for sort_slot */
-    unsigned check_at_least;   /* exact totals/facets up to this many matches */
+    unsigned check_at_least;   /* exact totals/facets up to this many matches;
+                                  beyond, facet counts are scaled from the
+                                  matches checked (xap_results_facets_exact) */
     const xap_facet_spec *facets;
     size_t nfacets;
 } xap_search_opts;
@@ -190,6 +195,9 @@ unsigned xap_results_docid(const xap_results *r, unsigned i);
 double xap_results_weight(const xap_results *r, unsigned i);
 /* Document data of hit i (borrowed, NUL-terminated; valid until free). */
 const char *xap_results_data(const xap_results *r, unsigned i);
+/* 1 if the facet counts cover every match, 0 if they were scaled up to the
+ * estimated total from the matches checked (more than check_at_least). */
+int xap_results_facets_exact(const xap_results *r);
 /* Number of distinct values counted for facet k, and the j-th (most
  * frequent first). */
 size_t xap_results_facet_size(const xap_results *r, size_t k);
