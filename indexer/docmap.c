@@ -86,7 +86,13 @@ static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
     if (!text || !*text)
         return SECSTD_OK;
     const secstd_field *field = F(f);
-    secstd_status st = xap_doc_index_text(doc, text, field->weight, field->prefix);
+    /* The abstract's prefixed copy (abstract:word) goes without positions:
+     * it is most of the text, and its phrases are answered by the
+     * unprefixed copy (measured: a third of the position table). Titles
+     * keep theirs for title:"zero trust". */
+    secstd_status st = f == SECSTD_FIELD_ABSTRACT
+                           ? xap_doc_index_text_nopos(doc, text, field->weight, field->prefix)
+                           : xap_doc_index_text(doc, text, field->weight, field->prefix);
     if (st == SECSTD_OK && f != SECSTD_FIELD_AUTHOR)
         st = xap_doc_index_text(doc, text, field->weight, "");
     if (st == SECSTD_OK)

@@ -177,7 +177,10 @@ class FreeTextDecider : public Xapian::ExpandDecider {
   public:
     bool operator()(const std::string &term) const override
     {
-        if (term.size() < 3 || term[0] == 'Z')
+        /* Short terms are noise, except tokens like "5g" or "3g" that
+         * carry a digit: those name a technology. */
+        bool has_digit = term.find_first_of("0123456789") != std::string::npos;
+        if (term.size() < (has_digit ? 2u : 3u) || term[0] == 'Z')
             return false;
         unsigned char c = static_cast<unsigned char>(term[0]);
         if (c >= 'A' && c <= 'Z')
@@ -558,6 +561,15 @@ secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc,
 {
     XAP_GUARD({
         d->gen.index_text(text, wdf_inc, prefix ? prefix : "");
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_doc_index_text_nopos(xap_doc *d, const char *text, unsigned wdf_inc,
+                                       const char *prefix)
+{
+    XAP_GUARD({
+        d->gen.index_text_without_positions(text, wdf_inc, prefix ? prefix : "");
         return SECSTD_OK;
     })
 }

@@ -113,6 +113,11 @@ void xap_doc_free(xap_doc *d);
  * wdf_inc weights the field; spelling words are recorded when the doc is
  * given a writer through xap_doc_set_spelling_writer. */
 secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix);
+/* The same without positions: the terms match words, not phrases (for a
+ * second, prefixed copy of a long field whose phrases the unprefixed copy
+ * already answers). */
+secstd_status xap_doc_index_text_nopos(xap_doc *d, const char *text, unsigned wdf_inc,
+                                       const char *prefix);
 /* Leaves a gap in positions so phrases do not span fields. */
 secstd_status xap_doc_increase_termpos(xap_doc *d);
 /* Adds a full term (prefix + value) with within-document frequency wdf
