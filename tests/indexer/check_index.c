@@ -329,6 +329,51 @@ START_TEST(test_no_self_relation)
 }
 END_TEST
 
+/* Another body's copy of this body's own text (an ETSI transposition of
+ * another 3GPP spec) is not other work on the subject: it comes after the
+ * standards of other bodies, marked "republication". */
+START_TEST(test_similar_defers_republications)
+{
+    char *dir = fx_data_dir();
+    fx_write_records(dir, "extra.jsonl",
+                     "{\"id\":\"ETSI TS 133 401\",\"sdo\":\"ETSI\",\"type\":\"TS\","
+                     "\"title\":\"LTE; 3GPP System Architecture Evolution (SAE); Security architecture "
+                     "and procedures (3GPP TS 33.401)\",\"abstract\":\"Security architecture and "
+                     "procedures of the evolved packet system: authentication and key agreement, "
+                     "subscriber privacy and core network security.\","
+                     "\"relations\":{\"transposes\":[\"3GPP TS 33.401\"]}}\n");
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    json_t *sim = NULL;
+    /* A limit past the fixture's size: the copy is listed, last. */
+    ck_assert_int_eq(secstd_index_similar(idx, "3GPP TS 33.501", 50, &sim), SECSTD_OK);
+    json_t *results = json_object_get(sim, "results");
+    long copy_at = -1, last_other_at = -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(results, i, e) {
+        const char *id = json_string_value(json_object_get(e, "id"));
+        const char *why = json_string_value(json_object_get(e, "why"));
+        if (strcmp(id, "ETSI TS 133 401") == 0) {
+            copy_at = (long)i;
+            ck_assert_str_eq(why, "republication");
+        } else if (strcmp(why, "similar") == 0 &&
+                   strcmp(json_string_value(json_object_get(e, "sdo")), "3GPP") != 0) {
+            last_other_at = (long)i;
+        }
+    }
+    ck_assert_msg(copy_at >= 0, "the ETSI copy of TS 33.401 is not listed at all");
+    ck_assert_msg(copy_at > last_other_at, "the copy (%ld) comes before other bodies' work (%ld)",
+                  copy_at, last_other_at);
+    json_decref(sim);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_similar_other_sdos_first)
 {
     char *dir;
@@ -484,6 +529,7 @@ static Suite *index_suite(void)
     tcase_add_test(t, test_relations_both_ways);
     tcase_add_test(t, test_no_self_relation);
     tcase_add_test(t, test_similar_other_sdos_first);
+    tcase_add_test(t, test_similar_defers_republications);
     tcase_add_test(t, test_areas_counts);
     tcase_add_test(t, test_coverage_shape);
     suite_add_tcase(s, t);
