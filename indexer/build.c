@@ -266,6 +266,37 @@ static int copy_dir(const char *from, const char *to)
     return rc;
 }
 
+/* fsyncs every file of a directory, then the directory. */
+static int sync_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[4096];
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", path, de->d_name) >= sizeof p) {
+            rc = -1;
+            continue;
+        }
+        int fd = open(p, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
+            rc = -1;
+        if (fd >= 0)
+            close(fd);
+    }
+    closedir(d);
+    int dfd = open(path, O_RDONLY | O_DIRECTORY);
+    if (dfd < 0 || fsync(dfd) != 0)
+        rc = -1;
+    if (dfd >= 0)
+        close(dfd);
+    return rc;
+}
+
 static void remove_dir(const char *path)
 {
     DIR *d = opendir(path);
@@ -578,7 +609,7 @@ static secstd_status build_shards(const secstd_build_opts *opts, json_t *changed
         remove_dir(paths[k]);
         jobs[k] = (struct shard_job){opts, changed, digests, hash_slot, n * k / nshards,
                                      n * (k + 1) / nshards, NULL, 1, k == 0, SECSTD_OK, 0, ""};
-        st = xap_writer_open(paths[k], &jobs[k].w);
+        st = xap_writer_open_nosync(paths[k], &jobs[k].w);
         if (st != SECSTD_OK) {
             failf(err, errlen, st, "%s: %s", paths[k], xap_last_error());
             break;
@@ -796,7 +827,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         if (st != SECSTD_OK)
             goto out;
     }
-    st = xap_writer_open(newpath, &w);
+    st = xap_writer_open_nosync(newpath, &w);
     if (st != SECSTD_OK) {
         failf(err, errlen, st, "%s: %s", newpath, xap_last_error());
         goto out;
@@ -834,6 +865,10 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
             failf(err, errlen, st, "committing %s: %s", newpath, xap_last_error());
     }
     xap_writer_free(w);
+    /* Written without fsync per commit (batches, shards): made durable
+     * once, here, before anything points at it. */
+    if (st == SECSTD_OK && sync_dir(newpath) != 0)
+        st = failf(err, errlen, SECSTD_ERR_IO, "syncing %s: %s", newpath, strerror(errno));
     if (st != SECSTD_OK)
         goto out;
 

@@ -75,6 +75,10 @@ secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion);
 /* Opens or creates a writable database at path; one writer at a time
  * (SECSTD_ERR_XAPIAN_LOCK otherwise). */
 secstd_status xap_writer_open(const char *path, xap_writer **out);
+/* The same without fsync on commit (Xapian's DB_NO_SYNC): for a database
+ * nobody reads until the caller has made it durable itself (a generation
+ * being built, synced before it is published). */
+secstd_status xap_writer_open_nosync(const char *path, xap_writer **out);
 /* Adds or replaces the document whose unique term is idterm. doc stays the
  * caller's. */
 secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc);
