@@ -9,11 +9,11 @@
 # crash, leak, timeout or out-of-memory. Skipped (passes) without clang.
 # Budget: about a minute of build and a minute of fuzzing on 2 cores.
 # Environment: SECSTD_SRC, SECSTD_BIN (build dir), SECSTD_SHARED_DATA,
-# FUZZ_SMOKE_SECONDS (per target, default 4).
+# FUZZ_SMOKE_SECONDS (per target, default 3).
 set -euo pipefail
 
 src="${SECSTD_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
-seconds="${FUZZ_SMOKE_SECONDS:-4}"
+seconds="${FUZZ_SMOKE_SECONDS:-3}"
 
 if ! command -v clang >/dev/null 2>&1 || ! command -v clang++ >/dev/null 2>&1; then
   echo "SKIP: clang not installed (apt-get install -y clang libclang-rt-14-dev)"
