@@ -151,6 +151,7 @@ static secstd_status add_stated(graph *g, size_t self, const char *id, const cha
         kind = k->name; /* static storage: edges keep the pointer */
         size_t other;
         const char *osdo;
+        secstd_ident parsed;   /* osdo may point into it until the end of the loop body */
         if (json_is_true(json_object_get(r, "found"))) {
             osdo = json_string_value(json_object_get(r, "sdo"));
             other = json_object_get(g->by_id, rid) ? node_of(g, rid, NULL, 0) : (size_t)-1;
@@ -166,7 +167,6 @@ static secstd_status add_stated(graph *g, size_t self, const char *id, const cha
         } else if (json_is_true(json_object_get(r, "same_record"))) {
             /* A twin with no record of its own: another body's number of
              * this very text. */
-            secstd_ident parsed;
             if (secstd_ident_parse(rid, NULL, &parsed) != SECSTD_OK)
                 continue;
             osdo = parsed.sdo;
