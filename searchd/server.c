@@ -42,7 +42,8 @@ struct searchd_server {
     char *index_dir;
     char *web_dir;
     char *access_log_path;
-    char url[96];
+    char url[96];              /* written once, then url_ready is set */
+    _Atomic int url_ready;
     unsigned port;
     sd_limits limits;
     sd_access_log *log;
@@ -145,7 +146,21 @@ const sd_limits *sd_server_limits(const searchd_server *srv) { return &srv->limi
 const searchd_config *sd_server_config(const searchd_server *srv) { return &srv->cfg; }
 sd_metrics *sd_server_metrics(searchd_server *srv) { return &srv->metrics; }
 unsigned searchd_port(const searchd_server *srv) { return srv->port; }
-const char *searchd_url(const searchd_server *srv) { return srv->url; }
+
+/* Workers read the URL (Atom ids, OpenSearch) while searchd_start() may
+ * still be writing it: with --port 0 it is known only once the daemon,
+ * and so its workers, run. Until it is published they get "". */
+const char *searchd_url(const searchd_server *srv)
+{
+    searchd_server *m = (searchd_server *)srv;   /* atomic loads take non-const pointers */
+    return atomic_load_explicit(&m->url_ready, memory_order_acquire) ? srv->url : "";
+}
+
+static void set_url(searchd_server *srv, int ipv6, const char *bind, unsigned port)
+{
+    snprintf(srv->url, sizeof(srv->url), ipv6 ? "http://[%s]:%u/" : "http://%s:%u/", bind, port);
+    atomic_store_explicit(&srv->url_ready, 1, memory_order_release);
+}
 
 /* ---- the worker's index ------------------------------------------------- */
 
@@ -715,6 +730,8 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         return -1;
     }
 
+    if (cfg->port != 0)
+        set_url(srv, ipv6, bind, cfg->port);   /* before any request can ask */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
@@ -738,8 +755,8 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : cfg->port;
-    snprintf(srv->url, sizeof(srv->url), ipv6 ? "http://[%s]:%u/" : "http://%s:%u/", bind,
-             srv->port);
+    if (cfg->port == 0)
+        set_url(srv, ipv6, bind, srv->port);
     *out = srv;
     return 0;
 }
