@@ -344,9 +344,11 @@ static double self_weight(secstd_index *idx, const xap_query *q, const char *sel
     return w;
 }
 
-/* 1 if other transposes or adopts a standard of the body sdo: it is that
- * body's own text republished by another body. */
-static int republishes(const json_t *other, const char *sdo)
+/* 1 if other transposes or adopts another standard of the body sdo (not
+ * self_key itself): it is that body's own text republished by another
+ * body, not other work on the subject. A copy of the standard itself is
+ * the same text, and stays where its similarity puts it. */
+static int republishes(const json_t *other, const char *sdo, const char *self_key)
 {
     static const char *const kinds[] = {"transposes", "adopts"};
     const json_t *rel = json_object_get(other, "relations");
@@ -355,8 +357,10 @@ static int republishes(const json_t *other, const char *sdo)
         json_t *t;
         json_array_foreach(json_object_get(rel, kinds[k]), i, t) {
             secstd_ident id;
+            char key[512];
             if (secstd_ident_parse(json_string_value(t), NULL, &id) == SECSTD_OK &&
-                strcmp(id.sdo, sdo) == 0)
+                strcmp(id.sdo, sdo) == 0 && secstd_ident_key(id.id, key, sizeof key) > 0 &&
+                strcmp(key, self_key) != 0)
                 return 1;
         }
     }
@@ -453,7 +457,7 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));
-                if (p == 0 && oid && !json_object_get(taken, oid) && republishes(other, sdo)) {
+                if (p == 0 && oid && !json_object_get(taken, oid) && republishes(other, sdo, key)) {
                     /* Another body's copy of this body's own text (an ETSI
                      * transposition of another 3GPP spec): not other work
                      * on the subject, so it goes after the real thing. */
