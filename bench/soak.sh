@@ -206,7 +206,7 @@ while :; do
     if [ "$el" -ge "$next" ]; then
         r=$(rss)
         samples+=("$el:$r")
-        log "t=${el}s rss=${r} kB"
+        log "t=${el}s rss=${r} kB ($(awk '/^Rss(Anon|File):/ {printf "%s %s kB ", $1, $2}' "/proc/$SD/status" 2>/dev/null))"
         [ "$next" -ge "$total" ] && break
         next=$((next + 30))
         [ "$next" -gt "$total" ] && next=$total
