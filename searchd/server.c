@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -205,6 +206,10 @@ secstd_index *sd_request_index(sd_request *rq)
             w->idx = NULL;
         } else if (changed) {
             atomic_fetch_add(&srv->metrics.index_reopens, 1);
+            /* The old generation's pages and tables were just freed: hand
+             * the freed heap back to the system, so a swap under load does
+             * not leave the resident size at its peak (soak test). */
+            malloc_trim(0);
         }
     }
     if (!w->idx) {
