@@ -198,32 +198,13 @@ static void overlap_text(const json_t *ov, sd_buf *b)
 
 enum MHD_Result sd_handle_overlap_csv(sd_request *rq)
 {
-    static const char *const allowed[] = {"area", "limit", NULL};
-    sd_error e;
-    if (sd_check_args(rq->args, rq->nargs, allowed, &e) < 0)
-        return sd_respond_error(rq, &e);
-    const sd_arg *area = sd_find_arg(rq->args, rq->nargs, "area");
-    if (!area || !area->value_len)
-        return sd_respond_unknown_area(rq, "area", "");
-    const secstd_area *info = secstd_area_lookup(area->value);
-    if (!info)
-        return sd_respond_unknown_area(rq, "area", area->value);
     /* Every cluster by default: a liaison statement wants the whole list. */
-    unsigned limit = 1000;
-    const sd_arg *a = sd_find_arg(rq->args, rq->nargs, "limit");
-    if (a && sd_parse_uint(a->value, a->value_len, 1, 1000, &limit) < 0)
-        return sd_respond_errorf(rq, 400, "limit",
-                                 "parameter 'limit' must be a whole number from 1 to 1000");
-    secstd_index *idx = sd_request_index(rq);
-    if (!idx)
-        return rq->queued;
-    json_t *ov = NULL;
-    secstd_status st;
-    WITH_RETRY(idx, st, sd_overlap_cached(idx, info->id, limit, &ov));
-    if (st == SECSTD_ERR_NOT_FOUND)
-        return sd_respond_unknown_area(rq, "area", area->value);
-    if (st != SECSTD_OK)
-        return sd_respond_status(rq, st, NULL, NULL);
+    json_t *ov;
+    enum MHD_Result answer;
+    if (sd_overlap_from_args(rq, 1000, &ov, &answer) < 0)
+        return answer;
+    /* Checked by sd_overlap_from_args: a known area id. */
+    const secstd_area *info = secstd_area_lookup(sd_find_arg(rq->args, rq->nargs, "area")->value);
     sd_buf b;
     sd_buf_init(&b, EXPORT_MAX_BYTES);
     overlap_text(ov, &b);

@@ -194,33 +194,57 @@ enum MHD_Result sd_respond_unknown_area(sd_request *rq, const char *param, const
     return r;
 }
 
-enum MHD_Result sd_handle_overlap(sd_request *rq)
+/* The area and limit of /api/overlap and /overlap.csv, checked, and the
+ * clusters they ask for (from the per-generation cache). Returns 0 with
+ * *out set, or -1 with *answer the error response already queued. */
+int sd_overlap_from_args(sd_request *rq, unsigned default_limit, json_t **out,
+                         enum MHD_Result *answer)
 {
     static const char *const allowed[] = {"area", "limit", NULL};
     sd_error e;
-    if (sd_check_args(rq->args, rq->nargs, allowed, &e) < 0)
-        return sd_respond_error(rq, &e);
+    *out = NULL;
+    if (sd_check_args(rq->args, rq->nargs, allowed, &e) < 0) {
+        *answer = sd_respond_error(rq, &e);
+        return -1;
+    }
     const sd_arg *area = sd_find_arg(rq->args, rq->nargs, "area");
-    if (!area || !area->value_len)
-        return sd_respond_unknown_area(rq, "area", "");
-    if (!secstd_area_lookup(area->value))
-        return sd_respond_unknown_area(rq, "area", area->value);
-    unsigned limit = 50;
+    const secstd_area *info = area && area->value_len ? secstd_area_lookup(area->value) : NULL;
+    if (!info) {
+        *answer = sd_respond_unknown_area(rq, "area", area ? area->value : "");
+        return -1;
+    }
+    unsigned limit = default_limit;
     const sd_arg *a = sd_find_arg(rq->args, rq->nargs, "limit");
-    if (a && sd_parse_uint(a->value, a->value_len, 1, 1000, &limit) < 0)
-        return sd_respond_errorf(rq, 400, "limit",
-                                 "parameter 'limit' must be a whole number from 1 to 1000");
+    if (a && sd_parse_uint(a->value, a->value_len, 1, 1000, &limit) < 0) {
+        *answer = sd_respond_errorf(rq, 400, "limit",
+                                    "parameter 'limit' must be a whole number from 1 to 1000");
+        return -1;
+    }
     secstd_index *idx = sd_request_index(rq);
-    if (!idx)
-        return rq->queued;
-    json_t *out = NULL;
+    if (!idx) {
+        *answer = rq->queued;
+        return -1;
+    }
     secstd_status st;
-    WITH_RETRY(idx, st, sd_overlap_cached(idx, area->value, limit, &out));
-    if (st == SECSTD_ERR_NOT_FOUND)
-        return sd_respond_unknown_area(rq, "area", area->value);
-    if (st != SECSTD_OK)
-        return sd_respond_status(rq, st, NULL, NULL);
-    json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    WITH_RETRY(idx, st, sd_overlap_cached(idx, info->id, limit, out));
+    if (st == SECSTD_ERR_NOT_FOUND) {
+        *answer = sd_respond_unknown_area(rq, "area", area->value);
+        return -1;
+    }
+    if (st != SECSTD_OK) {
+        *answer = sd_respond_status(rq, st, NULL, NULL);
+        return -1;
+    }
+    json_object_set_new(*out, "generation", json_integer(secstd_index_generation(idx)));
+    return 0;
+}
+
+enum MHD_Result sd_handle_overlap(sd_request *rq)
+{
+    json_t *out;
+    enum MHD_Result answer;
+    if (sd_overlap_from_args(rq, 50, &out, &answer) < 0)
+        return answer;
     return sd_respond_json(rq, 200, out, SD_CACHE_API);
 }
 

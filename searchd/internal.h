@@ -87,6 +87,10 @@ enum MHD_Result sd_handle_changes_atom(sd_request *rq);
  * same (area, limit) was asked before (overlap_cache.c). */
 secstd_status sd_overlap_cached(secstd_index *idx, const char *area, unsigned limit, json_t **out);
 void sd_overlap_cache_clear(void);
+/* The checked area/limit of an overlap request and its clusters (0), or -1
+ * with *answer the queued error response (handlers.c). */
+int sd_overlap_from_args(sd_request *rq, unsigned default_limit, json_t **out,
+                         enum MHD_Result *answer);
 struct secstd_changes_filter;
 int sd_changes_filter_from_args(sd_request *rq, struct secstd_changes_filter *f, const char **areas,
                                 const char **sdos, enum MHD_Result *answer);

@@ -239,6 +239,25 @@ static void expect_error(const char *target, long status, const char *param)
     resp_free(&r);
 }
 
+/* /metrics once it shows every one of the needles (NULL-terminated). A
+ * request is counted in its completion callback, which may run just after
+ * the client has its answer, so this polls, bounded (2 s). */
+static resp metrics_with(const char *const *needles)
+{
+    resp r = get("/metrics");
+    for (int tries = 0; tries < 100 && r.status == 200; tries++) {
+        int all = 1;
+        for (const char *const *n = needles; *n; n++)
+            all &= strstr(r.body, *n) != NULL;
+        if (all)
+            break;
+        resp_free(&r);
+        usleep(20 * 1000);
+        r = get("/metrics");
+    }
+    return r;
+}
+
 static const char *result_id(const json_t *j, size_t i)
 {
     return json_string_value(json_object_get(json_array_get(json_object_get(j, "results"), i), "id"));
@@ -869,14 +888,9 @@ START_TEST(test_opensearch_health_metrics)
     /* A request is counted in its completion callback, which may run just
      * after the client has its answer: poll /metrics (bounded) until the
      * 400 of the request above is in. */
-    r = get("/metrics");
-    for (int tries = 0; tries < 100 && r.status == 200 &&
-                        !strstr(r.body, "searchd_requests_total{route=\"search\",code=\"400\"}");
-         tries++) {
-        resp_free(&r);
-        usleep(20 * 1000);
-        r = get("/metrics");
-    }
+    static const char *const search_needles[] = {
+        "searchd_requests_total{route=\"search\",code=\"400\"}", NULL};
+    r = metrics_with(search_needles);
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(header(&r, "Content-Type"), "text/plain"));
     ck_assert_msg(strstr(r.body, "searchd_requests_total{route=\"search\",code=\"200\"}"), "%s",
@@ -1523,9 +1537,10 @@ START_TEST(test_coverage_csv)
     resp_free(&r);
 
     /* Counted under its own route label. */
-    r = get("/metrics");
-    ck_assert_msg(strstr(r.body, "searchd_requests_total{route=\"coverage_csv\",code=\"200\"}"), "%s",
-                  r.body);
+    static const char *const cov_needles[] = {
+        "searchd_requests_total{route=\"coverage_csv\",code=\"200\"}", NULL};
+    r = metrics_with(cov_needles);
+    ck_assert_msg(strstr(r.body, cov_needles[0]), "%s", r.body);
     resp_free(&r);
 }
 END_TEST
@@ -1628,9 +1643,12 @@ START_TEST(test_overlap_csv)
     ck_assert_msg(strstr(r.body, "required"), "%s", r.body);
     resp_free(&r);
 
-    r = get("/metrics");
-    ck_assert(strstr(r.body, "searchd_requests_total{route=\"overlap_csv\",code=\"200\"}"));
-    ck_assert(strstr(r.body, "searchd_requests_total{route=\"overlap_csv\",code=\"400\"}"));
+    static const char *const ov_needles[] = {
+        "searchd_requests_total{route=\"overlap_csv\",code=\"200\"}",
+        "searchd_requests_total{route=\"overlap_csv\",code=\"400\"}", NULL};
+    r = metrics_with(ov_needles);
+    ck_assert(strstr(r.body, ov_needles[0]));
+    ck_assert(strstr(r.body, ov_needles[1]));
     resp_free(&r);
 }
 END_TEST
