@@ -30,24 +30,42 @@ static const char *const SIMILAR_PARAMS[] = {"limit", NULL};
             (st) = (call);                                         \
     } while (0)
 
-enum MHD_Result sd_handle_search(sd_request *rq)
+/* The search of /api/search (csv 0) and /search.csv (csv 1): parameters
+ * checked, the query run. Returns 0 with *out set, or -1 with *answer the
+ * error response already queued. */
+static int run_search(sd_request *rq, int csv, json_t **out, enum MHD_Result *answer)
 {
     secstd_search_request req;
     secstd_search_request_init(&req);
     sd_error e;
-    if (sd_parse_search(rq->args, rq->nargs, sd_server_limits(rq->srv), 0, &req, &e) < 0)
-        return sd_respond_error(rq, &e);
+    *out = NULL;
+    if (sd_parse_search(rq->args, rq->nargs, sd_server_limits(rq->srv), csv, &req, &e) < 0) {
+        *answer = sd_respond_error(rq, &e);
+        return -1;
+    }
     secstd_index *idx = sd_request_index(rq);
-    if (!idx)
-        return rq->queued;
-    json_t *out = NULL;
+    if (!idx) {
+        *answer = rq->queued;
+        return -1;
+    }
     const char *param = NULL;
     char err[768] = "";
     secstd_status st;
-    WITH_RETRY(idx, st, secstd_search(idx, &req, &out, &param, err, sizeof(err)));
-    if (st != SECSTD_OK)
-        return sd_respond_status(rq, st, param, err);
-    json_object_set_new(out, "generation", json_integer(secstd_index_generation(idx)));
+    WITH_RETRY(idx, st, secstd_search(idx, &req, out, &param, err, sizeof(err)));
+    if (st != SECSTD_OK) {
+        *answer = sd_respond_status(rq, st, param, err);
+        return -1;
+    }
+    json_object_set_new(*out, "generation", json_integer(secstd_index_generation(idx)));
+    return 0;
+}
+
+enum MHD_Result sd_handle_search(sd_request *rq)
+{
+    json_t *out;
+    enum MHD_Result answer;
+    if (run_search(rq, 0, &out, &answer) < 0)
+        return answer;
     return sd_respond_json(rq, 200, out, SD_CACHE_API);
 }
 
@@ -351,21 +369,10 @@ static void csv_free(void *cls)
 
 enum MHD_Result sd_handle_csv(sd_request *rq)
 {
-    secstd_search_request req;
-    secstd_search_request_init(&req);
-    sd_error e;
-    if (sd_parse_search(rq->args, rq->nargs, sd_server_limits(rq->srv), 1, &req, &e) < 0)
-        return sd_respond_error(rq, &e);
-    secstd_index *idx = sd_request_index(rq);
-    if (!idx)
-        return rq->queued;
-    json_t *out = NULL;
-    const char *param = NULL;
-    char err[768] = "";
-    secstd_status st;
-    WITH_RETRY(idx, st, secstd_search(idx, &req, &out, &param, err, sizeof(err)));
-    if (st != SECSTD_OK)
-        return sd_respond_status(rq, st, param, err);
+    json_t *out;
+    enum MHD_Result answer;
+    if (run_search(rq, 1, &out, &answer) < 0)
+        return answer;
     json_t *results = json_object_get(out, "results");
     if (!json_is_array(results)) {
         json_decref(out);
