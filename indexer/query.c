@@ -662,7 +662,18 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     }
     xap_query_free(all_filters);
 
-    /* 5. Results. */
+    /* 5. Results. The identifiers the query named, normalised once. */
+    json_t *named = NULL;
+    if (json_array_size(ids.list) > 0) {
+        named = json_object();
+        size_t j;
+        json_t *fid;
+        json_array_foreach(ids.list, j, fid) {
+            char a[512];
+            secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
+            json_object_set_new(named, a, json_true());
+        }
+    }
     json_t *results = json_array();
     for (unsigned i = 0; i < xap_results_count(res); i++) {
         json_t *rec = json_loads(xap_results_data(res, i), 0, NULL);
@@ -689,18 +700,17 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         }
         /* Exact: this hit is a standard the query named. */
         int exact = 0;
-        size_t j;
-        json_t *fid;
-        json_array_foreach(ids.list, j, fid) {
-            char a[512], b[512];
-            secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
+        if (named) {
+            char b[512];
             secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, b, sizeof b);
-            exact |= strcmp(a, b) == 0;
+            exact = json_object_get(named, b) != NULL;
             size_t k;
             json_t *al;
             json_array_foreach(json_object_get(rec, "aliases"), k, al) {
+                if (exact)
+                    break;
                 secstd_ident_value(json_string_value(al), NULL, b, sizeof b);
-                exact |= strcmp(a, b) == 0;
+                exact = json_object_get(named, b) != NULL;
             }
         }
         json_object_set_new(r, "exact", json_boolean(exact));
@@ -708,6 +718,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         json_array_append_new(results, r);
         json_decref(rec);
     }
+    json_decref(named);
     /* Spelling: only for plain words (no identifiers) that found little,
      * checked on the words as typed, not on the synonym-expanded query. */
     json_t *dym = json_null();

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -290,7 +291,13 @@ struct xap_query {
 
 struct xap_results {
     Xapian::MSet mset;
-    std::vector<std::string> data;
+    /* Document data, read on first use: /similar looks at a few of the
+     * hits it asks for, and each read is a B-tree lookup plus zlib. */
+    mutable std::vector<std::string> data;
+    mutable std::vector<bool> loaded;
+    /* For snippets: made once per result list, not per hit (a Stem's
+     * construction allocates its Snowball state). */
+    std::unique_ptr<Xapian::Stem> stem;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
     bool facets_exact = true;
 };
@@ -791,6 +798,10 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
     XAP_GUARD({
         Xapian::Enquire enq(db->db);
         enq.set_query(unwrap(q));
+        /* Counting only (facets, totals): no weights, so no document
+         * length lookup per match (BM25 needs one; ~60 % of such a pass). */
+        if (opts->limit == 0)
+            enq.set_weighting_scheme(Xapian::BoolWeight());
         if (opts->sort_slot >= 0)
             enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(opts->sort_slot),
                                                  opts->sort_descending != 0);
@@ -810,8 +821,8 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
         xap_results *r = new xap_results;
         try {
             r->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
-            for (auto it = r->mset.begin(); it != r->mset.end(); ++it)
-                r->data.push_back(it.get_document().get_data());
+            r->data.resize(r->mset.size());
+            r->loaded.resize(r->mset.size(), false);
             /* More matches than were checked: scale the counts of the
              * checked ones to the estimated total (and say so). */
             Xapian::doccount est = r->mset.get_matches_estimated();
@@ -848,7 +859,23 @@ unsigned xap_results_docid(const xap_results *r, unsigned i) { return *r->mset[i
 
 double xap_results_weight(const xap_results *r, unsigned i) { return r->mset[i].get_weight(); }
 
-const char *xap_results_data(const xap_results *r, unsigned i) { return r->data[i].c_str(); }
+const char *xap_results_data(const xap_results *r, unsigned i)
+{
+    if (i >= r->data.size())
+        return "";
+    if (!r->loaded[i]) {
+        try {
+            r->data[i] = r->mset[i].get_document().get_data();
+        } catch (...) {
+            /* The handle changed under us (a replica updated in place):
+             * an empty record, which callers skip as unparseable. */
+            map_exception();
+            r->data[i].clear();
+        }
+        r->loaded[i] = true;
+    }
+    return r->data[i].c_str();
+}
 
 int xap_results_facets_exact(const xap_results *r) { return r->facets_exact ? 1 : 0; }
 
@@ -869,7 +896,9 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxle
 {
     *out = nullptr;
     XAP_GUARD({
-        std::string s = r->mset.snippet(text, maxlen, Xapian::Stem("english"),
+        if (!r->stem)
+            r->stem.reset(new Xapian::Stem("english"));
+        std::string s = r->mset.snippet(text, maxlen, *r->stem,
                                         /* No background model: it looks up
                                          * the frequency of every word of the
                                          * text (a B-tree lookup each; most

@@ -202,7 +202,9 @@ unsigned xap_results_total(const xap_results *r);
 unsigned xap_results_count(const xap_results *r);
 unsigned xap_results_docid(const xap_results *r, unsigned i);
 double xap_results_weight(const xap_results *r, unsigned i);
-/* Document data of hit i (borrowed, NUL-terminated; valid until free). */
+/* Document data of hit i (borrowed, NUL-terminated; valid until free),
+ * read from the database on first use; "" if that read fails (the error
+ * is in xap_last_error()). */
 const char *xap_results_data(const xap_results *r, unsigned i);
 /* 1 if the facet counts cover every match, 0 if they were scaled up to the
  * estimated total from the matches checked (more than check_at_least). */
