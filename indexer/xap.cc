@@ -254,25 +254,109 @@ struct xap_db {
     std::map<unsigned, SlotCache> facet_cache;
 };
 
+/* ---- facet tables --------------------------------------------------------
+ * Per value slot: a code per docid into the slot's distinct values. The
+ * indexer stores each table in the database's metadata (key
+ * "secstd.facets.<slot>") once a generation is complete, so a worker loads
+ * one blob instead of walking the value stream (at 260k records the walk
+ * was most of the first answer after start or a generation switch). The
+ * blob: "SFT1", u32 lastdocid, u32 nvalues, nvalues x (u32 length, bytes),
+ * (lastdocid + 1) x u32 code; all little-endian. A blob that does not fit
+ * the database (another lastdocid, a bad code, truncated) is ignored and
+ * the stream walked. */
+
+static std::string facet_key(unsigned slot) { return "secstd.facets." + std::to_string(slot); }
+
+static void walk_slot(const Xapian::Database &db, unsigned slot, SlotCache &c)
+{
+    c.code.assign(static_cast<size_t>(db.get_lastdocid()) + 1, 0);
+    c.values.assign(1, std::string());
+    std::map<std::string, uint32_t> ids;
+    const std::string *last = nullptr;  /* records of one source sit together */
+    uint32_t last_code = 0;
+    for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+        Xapian::docid did = it.get_docid();
+        if (did >= c.code.size())
+            continue;
+        std::string v = *it;
+        if (!last || v != *last) {
+            auto ins = ids.emplace(v, static_cast<uint32_t>(c.values.size()));
+            if (ins.second)
+                c.values.push_back(v);
+            last = &ins.first->first;
+            last_code = ins.first->second;
+        }
+        c.code[did] = last_code;
+    }
+}
+
+static void put_u32(std::string &out, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+static bool get_u32(const std::string &in, size_t &pos, uint32_t &v)
+{
+    if (pos > in.size() || in.size() - pos < 4)
+        return false;
+    v = 0;
+    for (int i = 0; i < 4; i++)
+        v |= static_cast<uint32_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+    pos += 4;
+    return true;
+}
+
+static std::string pack_slot(const SlotCache &c)
+{
+    std::string out("SFT1");
+    put_u32(out, static_cast<uint32_t>(c.code.size() - 1));
+    put_u32(out, static_cast<uint32_t>(c.values.size()));
+    for (const auto &v : c.values) {
+        put_u32(out, static_cast<uint32_t>(v.size()));
+        out += v;
+    }
+    out.reserve(out.size() + 4 * c.code.size());
+    for (uint32_t code : c.code)
+        put_u32(out, code);
+    return out;
+}
+
+static bool unpack_slot(const std::string &in, Xapian::docid lastdocid, SlotCache &c)
+{
+    size_t pos = 4;
+    uint32_t last, nvalues;
+    if (in.compare(0, 4, "SFT1") != 0 || !get_u32(in, pos, last) || last != lastdocid ||
+        !get_u32(in, pos, nvalues) || nvalues == 0 || nvalues > in.size())
+        return false;
+    c.values.clear();
+    c.values.reserve(nvalues);
+    for (uint32_t i = 0; i < nvalues; i++) {
+        uint32_t len;
+        if (!get_u32(in, pos, len) || len > in.size() - pos)
+            return false;
+        c.values.emplace_back(in, pos, len);
+        pos += len;
+    }
+    if ((in.size() - pos) / 4 != static_cast<size_t>(last) + 1 || (in.size() - pos) % 4 != 0)
+        return false;
+    c.code.resize(static_cast<size_t>(last) + 1);
+    for (auto &code : c.code) {
+        get_u32(in, pos, code);
+        if (code >= nvalues)
+            return false;
+    }
+    return true;
+}
+
 static const SlotCache &slot_cache(xap_db *d, unsigned slot)
 {
     auto found = d->facet_cache.find(slot);
     if (found != d->facet_cache.end())
         return found->second;
     SlotCache c;
-    c.code.assign(static_cast<size_t>(d->db.get_lastdocid()) + 1, 0);
-    c.values.emplace_back();
-    std::map<std::string, uint32_t> ids;
-    for (auto it = d->db.valuestream_begin(slot); it != d->db.valuestream_end(slot); ++it) {
-        Xapian::docid did = it.get_docid();
-        if (did >= c.code.size())
-            continue;
-        std::string v = *it;
-        auto ins = ids.emplace(v, static_cast<uint32_t>(c.values.size()));
-        if (ins.second)
-            c.values.push_back(v);
-        c.code[did] = ins.first->second;
-    }
+    if (!unpack_slot(d->db.get_metadata(facet_key(slot)), d->db.get_lastdocid(), c))
+        walk_slot(d->db, slot, c);
     return d->facet_cache.emplace(slot, std::move(c)).first->second;
 }
 
@@ -504,6 +588,19 @@ secstd_status xap_writer_delete(xap_writer *w, const char *idterm)
 {
     XAP_GUARD({
         w->db.delete_document(fit(idterm));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_writer_store_facet_tables(xap_writer *w, const unsigned *slots, size_t nslots)
+{
+    XAP_GUARD({
+        w->db.commit();
+        for (size_t i = 0; i < nslots; i++) {
+            SlotCache c;
+            walk_slot(w->db, slots[i], c);
+            w->db.set_metadata(facet_key(slots[i]), pack_slot(c));
+        }
         return SECSTD_OK;
     })
 }

@@ -642,6 +642,92 @@ START_TEST(test_search_sort_range_facets)
 }
 END_TEST
 
+/* "v=n,v=n" of facet k of a match-all search with facets on slots 2 and 4. */
+static void facet_string(const char *path, size_t k, char *out, size_t len)
+{
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_facet_spec facets[2] = {{2, 0}, {4, 1}};
+    xap_search_opts so = {0, 10, -1, 0, 100, facets, 2};
+    xap_query *all = xap_query_match_all();
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, all, &so, &r), SECSTD_OK);
+    out[0] = '\0';
+    for (size_t j = 0; j < xap_results_facet_size(r, k); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(r, k, j, &v, &c);
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "%s%s=%u", j ? "," : "", v, c);
+    }
+    xap_results_free(r);
+    xap_query_free(all);
+    xap_db_free(db);
+}
+
+START_TEST(test_facet_tables_stored)
+{
+    char *path = make_db();
+    char walked_sdo[512], walked_area[512], s[512];
+    facet_string(path, 0, walked_sdo, sizeof walked_sdo);
+    facet_string(path, 1, walked_area, sizeof walked_area);
+    ck_assert_ptr_nonnull(strstr(walked_area, "pki=2"));
+
+    /* Stored tables give the same counts as walking the value streams. */
+    unsigned slots[2] = {2, 4};
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_store_facet_tables(w, slots, 2), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    char *blob = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    ck_assert_int_eq(xap_db_get_metadata(db, "secstd.facets.4", &blob), SECSTD_OK);
+    ck_assert_int_eq(strncmp(blob, "SFT1", 4), 0);
+    free(blob);
+    xap_db_free(db);
+    facet_string(path, 0, s, sizeof s);
+    ck_assert_str_eq(s, walked_sdo);
+    facet_string(path, 1, s, sizeof s);
+    ck_assert_str_eq(s, walked_area);
+
+    /* A table is read, not recomputed: re-index document "a" under another
+     * SDO in place (same docid, so the table still fits) without storing
+     * the tables again, and the counts are the stored ones. (The indexer
+     * stores them at the end of every build, so this never happens there.) */
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    add_doc(w, "a", "Public-key certificate frameworks", "ansi", "pki\nidentity", "20191000");
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    facet_string(path, 0, s, sizeof s);
+    ck_assert_str_eq(s, walked_sdo);
+    ck_assert_ptr_null(strstr(s, "ansi"));
+
+    /* A stale table (documents added since) is ignored: the new SDO is
+     * counted. */
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    add_doc(w, "f", "Cryptographic module validation", "nist", "crypto", "20250100");
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    facet_string(path, 0, s, sizeof s);
+    ck_assert_ptr_nonnull(strstr(s, "nist=1"));
+    facet_string(path, 1, s, sizeof s);
+    ck_assert_ptr_nonnull(strstr(s, "crypto=1"));
+
+    /* A damaged table is ignored too: the walk sees "a" under its new SDO. */
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_set_metadata(w, "secstd.facets.2", "SFT1\x06garbage"), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    facet_string(path, 0, s, sizeof s);
+    ck_assert_ptr_nonnull(strstr(s, "nist=1"));
+    ck_assert_ptr_nonnull(strstr(s, "ansi=1"));
+    ck_assert_ptr_null(strstr(s, "itu-t"));
+    drop_db(path);
+}
+END_TEST
+
 START_TEST(test_snippet_markers)
 {
     char *path = make_db();
@@ -729,6 +815,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_doc_terms_values_metadata);
     tcase_add_test(d, test_query_builders);
     tcase_add_test(d, test_search_sort_range_facets);
+    tcase_add_test(d, test_facet_tables_stored);
     tcase_add_test(d, test_snippet_markers);
     tcase_add_test(d, test_expand_free_text_only);
     tcase_add_test(d, test_free_null_noop);
