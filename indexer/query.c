@@ -580,9 +580,15 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     xap_results *res = NULL;
     st = xap_search(db, main_q, &opts, &res);
     /* AND found (almost) nothing for a several-word query: relax to OR,
-     * keeping the standards that have every word first. */
+     * keeping the standards that have every word first. Not when the query
+     * is identifiers alone ("RFC 8446"): it named what it wants, and "rfc"
+     * OR "8446" would list thousands of unrelated RFCs after it. */
+    int rest_has_text = 0;
+    for (const char *p = ids.rest.s ? ids.rest.s : ""; *p; p++)
+        rest_has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
     unsigned strict_total = st == SECSTD_OK ? xap_results_total(res) : 0;
-    if (st == SECSTD_OK && strict_total < RELAX_BELOW && text_q && has_text) {
+    if (st == SECSTD_OK && strict_total < RELAX_BELOW && text_q && has_text &&
+        (!ident_q || rest_has_text)) {
         xap_query *or_text = NULL;
         json_t *unused = json_array();
         char *expanded = req->synonyms ? expand_synonyms(q, unused) : strdup(q);

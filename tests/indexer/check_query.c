@@ -143,6 +143,20 @@ START_TEST(test_identifier_first)
     ck_assert_int_eq(json_integer_value(json_object_get(qi, "all_words_total")), 1);
     ck_assert_int_gt(total(res), 1);
     json_decref(res);
+
+    /* A query of identifiers alone is not widened to their loose words
+     * ("rfc" OR "9110" would list every RFC); with other words, it is. */
+    req.q = "RFC 9110";
+    res = search_req(&req);
+    ck_assert_str_eq(result_id(res, 0), "RFC 9110");
+    ck_assert(json_is_false(json_object_get(json_object_get(res, "query"), "relaxed")));
+    ck_assert_int_lt(total(res), 5);
+    json_decref(res);
+    req.q = "RFC 9110 semantics caching";
+    res = search_req(&req);
+    ck_assert_str_eq(result_id(res, 0), "RFC 9110");
+    ck_assert(json_is_true(json_object_get(json_object_get(res, "query"), "relaxed")));
+    json_decref(res);
 }
 END_TEST
 
