@@ -31,7 +31,7 @@
 #     rebuild, record edits indexed incrementally, a full refresh.
 # searchd's RSS (VmRSS) is sampled every 30 s from the start of the load and
 # at its end; growth is measured from the sample at the end of the warm-up
-# (2 minutes for runs of 5 minutes or more, where RSS is checked; 30 s for
+# (3 minutes for runs of 5 minutes or more, where RSS is checked; 30 s for
 # shorter runs, 5 s under 2 minutes), when searchd has served every kind of
 # request under the full load and its heap has reached its working size.
 # The warm-up samples are reported, not checked.
@@ -67,8 +67,8 @@ case "$threads" in '' | *[!0-9]*) echo "soak: --threads takes a number" >&2; exi
 secs=$(python3 -c 'import sys; m=float(sys.argv[1]); assert 0 < m <= 240; print(max(10, int(round(m*60))))' \
     "$minutes" 2>/dev/null) || { echo "soak: --minutes must be a number in (0, 240]" >&2; exit 2; }
 # RSS is checked for runs of 5 minutes and more; their start sample comes
-# after 2 minutes of the full load (docs/SOAK.md says why).
-if [ "$secs" -ge 300 ]; then warmup=120; elif [ "$secs" -ge 120 ]; then warmup=30; else warmup=5; fi
+# after 3 minutes of the full load (docs/SOAK.md says why).
+if [ "$secs" -ge 300 ]; then warmup=180; elif [ "$secs" -ge 120 ]; then warmup=30; else warmup=5; fi
 mirror="${SECSTD_SHARED_DATA:-$here/../shared/data/sdo}"
 server_timeout=15
 

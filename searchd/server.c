@@ -56,7 +56,13 @@ struct searchd_server {
     _Atomic unsigned reload_epoch;
     _Atomic unsigned in_flight;   /* requests between request line and completion */
     _Atomic int draining;
+    _Atomic long long settled_trim_at; /* CLOCK_MONOTONIC second of the trim after a
+                                          generation switch; 0 = none due */
 };
+
+/* How long after a worker switched generation the switch is taken as over
+ * (every worker on the new generation, the overlap cache refilled). */
+#define SWITCH_SETTLE_SECONDS 20
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -208,8 +214,15 @@ secstd_index *sd_request_index(sd_request *rq)
             atomic_fetch_add(&srv->metrics.index_reopens, 1);
             /* The old generation's pages and tables were just freed: hand
              * the freed heap back to the system, so a swap under load does
-             * not leave the resident size at its peak (soak test). */
+             * not leave the resident size at its peak (soak test). The
+             * switch itself makes a peak next: every worker opens the new
+             * generation while computing the overlaps the cache no longer
+             * has, all at once. on_completed() trims once more when that is
+             * over, or the resident size would keep that peak. */
             malloc_trim(0);
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            atomic_store(&srv->settled_trim_at, (long long)now.tv_sec + SWITCH_SETTLE_SECONDS);
         }
     }
     if (!w->idx) {
@@ -619,6 +632,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(rq->args);
     free(rq);
     atomic_fetch_sub(&srv->in_flight, 1);
+    /* The trim due once a generation switch is over (sd_request_index);
+     * one worker does it. */
+    long long due = atomic_load(&srv->settled_trim_at);
+    if (due && now.tv_sec >= due && atomic_compare_exchange_strong(&srv->settled_trim_at, &due, 0))
+        malloc_trim(0);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
