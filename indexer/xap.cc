@@ -595,7 +595,9 @@ secstd_status xap_writer_delete(xap_writer *w, const char *idterm)
 secstd_status xap_writer_store_facet_tables(xap_writer *w, const unsigned *slots, size_t nslots)
 {
     XAP_GUARD({
-        w->db.commit();
+        /* No commit first: a WritableDatabase reads its own pending
+         * changes, and one commit per generation keeps a replica's
+         * catch-up to one changeset. */
         for (size_t i = 0; i < nslots; i++) {
             SlotCache c;
             walk_slot(w->db, slots[i], c);

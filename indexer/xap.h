@@ -88,7 +88,7 @@ secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_do
 secstd_status xap_writer_add(xap_writer *w, const xap_doc *doc);
 secstd_status xap_writer_delete(xap_writer *w, const char *idterm);
 secstd_status xap_writer_set_metadata(xap_writer *w, const char *key, const char *value);
-/* Commits, then stores the facet table of each slot (a code per docid into
+/* Stores the facet table of each slot (a code per docid into
  * the slot's distinct values) in the metadata, where searches load it from
  * instead of walking the value stream. Call last, once every document of
  * the generation is in. */
