@@ -648,6 +648,52 @@ static secstd_status build_shards(const secstd_build_opts *opts, json_t *changed
     return st;
 }
 
+/* ---- classification ---------------------------------------------------------
+ * Areas and digest of every record read: pure per-record work (the
+ * classifier's tables are built once, its scratch is per thread), so it is
+ * split across the same threads as the shards; the comparison with the
+ * current generation that follows stays in one thread, in record order. */
+
+struct classify_job {
+    json_t **recs;
+    char (*digests)[33];
+    size_t begin, end;
+};
+
+static void classify_range(struct classify_job *job)
+{
+    for (size_t i = job->begin; i < job->end; i++) {
+        json_object_set_new(job->recs[i], "areas", secstd_classify(job->recs[i]));
+        digest_record(job->recs[i], job->digests[i]);
+    }
+}
+
+static void *classify_thread(void *arg)
+{
+    classify_range(arg);
+    return NULL;
+}
+
+static void classify_all(json_t **recs, char (*digests)[33], size_t n)
+{
+    unsigned nthreads = shard_count(n);
+    struct classify_job jobs[4];
+    pthread_t tids[4];
+    int started[4] = {0};
+    for (unsigned k = 0; k < nthreads; k++)
+        jobs[k] = (struct classify_job){recs, digests, n * k / nthreads, n * (k + 1) / nthreads};
+    /* Thread 0's share runs here; a thread that cannot start runs inline. */
+    for (unsigned k = 1; k < nthreads; k++)
+        started[k] = pthread_create(&tids[k], NULL, classify_thread, &jobs[k]) == 0;
+    classify_range(&jobs[0]);
+    for (unsigned k = 1; k < nthreads; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        else
+            classify_range(&jobs[k]);
+    }
+}
+
 secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *sum, char *err,
                            size_t errlen)
 {
@@ -675,6 +721,27 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     unsigned gen = old.generation + 1;
     sum->generation = old.generation;
 
+    /* Areas and digests, in parallel (classify_all). */
+    size_t nall = json_object_size(byid);
+    json_t **recs = calloc(nall ? nall : 1, sizeof *recs);
+    char(*digests_of)[33] = calloc(nall ? nall : 1, sizeof *digests_of);
+    if (!recs || !digests_of) {
+        free(recs);
+        free(digests_of);
+        json_decref(byid);
+        xap_db_free(old.db);
+        return failf(err, errlen, SECSTD_ERR_NOMEM, "out of memory");
+    }
+    {
+        const char *k;
+        json_t *r;
+        size_t n = 0;
+        json_object_foreach(byid, k, r)
+            recs[n++] = r;
+        classify_all(recs, digests_of, n);
+    }
+    free(recs);
+
     /* Classify, digest, and find what differs from the current generation. */
     json_t *changed = json_array();       /* records to (re)index */
     json_t *report = json_object();
@@ -686,11 +753,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     size_t total = json_object_size(byid), done = 0;
     const char *key;
     json_t *rec;
+    size_t nrec = 0;
     json_object_foreach(byid, key, rec) {
-        json_t *areas = secstd_classify(rec);
-        json_object_set_new(rec, "areas", areas);
-        char digest[33];
-        digest_record(rec, digest);
+        const char *digest = digests_of[nrec++];
         char idterm[XAP_MAX_TERM + 1];
         secstd_term(SECSTD_FIELD_ID, key, idterm, sizeof idterm);
         json_t *src = json_object_get(rec, "source");
@@ -801,6 +866,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         json_decref(removed);
         json_decref(counts);
         json_decref(digests);
+        free(digests_of);
         return SECSTD_OK;
     }
 
@@ -927,5 +993,6 @@ out:
     json_decref(removed);
     json_decref(counts);
     json_decref(digests);
+    free(digests_of);
     return st;
 }
