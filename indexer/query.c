@@ -347,10 +347,89 @@ static xap_query *or_terms(secstd_field_id field, const secstd_filter *f)
     return q;
 }
 
+/* Years with standards a date filter can list (beyond: value ranges). */
+#define YEARS_MAX 400
+/* A date filter spanning at most this many years (with standards) is
+ * answered with year terms, a longer one with the value range: an OR of
+ * many year postings costs more per candidate than the range's value
+ * read. Measured at 260k records (in-process, facets and snippets on):
+ * 2-7 years 1.5-3x faster as terms, 17-27 years 10-50 % slower. */
+#define YEAR_TERMS_MAX 10
+
 enum { FILTER_SDO, FILTER_AREA, FILTER_STATUS, FILTER_TYPE, FILTER_GROUP, FILTER_DATE, FILTER_COUNT };
 
+/* The years that have standards (their year terms), ascending. */
+struct years {
+    char y[YEARS_MAX][5];
+    size_t n;
+    int overflow;   /* more than YEARS_MAX: not used */
+};
+
+static int collect_year(void *ctx, const char *term, unsigned freq)
+{
+    (void)freq;
+    struct years *ys = ctx;
+    const char *y = term + strlen(secstd_field_get(SECSTD_FIELD_YEAR)->prefix);
+    if (strlen(y) == 4 && isdigit((unsigned char)y[0]) && isdigit((unsigned char)y[1]) &&
+        isdigit((unsigned char)y[2]) && isdigit((unsigned char)y[3])) {
+        if (ys->n == YEARS_MAX) {
+            ys->overflow = 1;
+            return 1;
+        }
+        memcpy(ys->y[ys->n++], y, 5);
+    }
+    return 0;
+}
+
+/* A date filter of a few years as year terms: [from, to] covers whole
+ * years but where a bound falls inside a year. Each whole year is its year's term (boolean
+ * postings, skipped through cheaply); a year cut by a bound is its term
+ * AND the key range `exact`. Xapian answers a value range by reading the
+ * date slot of every candidate: the most expensive part of a filtered
+ * search at 260k records. Takes ownership of exact and returns it
+ * unchanged when the span is long (YEAR_TERMS_MAX), no year in it has
+ * standards, or the list of years is incomplete. */
+static xap_query *date_by_years(const struct years *ys, const char *lo, const char *hi,
+                                xap_query *exact)
+{
+    if (ys->overflow)
+        return exact;
+    int whole_lo = !lo || strcmp(lo + 4, "0000") == 0;
+    int whole_hi = !hi || strcmp(hi + 4, "9999") == 0;
+    xap_query *q = NULL;
+    size_t nin = 0;
+    for (size_t i = 0; i < ys->n; i++)
+        nin += !((lo && strncmp(ys->y[i], lo, 4) < 0) || (hi && strncmp(ys->y[i], hi, 4) > 0));
+    if (nin > YEAR_TERMS_MAX)
+        return exact;
+    for (size_t i = 0; i < ys->n; i++) {
+        const char *y = ys->y[i];
+        if ((lo && strncmp(y, lo, 4) < 0) || (hi && strncmp(y, hi, 4) > 0))
+            continue;
+        char term[XAP_MAX_TERM + 1];
+        xap_query *t = xap_query_term(secstd_term(SECSTD_FIELD_YEAR, y, term, sizeof term), 1);
+        if ((lo && !whole_lo && strncmp(y, lo, 4) == 0) || (hi && !whole_hi && strncmp(y, hi, 4) == 0)) {
+            xap_query *cut = xap_query_combine(XAP_OP_AND, t, exact);
+            xap_query_free(t);
+            t = cut;
+        }
+        if (!q) {
+            q = t;
+            continue;
+        }
+        xap_query *or = xap_query_combine(XAP_OP_OR, q, t);
+        xap_query_free(q);
+        xap_query_free(t);
+        q = or;
+    }
+    if (!q)
+        return exact;
+    xap_query_free(exact);
+    return q;
+}
+
 /* All filter queries except `skip` (-1: none) ANDed, or NULL when none. */
-static xap_query *filters_except(const secstd_search_request *req, int skip)
+static xap_query *filters_except(const secstd_search_request *req, const struct years *ys, int skip)
 {
     const struct {
         secstd_field_id field;
@@ -389,6 +468,7 @@ static xap_query *filters_except(const secstd_search_request *req, int skip)
                 xap_query_free(exact);
                 q = wider;
             }
+            q = date_by_years(ys, req->from ? lo : NULL, req->to ? hi : NULL, q);
         } else {
             if (table[k].f->count == 0)
                 continue;
@@ -557,7 +637,11 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         specs[k].slot = (unsigned)secstd_field_get(facet_defs[k].field)->slot;
         specs[k].multi = facet_defs[k].multi;
     }
-    xap_query *all_filters = filters_except(req, -1);
+    struct years ys = {.n = 0, .overflow = 0};
+    if ((req->from || req->to) &&
+        xap_db_terms(db, secstd_field_get(SECSTD_FIELD_YEAR)->prefix, collect_year, &ys) != SECSTD_OK)
+        ys.overflow = 1;   /* a partial list would drop years: ranges only */
+    xap_query *all_filters = filters_except(req, &ys, -1);
     xap_query *main_q = filtered(base, all_filters);
     xap_search_opts opts = {0};
     opts.sort_slot = req->sort_by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
@@ -653,7 +737,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                 continue;
             }
             /* Disjunctive facet: counts with every filter but its own. */
-            xap_query *others = filters_except(req, facet_defs[k].filter);
+            xap_query *others = filters_except(req, &ys, facet_defs[k].filter);
             xap_query *fq = filtered(base, others);
             xap_search_opts fo = {0, 0, -1, 0, facet_depth, &specs[k], 1};
             xap_results *fr = NULL;

@@ -612,6 +612,85 @@ START_TEST(test_result_shape)
 }
 END_TEST
 
+/* Date filters against an independent count: a record dated to the year,
+ * month or day spans that year, month or day, and matches when the span
+ * overlaps [from, to] (each bound taken as the whole period it names).
+ * Forty years of records, so that short windows (answered with year
+ * terms) and long ones (with the date slot's value range) both run, with
+ * bounds inside a year, open ends, and a window past the last year. */
+static long span_key(const char *date, int end)
+{
+    int y = 0, m = 0, d = 0;
+    sscanf(date, "%d-%d-%d", &y, &m, &d);
+    return (long)y * 10000 + (m ? m : end ? 12 : 1) * 100 + (d ? d : end ? 31 : 1);
+}
+
+START_TEST(test_date_windows_counted)
+{
+    char *dir = tu_mkdtemp();
+    char *records = tu_strdupf("%s/records", dir);
+    ck_assert_int_eq(mkdir(records, 0755), 0);
+    free(records);
+    char dates[120][16];
+    size_t n = 0, len = 0;
+    char *body = calloc(120, 200);
+    ck_assert_ptr_nonnull(body);
+    for (int y = 1990; y < 2030; y++) {
+        snprintf(dates[n++], sizeof dates[0], "%d", y);
+        snprintf(dates[n++], sizeof dates[0], "%d-%02d", y, y % 12 + 1);
+        snprintf(dates[n++], sizeof dates[0], "%d-%02d-%02d", y, (y * 7) % 12 + 1, y % 28 + 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(body + len, 200, "{\"id\":\"RFC %zu\",\"sdo\":\"IETF\",\"title\":"
+                                "\"Security of dated thing %zu\",\"date\":\"%s\"}\n",
+                                20000 + i, i, dates[i]);
+    fx_write_records(dir, "dated.jsonl", body);
+    free(body);
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+
+    static const char *const windows[][2] = {
+        {"2023", "2023"},       {"2024-03", "2024-03"}, {"2019-02-15", "2019-03-31"},
+        {"2020-06", "2024-02-10"}, {"2025", NULL},      {NULL, "1992-07"},
+        {"2000", "2020"},       {"1990", NULL},         {"1992-07-04", "2027-11"},
+        {NULL, "2010-05"},      {"2029-12-31", NULL},   {"2031", NULL},
+        {"2011-08", "2011-08-15"}, {"1995-06", "2004"},
+    };
+    for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+        const char *from = windows[w][0], *to = windows[w][1];
+        long fs = from ? span_key(from, 0) : 0, te = to ? span_key(to, 1) : 99999999;
+        int expect = 0;
+        for (size_t i = 0; i < n; i++)
+            expect += span_key(dates[i], 0) <= te && span_key(dates[i], 1) >= fs;
+        secstd_search_request req;
+        secstd_search_request_init(&req);
+        req.q = "";
+        req.all_records = 1;
+        req.from = from;
+        req.to = to;
+        json_t *res = NULL;
+        const char *param = NULL;
+        char err[512] = "";
+        ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
+        ck_assert_msg(total(res) == expect, "from %s to %s: %lld, expected %d", from ? from : "-",
+                      to ? to : "-", (long long)total(res), expect);
+        /* The same window with a body filter as well. */
+        req.sdo.values[0] = "IETF";
+        req.sdo.count = 1;
+        json_t *res2 = NULL;
+        ck_assert_int_eq(secstd_search(idx, &req, &res2, &param, err, sizeof err), SECSTD_OK);
+        ck_assert_int_eq(total(res2), expect);
+        json_decref(res2);
+        json_decref(res);
+    }
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -623,6 +702,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_synonyms_on_off);
     tcase_add_test(t, test_filters_or_within_and_across);
     tcase_add_test(t, test_date_bounds_and_sort);
+    tcase_add_test(t, test_date_windows_counted);
     tcase_add_test(t, test_paging_stable_disjoint);
     tcase_add_test(t, test_disjunctive_facets);
     tcase_add_test(t, test_validation_errors);
