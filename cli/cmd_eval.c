@@ -129,9 +129,10 @@ static int pair_cmp(const void *va, const void *vb)
 static json_t *load(xap_db *db, unsigned docid)
 {
     char *data = NULL;
-    if (xap_db_get_data(db, docid, &data, NULL) != SECSTD_OK)
+    size_t len = 0;
+    if (xap_db_get_data(db, docid, &data, &len) != SECSTD_OK)
         return NULL;
-    json_t *rec = json_loads(data, 0, NULL);
+    json_t *rec = secstd_record_decode(data, len, 0);
     free(data);
     return rec;
 }

@@ -438,9 +438,10 @@ static json_t *old_record(struct old_index *old, const char *idterm)
     if (xap_db_postings(old->db, idterm, take_first, &docid) != SECSTD_OK || !docid)
         return NULL;
     char *data;
-    if (xap_db_get_data(old->db, docid, &data, NULL) != SECSTD_OK)
+    size_t len = 0;
+    if (xap_db_get_data(old->db, docid, &data, &len) != SECSTD_OK)
         return NULL;
-    json_t *rec = json_loads(data, 0, NULL);
+    json_t *rec = secstd_record_decode(data, len, 0);
     free(data);
     return rec;
 }

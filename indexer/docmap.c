@@ -174,10 +174,223 @@ secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc)
         TRY(xap_doc_add_value(doc, (unsigned)F(SECSTD_FIELD_AREA)->slot, areas));
     TRY(xap_doc_add_value(doc, (unsigned)F(SECSTD_FIELD_ID)->slot, id));
 
-    char *data = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+    size_t dlen = 0;
+    char *data = secstd_record_encode(rec, &dlen);
     if (!data)
         return SECSTD_ERR_NOMEM;
-    secstd_status st = xap_doc_set_data(doc, data, strlen(data));
+    secstd_status st = xap_doc_set_data(doc, data, dlen);
     free(data);
     return st;
+}
+
+/* ---- stored records (see docmap.h) ------------------------------------------ */
+
+#define DATA_MAGIC "\x1eSR1"
+#define DATA_MAGIC_LEN 4
+
+static const struct {
+    const char *key;
+    int array;
+} hit_keys[] = {
+    {"id", 0},    {"sdo", 0},      {"type", 0},  {"title", 0},  {"status", 0}, {"date", 0},
+    {"url", 0},   {"group", 0},    {"abstract", 0}, {"areas", 1}, {"aliases", 1},
+};
+#define NHIT (sizeof hit_keys / sizeof hit_keys[0])
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} outbuf;
+
+static void put(outbuf *b, const void *p, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, p, n);
+    b->len += n;
+}
+
+static void put_u32(outbuf *b, size_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    put(b, x, 4);
+}
+
+static int all_strings(const json_t *a)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!json_is_string(v)) return 0;
+    return 1;
+}
+
+char *secstd_record_encode(const json_t *rec, size_t *len)
+{
+    outbuf b = {0};
+    json_t *rest = json_copy((json_t *)rec);   /* shallow: values shared */
+    if (!rest)
+        return NULL;
+    put(&b, DATA_MAGIC, DATA_MAGIC_LEN);
+    for (size_t k = 0; k < NHIT; k++) {
+        const json_t *v = json_object_get(rec, hit_keys[k].key);
+        unsigned char tag = 0;
+        if (!hit_keys[k].array && json_is_string(v))
+            tag = 1;
+        else if (hit_keys[k].array && json_is_array(v) && all_strings(v))
+            tag = 2;
+        put(&b, &tag, 1);
+        if (tag == 1) {
+            put_u32(&b, json_string_length(v));
+            put(&b, json_string_value(v), json_string_length(v));
+        } else if (tag == 2) {
+            size_t i;
+            json_t *item;
+            put_u32(&b, json_array_size(v));
+            json_array_foreach(v, i, item) {
+                put_u32(&b, json_string_length(item));
+                put(&b, json_string_value(item), json_string_length(item));
+            }
+        }
+        if (tag)
+            json_object_del(rest, hit_keys[k].key);
+    }
+    char *text = json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(rest);
+    if (!text) {
+        free(b.s);
+        return NULL;
+    }
+    put(&b, text, strlen(text));
+    free(text);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    *len = b.len;
+    return b.s;
+}
+
+static int get_u32(const unsigned char **p, const unsigned char *end, size_t *v)
+{
+    if (end - *p < 4)
+        return 0;
+    *v = (size_t)(*p)[0] | (size_t)(*p)[1] << 8 | (size_t)(*p)[2] << 16 | (size_t)(*p)[3] << 24;
+    *p += 4;
+    return 1;
+}
+
+static json_t *get_string(const unsigned char **p, const unsigned char *end)
+{
+    size_t n;
+    if (!get_u32(p, end, &n) || (size_t)(end - *p) < n)
+        return NULL;
+    json_t *s = json_stringn((const char *)*p, n);
+    *p += n;
+    return s;
+}
+
+/* The hit fields into obj; *p left after them. 0 when malformed. */
+static int decode_hit(const unsigned char **p, const unsigned char *end, json_t *obj)
+{
+    for (size_t k = 0; k < NHIT; k++) {
+        if (*p >= end)
+            return 0;
+        unsigned char tag = *(*p)++;
+        json_t *v = NULL;
+        if (tag == 1) {
+            v = get_string(p, end);
+        } else if (tag == 2) {
+            size_t n;
+            if (!get_u32(p, end, &n) || n > (size_t)(end - *p) / 4)
+                return 0;
+            v = json_array();
+            for (size_t i = 0; v && i < n; i++) {
+                json_t *item = get_string(p, end);
+                if (!item || json_array_append_new(v, item) != 0) {
+                    json_decref(v);
+                    v = NULL;
+                }
+            }
+        } else if (tag == 0) {
+            continue;
+        }
+        if (!v || json_object_set_new(obj, hit_keys[k].key, v) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A copy of obj with its keys inserted in sorted order. */
+static json_t *sorted_copy(json_t *obj)
+{
+    size_t n = json_object_size(obj), i = 0;
+    const char **keys = malloc((n ? n : 1) * sizeof *keys);
+    json_t *out = json_object();
+    if (!keys || !out) {
+        free(keys);
+        json_decref(out);
+        return NULL;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) keys[i++] = k;
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (i = 0; i < n; i++)
+        json_object_set(out, keys[i], json_object_get(obj, keys[i]));
+    free(keys);
+    return out;
+}
+
+json_t *secstd_record_decode(const char *data, size_t len, unsigned flags)
+{
+    if (!data)
+        return NULL;
+    if (len < DATA_MAGIC_LEN || memcmp(data, DATA_MAGIC, DATA_MAGIC_LEN) != 0) {
+        json_t *rec = json_loadb(data, len, JSON_ALLOW_NUL, NULL);   /* a whole JSON record */
+        if (rec && !json_is_object(rec)) {
+            json_decref(rec);
+            rec = NULL;
+        }
+        return rec;
+    }
+    const unsigned char *p = (const unsigned char *)data + DATA_MAGIC_LEN;
+    const unsigned char *end = (const unsigned char *)data + len;
+    json_t *hit = json_object();
+    if (!hit || !decode_hit(&p, end, hit)) {
+        json_decref(hit);
+        return NULL;
+    }
+    if (flags & SECSTD_DECODE_HIT)
+        return hit;
+    json_t *rec = json_loadb((const char *)p, (size_t)(end - p), JSON_ALLOW_NUL, NULL);
+    if (!json_is_object(rec) || json_object_update(rec, hit) != 0) {
+        json_decref(rec);
+        json_decref(hit);
+        return NULL;
+    }
+    json_decref(hit);
+    if (!(flags & SECSTD_DECODE_SORTED))
+        return rec;
+    json_t *sorted = sorted_copy(rec);
+    json_decref(rec);
+    return sorted;
 }

@@ -24,6 +24,32 @@ void secstd_ident_value(const char *text, const char *sdo_hint, char *buf, size_
 /* "YYYY[-MM[-DD]]" -> sortable "YYYYMMDD" (missing parts as 00). */
 void secstd_date_key(const char *date, char out[9]);
 
+/* ---- stored records ------------------------------------------------------
+ * A document's data is its record in two parts: "\x1eSR1", then the
+ * fields a result list shows (SECSTD_HIT_KEYS: id, sdo, type, title,
+ * status, date, url, group, abstract as strings; areas, aliases as arrays
+ * of strings) in a length-prefixed binary layout that is read without a
+ * JSON parser, then the rest of the record as compact JSON with sorted
+ * keys. A hit field of another type stays in the JSON part. Data that
+ * does not start with the marker is a whole JSON record (indexes built
+ * before this layout); both decode. Layout of each hit field, in order:
+ * one byte 0 (absent), 1 (string: u32 length, bytes) or 2 (array: u32
+ * count, then each string as u32 length, bytes); integers little-endian.
+ * Parsing a whole record with jansson was a sixth of searchd's CPU under
+ * load (bench/RESULTS.md). */
+
+/* rec's stored form (malloc'ed, *len bytes; not NUL-terminated: lengths
+ * hold NUL bytes), or NULL when out of memory. */
+char *secstd_record_encode(const json_t *rec, size_t *len);
+
+enum {
+    SECSTD_DECODE_HIT = 1,     /* only the hit fields (no JSON parse) */
+    SECSTD_DECODE_SORTED = 2,  /* whole record, keys in sorted order as stored */
+};
+/* The record of stored data (new reference), or NULL when the data is
+ * malformed. flags 0: the whole record, keys in any order. */
+json_t *secstd_record_decode(const char *data, size_t len, unsigned flags);
+
 /* Fills doc from rec (which already carries its final "areas"). */
 secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc);
 

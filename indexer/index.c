@@ -182,9 +182,10 @@ static unsigned find_docid(secstd_index *idx, const char *ident)
 static json_t *load_doc(secstd_index *idx, unsigned docid)
 {
     char *data;
-    if (xap_db_get_data(idx->db, docid, &data, NULL) != SECSTD_OK)
+    size_t len = 0;
+    if (xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
         return NULL;
-    json_t *rec = json_loads(data, 0, NULL);
+    json_t *rec = secstd_record_decode(data, len, SECSTD_DECODE_SORTED);
     free(data);
     return rec;
 }
@@ -453,7 +454,8 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 continue;
             double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
             for (unsigned k = 0; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
-                json_t *other = json_loads(xap_results_data(res, k), 0, NULL);
+                json_t *other = secstd_record_decode(xap_results_data(res, k),
+                                                     xap_results_data_len(res, k), 0);
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));

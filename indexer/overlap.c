@@ -540,10 +540,11 @@ secstd_status secstd_index_overlap(secstd_index *idx, const char *area, unsigned
      * bsearch. The area's own standards are nodes first. */
     for (size_t i = 0; i < c.n && st == SECSTD_OK; i++) {
         char *data = NULL;
-        st = xap_db_get_data(db, c.docids[i], &data, NULL);
+        size_t len = 0;
+        st = xap_db_get_data(db, c.docids[i], &data, &len);
         if (st != SECSTD_OK)
             break;
-        json_t *rec = json_loads(data, 0, NULL);
+        json_t *rec = secstd_record_decode(data, len, 0);
         free(data);
         const char *id = json_string_value(json_object_get(rec, "id"));
         if (!id) {

@@ -766,7 +766,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     }
     json_t *results = json_array();
     for (unsigned i = 0; i < xap_results_count(res); i++) {
-        json_t *rec = json_loads(xap_results_data(res, i), 0, NULL);
+        json_t *rec = secstd_record_decode(xap_results_data(res, i), xap_results_data_len(res, i),
+                                           SECSTD_DECODE_HIT);
         if (!rec)
             continue;
         json_t *r = json_object();

@@ -976,6 +976,12 @@ const char *xap_results_data(const xap_results *r, unsigned i)
     return r->data[i].c_str();
 }
 
+size_t xap_results_data_len(const xap_results *r, unsigned i)
+{
+    xap_results_data(r, i);
+    return i < r->data.size() ? r->data[i].size() : 0;
+}
+
 int xap_results_facets_exact(const xap_results *r) { return r->facets_exact ? 1 : 0; }
 
 size_t xap_results_facet_size(const xap_results *r, size_t k)

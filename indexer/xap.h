@@ -211,6 +211,8 @@ double xap_results_weight(const xap_results *r, unsigned i);
  * read from the database on first use; "" if that read fails (the error
  * is in xap_last_error()). */
 const char *xap_results_data(const xap_results *r, unsigned i);
+/* Its length in bytes (the data may hold NUL bytes: docmap.h). */
+size_t xap_results_data_len(const xap_results *r, unsigned i);
 /* 1 if the facet counts cover every match, 0 if they were scaled up to the
  * estimated total from the matches checked (more than check_at_least). */
 int xap_results_facets_exact(const xap_results *r);

@@ -541,6 +541,101 @@ START_TEST(test_docmap_terms)
 }
 END_TEST
 
+/* The stored layout (docmap.h): every record comes back whole and equal,
+ * the hit fields alone come back without the rest, the sorted form is the
+ * old stored JSON byte for byte, JSON data from older indexes still
+ * decodes, and damaged data never decodes to a record. */
+static void check_layout(json_t *rec)
+{
+    size_t len = 0;
+    char *data = secstd_record_encode(rec, &len);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_uint_gt(len, 4);
+    json_t *back = secstd_record_decode(data, len, 0);
+    ck_assert_msg(back && json_equal(back, rec), "record %s changed",
+                  json_string_value(json_object_get(rec, "id")));
+    json_t *sorted = secstd_record_decode(data, len, SECSTD_DECODE_SORTED);
+    char *a = json_dumps(sorted, JSON_COMPACT), *b = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+    ck_assert_str_eq(a, b);
+    /* As older indexes stored it: plain JSON. */
+    json_t *legacy = secstd_record_decode(b, strlen(b), SECSTD_DECODE_HIT);
+    ck_assert(json_equal(legacy, rec));
+    json_t *hit = secstd_record_decode(data, len, SECSTD_DECODE_HIT);
+    ck_assert_ptr_nonnull(hit);
+    static const char *const keys[] = {"id", "sdo", "type", "title", "status", "date",
+                                       "url", "group", "abstract", "areas", "aliases"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        json_t *v = json_object_get(rec, keys[k]);
+        int plain = k < 9 ? json_is_string(v) : json_is_array(v);
+        if (plain && k >= 9) {
+            size_t i;
+            json_t *item;
+            json_array_foreach(v, i, item) plain &= json_is_string(item);
+        }
+        if (plain)
+            ck_assert_msg(json_equal(json_object_get(hit, keys[k]), v), "hit field %s", keys[k]);
+        else
+            ck_assert_ptr_null(json_object_get(hit, keys[k]));
+    }
+    ck_assert_ptr_null(json_object_get(hit, "source"));
+    /* Cut anywhere, or a byte flipped in the binary part: no record, or
+     * (where the cut lands inside the JSON part) no crash. */
+    for (size_t cut = 0; cut < len; cut++) {
+        json_t *t = secstd_record_decode(data, cut, 0);
+        ck_assert_ptr_null(t);
+        json_decref(secstd_record_decode(data, cut, SECSTD_DECODE_HIT));
+    }
+    data[4] = 7;   /* the first field's tag */
+    ck_assert_ptr_null(secstd_record_decode(data, len, 0));
+    free(a);
+    free(b);
+    free(data);
+    json_decref(back);
+    json_decref(sorted);
+    json_decref(legacy);
+    json_decref(hit);
+}
+
+START_TEST(test_record_layout_roundtrip)
+{
+    size_t flen = 0;
+    char *body = tu_read_file(FX_FIXTURE, &flen);
+    ck_assert_ptr_nonnull(body);
+    int n = 0;
+    for (char *line = body, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (!*line)
+            continue;
+        json_t *rec = json_loads(line, 0, NULL);
+        ck_assert_ptr_nonnull(rec);
+        json_object_set_new(rec, "areas", json_pack("[s,s]", "crypto", "pki"));
+        check_layout(rec);
+        json_decref(rec);
+        n++;
+    }
+    ck_assert_int_eq(n, FX_RECORDS);
+    free(body);
+    /* Hit fields of other types stay in the JSON part; NUL bytes, empty
+     * and missing values, non-ASCII text. */
+    static const char *const odd[] = {
+        "{\"id\":\"X.509\",\"date\":2019,\"areas\":[\"pki\",3],\"aliases\":[],\"title\":\"\"}",
+        "{\"id\":\"a\\u0000b\",\"abstract\":\"nul \\u0000 inside, caf\\u00e9 \\u2713\",\"url\":null}",
+        "{\"sdo\":\"ETSI\",\"source\":{\"name\":\"etsi\",\"first_generation\":3},"
+        "\"relations\":{\"obsoletes\":[\"RFC 1\"]},\"group\":{\"not\":\"a string\"}}",
+        "{}",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        json_error_t e;
+        json_t *rec = json_loads(odd[i], JSON_ALLOW_NUL, &e);
+        ck_assert_msg(rec != NULL, "%s: %s", odd[i], e.text);
+        check_layout(rec);
+        json_decref(rec);
+    }
+}
+END_TEST
+
 START_TEST(test_crashed_run_leftovers)
 {
     char *dir = fx_data_dir();
@@ -642,6 +737,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_unreadable_records_dir);
     tcase_add_test(t, test_overlong_identifiers);
     tcase_add_test(t, test_docmap_terms);
+    tcase_add_test(t, test_record_layout_roundtrip);
     tcase_add_test(t, test_crashed_run_leftovers);
     tcase_add_test(t, test_same_standard_two_files_merged);
     suite_add_tcase(s, t);
