@@ -927,12 +927,13 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         snprintf(num, sizeof num, "%u", count);
         xap_writer_set_metadata(w, SECSTD_META_RECORDS, num);
         xap_writer_set_metadata(w, SECSTD_META_SCHEMA, SECSTD_SCHEMA_VERSION);
-        /* The facet fields' tables, so a search handle loads them at once. */
+        /* The facet fields' tables, and the date's (date filters), so a
+         * search handle loads them at once. */
         unsigned slots[SECSTD_FIELD_COUNT];
         size_t nslots = 0;
         for (int f = 0; f < SECSTD_FIELD_COUNT; f++) {
             const secstd_field *fd = secstd_field_get((secstd_field_id)f);
-            if (fd && fd->facet && fd->slot >= 0)
+            if (fd && (fd->facet || f == SECSTD_FIELD_DATE) && fd->slot >= 0)
                 slots[nslots++] = (unsigned)fd->slot;
         }
         st = xap_writer_store_facet_tables(w, slots, nslots);

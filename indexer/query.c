@@ -347,89 +347,73 @@ static xap_query *or_terms(secstd_field_id field, const secstd_filter *f)
     return q;
 }
 
-/* Years with standards a date filter can list (beyond: value ranges). */
-#define YEARS_MAX 400
-/* A date filter spanning at most this many years (with standards) is
- * answered with year terms, a longer one with the value range: an OR of
- * many year postings costs more per candidate than the range's value
- * read. Measured at 260k records (in-process, facets and snippets on):
- * 2-7 years 1.5-3x faster as terms, 17-27 years 10-50 % slower. */
-#define YEAR_TERMS_MAX 10
-
 enum { FILTER_SDO, FILTER_AREA, FILTER_STATUS, FILTER_TYPE, FILTER_GROUP, FILTER_DATE, FILTER_COUNT };
 
-/* The years that have standards (their year terms), ascending. */
-struct years {
-    char y[YEARS_MAX][5];
+/* The date filter (from/to) as ranges of the date slot's keys
+ * (YYYYMMDD, "00" for an unknown month or day): [from, to], and, for a
+ * `from` inside a month or year, that month's and year's own keys:
+ * records dated only to the month or year ("2019-02" is 20190200) span
+ * the whole month or year, so one containing `from` overlaps the range
+ * although its key sorts before it. NULL ends are open. Returns d->n
+ * (0: no date filter). */
+struct date_ranges {
+    char keys[4][9];
+    const char *lo[3], *hi[3];
     size_t n;
-    int overflow;   /* more than YEARS_MAX: not used */
 };
 
-static int collect_year(void *ctx, const char *term, unsigned freq)
+static size_t date_ranges(const secstd_search_request *req, struct date_ranges *d)
 {
-    (void)freq;
-    struct years *ys = ctx;
-    const char *y = term + strlen(secstd_field_get(SECSTD_FIELD_YEAR)->prefix);
-    if (strlen(y) == 4 && isdigit((unsigned char)y[0]) && isdigit((unsigned char)y[1]) &&
-        isdigit((unsigned char)y[2]) && isdigit((unsigned char)y[3])) {
-        if (ys->n == YEARS_MAX) {
-            ys->overflow = 1;
-            return 1;
-        }
-        memcpy(ys->y[ys->n++], y, 5);
+    d->n = 0;
+    if (!req->from && !req->to)
+        return 0;
+    char *lo = d->keys[0], *hi = d->keys[1];
+    secstd_date_key(req->from, lo);
+    secstd_date_key(req->to, hi);
+    if (req->to)
+        for (int i = (int)strlen(req->to) == 4 ? 4 : (int)strlen(req->to) == 7 ? 6 : 8; i < 8; i++)
+            hi[i] = '9';
+    d->lo[0] = req->from ? lo : NULL;
+    d->hi[0] = req->to ? hi : NULL;
+    d->n = 1;
+    for (int cut = 6; req->from && cut >= 4; cut -= 2) {
+        char *coarse = d->keys[1 + d->n];
+        memcpy(coarse, lo, 9);
+        memset(coarse + cut, '0', (size_t)(8 - cut));
+        if (strcmp(coarse, lo) == 0 || (req->to && strcmp(coarse, hi) > 0))
+            continue;
+        d->lo[d->n] = d->hi[d->n] = coarse;
+        d->n++;
     }
-    return 0;
+    return d->n;
 }
 
-/* A date filter of a few years as year terms: [from, to] covers whole
- * years but where a bound falls inside a year. Each whole year is its year's term (boolean
- * postings, skipped through cheaply); a year cut by a bound is its term
- * AND the key range `exact`. Xapian answers a value range by reading the
- * date slot of every candidate: the most expensive part of a filtered
- * search at 260k records. Takes ownership of exact and returns it
- * unchanged when the span is long (YEAR_TERMS_MAX), no year in it has
- * standards, or the list of years is incomplete. */
-static xap_query *date_by_years(const struct years *ys, const char *lo, const char *hi,
-                                xap_query *exact)
+/* The date filter: from the date slot's in-memory table (an array lookup
+ * per candidate; a value range reads the slot's value stream for each,
+ * which doubled the cost of a search at 260k records), or, should that
+ * table fail to load, the same ranges as Xapian value ranges. */
+static xap_query *date_filter(xap_db *db, const struct date_ranges *d)
 {
-    if (ys->overflow)
-        return exact;
-    int whole_lo = !lo || strcmp(lo + 4, "0000") == 0;
-    int whole_hi = !hi || strcmp(hi + 4, "9999") == 0;
-    xap_query *q = NULL;
-    size_t nin = 0;
-    for (size_t i = 0; i < ys->n; i++)
-        nin += !((lo && strncmp(ys->y[i], lo, 4) < 0) || (hi && strncmp(ys->y[i], hi, 4) > 0));
-    if (nin > YEAR_TERMS_MAX)
-        return exact;
-    for (size_t i = 0; i < ys->n; i++) {
-        const char *y = ys->y[i];
-        if ((lo && strncmp(y, lo, 4) < 0) || (hi && strncmp(y, hi, 4) > 0))
-            continue;
-        char term[XAP_MAX_TERM + 1];
-        xap_query *t = xap_query_term(secstd_term(SECSTD_FIELD_YEAR, y, term, sizeof term), 1);
-        if ((lo && !whole_lo && strncmp(y, lo, 4) == 0) || (hi && !whole_hi && strncmp(y, hi, 4) == 0)) {
-            xap_query *cut = xap_query_combine(XAP_OP_AND, t, exact);
-            xap_query_free(t);
-            t = cut;
-        }
+    unsigned slot = (unsigned)secstd_field_get(SECSTD_FIELD_DATE)->slot;
+    xap_query *q = xap_query_slot_ranges(db, slot, d->lo, d->hi, d->n);
+    if (q)
+        return q;
+    for (size_t i = 0; i < d->n; i++) {
+        xap_query *r = xap_query_value_range(slot, d->lo[i], d->hi[i]);
         if (!q) {
-            q = t;
+            q = r;
             continue;
         }
-        xap_query *or = xap_query_combine(XAP_OP_OR, q, t);
+        xap_query *wider = xap_query_combine(XAP_OP_OR, q, r);
         xap_query_free(q);
-        xap_query_free(t);
-        q = or;
+        xap_query_free(r);
+        q = wider;
     }
-    if (!q)
-        return exact;
-    xap_query_free(exact);
     return q;
 }
 
 /* All filter queries except `skip` (-1: none) ANDed, or NULL when none. */
-static xap_query *filters_except(const secstd_search_request *req, const struct years *ys, int skip)
+static xap_query *filters_except(xap_db *db, const secstd_search_request *req, int skip)
 {
     const struct {
         secstd_field_id field;
@@ -443,32 +427,10 @@ static xap_query *filters_except(const secstd_search_request *req, const struct 
             continue;
         xap_query *q = NULL;
         if (k == FILTER_DATE) {
-            if (!req->from && !req->to)
+            struct date_ranges d;
+            if (!date_ranges(req, &d))
                 continue;
-            char lo[9], hi[9];
-            secstd_date_key(req->from, lo);
-            secstd_date_key(req->to, hi);
-            if (req->to)
-                for (int i = (int)strlen(req->to) == 4 ? 4 : (int)strlen(req->to) == 7 ? 6 : 8; i < 8; i++)
-                    hi[i] = '9';
-            unsigned slot = (unsigned)secstd_field_get(SECSTD_FIELD_DATE)->slot;
-            q = xap_query_value_range(slot, req->from ? lo : NULL, req->to ? hi : NULL);
-            /* Records dated only to the month or year ("2019-02" is
-             * 20190200) span the whole month or year: one that contains
-             * `from` overlaps the range although its key sorts before it. */
-            for (int cut = 6; req->from && cut >= 4; cut -= 2) {
-                char coarse[9];
-                memcpy(coarse, lo, 9);
-                memset(coarse + cut, '0', (size_t)(8 - cut));
-                if (strcmp(coarse, lo) == 0 || (req->to && strcmp(coarse, hi) > 0))
-                    continue;
-                xap_query *exact = xap_query_value_range(slot, coarse, coarse);
-                xap_query *wider = xap_query_combine(XAP_OP_OR, q, exact);
-                xap_query_free(q);
-                xap_query_free(exact);
-                q = wider;
-            }
-            q = date_by_years(ys, req->from ? lo : NULL, req->to ? hi : NULL, q);
+            q = date_filter(db, &d);
         } else {
             if (table[k].f->count == 0)
                 continue;
@@ -637,11 +599,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         specs[k].slot = (unsigned)secstd_field_get(facet_defs[k].field)->slot;
         specs[k].multi = facet_defs[k].multi;
     }
-    struct years ys = {.n = 0, .overflow = 0};
-    if ((req->from || req->to) &&
-        xap_db_terms(db, secstd_field_get(SECSTD_FIELD_YEAR)->prefix, collect_year, &ys) != SECSTD_OK)
-        ys.overflow = 1;   /* a partial list would drop years: ranges only */
-    xap_query *all_filters = filters_except(req, &ys, -1);
+    xap_query *all_filters = filters_except(db, req, -1);
     xap_query *main_q = filtered(base, all_filters);
     xap_search_opts opts = {0};
     opts.sort_slot = req->sort_by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
@@ -737,7 +695,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                 continue;
             }
             /* Disjunctive facet: counts with every filter but its own. */
-            xap_query *others = filters_except(req, &ys, facet_defs[k].filter);
+            xap_query *others = filters_except(db, req, facet_defs[k].filter);
             xap_query *fq = filtered(base, others);
             xap_search_opts fo = {0, 0, -1, 0, facet_depth, &specs[k], 1};
             xap_results *fr = NULL;

@@ -96,6 +96,7 @@ std::string fit(const char *term)
 struct SlotCache {
     std::vector<uint32_t> code;
     std::vector<std::string> values;
+    std::vector<Xapian::doccount> count;   /* documents per code */
 };
 
 /* Counts values of one slot over the match set; for multi-valued slots the
@@ -251,7 +252,8 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
 
 struct xap_db {
     Xapian::Database db;
-    std::map<unsigned, SlotCache> facet_cache;
+    /* Shared with the slot filters of queries made on this handle. */
+    std::map<unsigned, std::shared_ptr<const SlotCache>> facet_cache;
 };
 
 /* ---- facet tables --------------------------------------------------------
@@ -349,16 +351,87 @@ static bool unpack_slot(const std::string &in, Xapian::docid lastdocid, SlotCach
     return true;
 }
 
-static const SlotCache &slot_cache(xap_db *d, unsigned slot)
+static std::shared_ptr<const SlotCache> slot_table(xap_db *d, unsigned slot)
 {
     auto found = d->facet_cache.find(slot);
     if (found != d->facet_cache.end())
         return found->second;
-    SlotCache c;
-    if (!unpack_slot(d->db.get_metadata(facet_key(slot)), d->db.get_lastdocid(), c))
-        walk_slot(d->db, slot, c);
-    return d->facet_cache.emplace(slot, std::move(c)).first->second;
+    auto c = std::make_shared<SlotCache>();
+    if (!unpack_slot(d->db.get_metadata(facet_key(slot)), d->db.get_lastdocid(), *c))
+        walk_slot(d->db, slot, *c);
+    c->count.assign(c->values.size(), 0);
+    for (uint32_t code : c->code)
+        ++c->count[code];
+    d->facet_cache.emplace(slot, c);
+    return c;
 }
+
+static const SlotCache &slot_cache(xap_db *d, unsigned slot) { return *slot_table(d, slot); }
+
+/* A boolean filter on one value slot, answered from the slot's table: the
+ * documents whose value lies in one of a few byte-ordered ranges. Xapian
+ * asks it whether a candidate passes (an array lookup), where a value
+ * range query decodes the slot's value stream for every candidate
+ * (measured at 260k records: a date filter doubled the cost of a search,
+ * ~200 ns per candidate). */
+class SlotRangeSource : public Xapian::PostingSource {
+  public:
+    SlotRangeSource(std::shared_ptr<const SlotCache> table_, std::shared_ptr<const std::vector<char>> pass_,
+                    Xapian::doccount npass_)
+        : table(std::move(table_)), pass(std::move(pass_)), npass(npass_)
+    {
+    }
+    Xapian::doccount get_termfreq_min() const override { return npass; }
+    Xapian::doccount get_termfreq_est() const override { return npass; }
+    Xapian::doccount get_termfreq_max() const override { return npass; }
+    void init(const Xapian::Database &) override
+    {
+        did = 0;
+        started = false;
+        undetermined = false;
+    }
+    void next(double) override { advance(started ? did + 1 : 1); }
+    void skip_to(Xapian::docid to, double) override
+    {
+        if (!started)
+            advance(to);
+        else if (undetermined)
+            advance(to > did ? to : did + 1);
+        else if (to > did)
+            advance(to);
+    }
+    bool check(Xapian::docid to, double) override
+    {
+        started = true;
+        did = to;
+        /* Not a match: the position is undetermined, and the next move
+         * goes past `to` (as PostingSource::check allows). */
+        undetermined = !passes(to);
+        return !undetermined;
+    }
+    bool at_end() const override { return did >= table->code.size(); }
+    Xapian::docid get_docid() const override { return did; }
+    Xapian::PostingSource *clone() const override { return new SlotRangeSource(table, pass, npass); }
+    std::string get_description() const override { return "SlotRangeSource"; }
+
+  private:
+    bool passes(Xapian::docid d) const { return d < table->code.size() && (*pass)[table->code[d]]; }
+    void advance(Xapian::docid from)
+    {
+        started = true;
+        undetermined = false;
+        Xapian::docid end = static_cast<Xapian::docid>(table->code.size());
+        did = from;
+        while (did < end && !(*pass)[table->code[did]])
+            ++did;
+    }
+    std::shared_ptr<const SlotCache> table;
+    std::shared_ptr<const std::vector<char>> pass;
+    Xapian::doccount npass;
+    Xapian::docid did = 0;
+    bool started = false;
+    bool undetermined = false;
+};
 
 struct xap_writer {
     Xapian::WritableDatabase db;
@@ -805,6 +878,29 @@ xap_query *xap_query_scale(const xap_query *q, double factor)
 {
     try {
         return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, unwrap(q), factor));
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *lo,
+                                 const char *const *hi, size_t n)
+{
+    try {
+        auto table = slot_table(db, slot);
+        auto pass = std::make_shared<std::vector<char>>(table->values.size(), 0);
+        Xapian::doccount npass = 0;
+        for (size_t code = 1; code < table->values.size(); code++) {
+            const std::string &v = table->values[code];
+            for (size_t i = 0; i < n && !(*pass)[code]; i++)
+                (*pass)[code] = (!lo[i] || v.compare(lo[i]) >= 0) && (!hi[i] || v.compare(hi[i]) <= 0);
+            if ((*pass)[code])
+                npass += table->count[code];
+        }
+        /* Owned by the query (release()); weightless, a pure filter like
+         * the value range it stands for. */
+        return wrap(Xapian::Query((new SlotRangeSource(table, pass, npass))->release()));
     } catch (...) {
         map_exception();
         return nullptr;

@@ -120,6 +120,11 @@ START_TEST(test_first_build_counts)
     ck_assert_int_eq(xap_db_get_metadata(secstd_index_db(idx), key, &v), SECSTD_OK);
     ck_assert_int_eq(strncmp(v, "SFT1", 4), 0);
     free(v);
+    /* And the date slot's, for date filters. */
+    snprintf(key, sizeof key, "secstd.facets.%d", secstd_field_get(SECSTD_FIELD_DATE)->slot);
+    ck_assert_int_eq(xap_db_get_metadata(secstd_index_db(idx), key, &v), SECSTD_OK);
+    ck_assert_int_eq(strncmp(v, "SFT1", 4), 0);
+    free(v);
     secstd_index_free(idx);
     tu_rmtree(dir);
     free(dir);

@@ -642,6 +642,119 @@ START_TEST(test_search_sort_range_facets)
 }
 END_TEST
 
+/* The docids a query matches, sorted, as "1,4,9," (at most 400). */
+static void docids_of(xap_db *db, const xap_query *q, char *out, size_t len)
+{
+    xap_search_opts o = {0, 400, -1, 0, 400, NULL, 0};
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, q, &o, &r), SECSTD_OK);
+    unsigned ids[400];
+    unsigned n = xap_results_count(r);
+    for (unsigned i = 0; i < n; i++)
+        ids[i] = xap_results_docid(r, i);
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            unsigned t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    size_t used = 0;
+    out[0] = '\0';
+    for (unsigned i = 0; i < n && used + 12 < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%u,", ids[i]);
+    xap_results_free(r);
+}
+
+/* The slot-table filter matches exactly what the same value ranges match:
+ * alone, ANDed with a term (Xapian then calls its check/skip_to), ORed,
+ * and as the right side of AND_NOT; documents without a value never. */
+START_TEST(test_slot_ranges_equal_value_ranges)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    unsigned seed = 12345;
+    for (int i = 0; i < 300; i++) {
+        xap_doc *d = xap_doc_new();
+        ck_assert_int_eq(xap_doc_add_term(d, i % 2 ? "odd" : "even", 1), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_term(d, i % 3 ? "many" : "third", 1), SECSTD_OK);
+        seed = seed * 1103515245u + 12345u;
+        if (seed % 7 != 0) {   /* a sixth or so have no date */
+            char date[9];
+            snprintf(date, sizeof date, "%04u%02u%02u", 1990 + (seed >> 8) % 40, (seed >> 4) % 13,
+                     (seed >> 12) % 29);
+            ck_assert_int_eq(xap_doc_add_value(d, 0, date), SECSTD_OK);
+        }
+        ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
+        xap_doc_free(d);
+    }
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+
+    static const char *const los[][3] = {{"20000000", NULL, NULL}, {NULL, NULL, NULL},
+                                         {"20190215", "20190200", "20190000"}, {"20300000", NULL, NULL},
+                                         {"19950000", "20100000", NULL}};
+    static const char *const his[][3] = {{"20209999", NULL, NULL}, {"19991231", NULL, NULL},
+                                         {"20201231", "20190200", "20190000"}, {NULL, NULL, NULL},
+                                         {"19969999", NULL, NULL}};
+    static const size_t nr[] = {1, 1, 3, 1, 2};
+    xap_query *even = xap_query_term("even", 1), *third = xap_query_term("third", 1);
+    for (size_t c = 0; c < sizeof nr / sizeof *nr; c++) {
+        xap_query *ranges = NULL;
+        for (size_t i = 0; i < nr[c]; i++) {
+            xap_query *r = xap_query_value_range(0, los[c][i], his[c][i]);
+            xap_query *o = ranges ? xap_query_combine(XAP_OP_OR, ranges, r) : r;
+            if (ranges) {
+                xap_query_free(ranges);
+                xap_query_free(r);
+            }
+            ranges = o;
+        }
+        xap_query *table = xap_query_slot_ranges(db, 0, los[c], his[c], nr[c]);
+        ck_assert_ptr_nonnull(table);
+        struct {
+            xap_op op;
+            const xap_query *other;
+            int filter_left;
+        } shapes[] = {{XAP_OP_OR, NULL, 0},       {XAP_OP_FILTER, even, 1}, {XAP_OP_AND, third, 0},
+                      {XAP_OP_OR, even, 0},       {XAP_OP_AND_NOT, third, 1}};
+        for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+            xap_query *a, *b;
+            if (!shapes[k].other) {
+                a = xap_query_combine(XAP_OP_OR, ranges, NULL);
+                b = xap_query_combine(XAP_OP_OR, table, NULL);
+            } else if (shapes[k].filter_left) {
+                a = xap_query_combine(shapes[k].op, shapes[k].other, ranges);
+                b = xap_query_combine(shapes[k].op, shapes[k].other, table);
+            } else {
+                a = xap_query_combine(shapes[k].op, ranges, shapes[k].other);
+                b = xap_query_combine(shapes[k].op, table, shapes[k].other);
+            }
+            char want[4096], got[4096];
+            docids_of(db, a, want, sizeof want);
+            docids_of(db, b, got, sizeof got);
+            ck_assert_msg(strcmp(want, got) == 0, "case %zu shape %zu:\n want %s\n got  %s", c, k,
+                          want, got);
+            if (c == 0 && k == 0)
+                ck_assert(strlen(want) > 100);   /* the set is not trivially empty */
+            xap_query_free(a);
+            xap_query_free(b);
+        }
+        xap_query_free(ranges);
+        xap_query_free(table);
+    }
+    xap_query_free(even);
+    xap_query_free(third);
+    xap_db_free(db);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* "v=n,v=n" of facet k of a match-all search with facets on slots 2 and 4. */
 static void facet_string(const char *path, size_t k, char *out, size_t len)
 {
@@ -815,6 +928,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_doc_terms_values_metadata);
     tcase_add_test(d, test_query_builders);
     tcase_add_test(d, test_search_sort_range_facets);
+    tcase_add_test(d, test_slot_ranges_equal_value_ranges);
     tcase_add_test(d, test_facet_tables_stored);
     tcase_add_test(d, test_snippet_markers);
     tcase_add_test(d, test_expand_free_text_only);
