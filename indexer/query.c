@@ -519,6 +519,17 @@ static json_t *facet_object(const xap_results *res, size_t k)
     return o;
 }
 
+/* The security scope every search applies unless widened: from the
+ * handle's in-memory set of the scope term's documents (a lookup per
+ * candidate, not a skip through a posting list holding a third of the
+ * index), or the term itself should that set fail to load. */
+static xap_query *scope_filter(xap_db *db, char *term, size_t len)
+{
+    secstd_term(SECSTD_FIELD_SCOPE, "security", term, len);
+    xap_query *q = xap_query_term_set(db, term);
+    return q ? q : xap_query_term(term, 1);
+}
+
 static secstd_status run_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
                                 char *err, size_t errlen)
 {
@@ -568,7 +579,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     xap_query *scope = NULL;
     if (!req->all_records) {
         char term[XAP_MAX_TERM + 1];
-        scope = xap_query_term(secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term), 1);
+        scope = scope_filter(db, term, sizeof term);
     }
     xap_query *scoped_text = NULL;
     if (text_q)
@@ -639,8 +650,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                             XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE, &or_text,
                             NULL) == SECSTD_OK) {
             char term[XAP_MAX_TERM + 1];
-            xap_query *sc = req->all_records ? NULL
-                                             : xap_query_term(secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term), 1);
+            xap_query *sc = req->all_records ? NULL : scope_filter(db, term, sizeof term);
             xap_query *b2 = sc ? xap_query_combine(XAP_OP_FILTER, or_text, sc)
                                : xap_query_combine(XAP_OP_OR, or_text, NULL);
             if (ident_q) {

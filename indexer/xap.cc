@@ -254,6 +254,12 @@ struct xap_db {
     Xapian::Database db;
     /* Shared with the slot filters of queries made on this handle. */
     std::map<unsigned, std::shared_ptr<const SlotCache>> facet_cache;
+    /* Documents of a filter term, one byte per docid (xap_query_term_set). */
+    struct TermSet {
+        std::vector<char> docs;
+        Xapian::doccount n = 0;
+    };
+    std::map<std::string, std::shared_ptr<const TermSet>> term_sets;
 };
 
 /* ---- facet tables --------------------------------------------------------
@@ -368,17 +374,19 @@ static std::shared_ptr<const SlotCache> slot_table(xap_db *d, unsigned slot)
 
 static const SlotCache &slot_cache(xap_db *d, unsigned slot) { return *slot_table(d, slot); }
 
-/* A boolean filter on one value slot, answered from the slot's table: the
- * documents whose value lies in one of a few byte-ordered ranges. Xapian
- * asks it whether a candidate passes (an array lookup), where a value
- * range query decodes the slot's value stream for every candidate
- * (measured at 260k records: a date filter doubled the cost of a search,
- * ~200 ns per candidate). */
-class SlotRangeSource : public Xapian::PostingSource {
+/* A boolean filter answered from memory: the documents whose slot value
+ * passes (pass[code], with a slot's table), or the documents of a set
+ * (pass[docid], without one). Xapian asks it whether a candidate passes
+ * (an array lookup) where a value range decodes the slot's value stream
+ * for every candidate (measured at 260k records: a date filter doubled
+ * the cost of a search, ~200 ns per candidate) and a filter term skips
+ * through its posting list. */
+class TableFilterSource : public Xapian::PostingSource {
   public:
-    SlotRangeSource(std::shared_ptr<const SlotCache> table_, std::shared_ptr<const std::vector<char>> pass_,
-                    Xapian::doccount npass_)
-        : table(std::move(table_)), pass(std::move(pass_)), npass(npass_)
+    TableFilterSource(std::shared_ptr<const SlotCache> table_, std::shared_ptr<const std::vector<char>> pass_,
+                      Xapian::doccount npass_)
+        : table(std::move(table_)), pass(std::move(pass_)), npass(npass_),
+          size(table ? table->code.size() : pass->size())
     {
     }
     Xapian::doccount get_termfreq_min() const override { return npass; }
@@ -409,25 +417,28 @@ class SlotRangeSource : public Xapian::PostingSource {
         undetermined = !passes(to);
         return !undetermined;
     }
-    bool at_end() const override { return did >= table->code.size(); }
+    bool at_end() const override { return did >= size; }
     Xapian::docid get_docid() const override { return did; }
-    Xapian::PostingSource *clone() const override { return new SlotRangeSource(table, pass, npass); }
-    std::string get_description() const override { return "SlotRangeSource"; }
+    Xapian::PostingSource *clone() const override { return new TableFilterSource(table, pass, npass); }
+    std::string get_description() const override { return "TableFilterSource"; }
 
   private:
-    bool passes(Xapian::docid d) const { return d < table->code.size() && (*pass)[table->code[d]]; }
+    bool passes(Xapian::docid d) const
+    {
+        return d < size && (*pass)[table ? table->code[d] : d];
+    }
     void advance(Xapian::docid from)
     {
         started = true;
         undetermined = false;
-        Xapian::docid end = static_cast<Xapian::docid>(table->code.size());
         did = from;
-        while (did < end && !(*pass)[table->code[did]])
+        while (did < size && !passes(did))
             ++did;
     }
     std::shared_ptr<const SlotCache> table;
     std::shared_ptr<const std::vector<char>> pass;
     Xapian::doccount npass;
+    size_t size;
     Xapian::docid did = 0;
     bool started = false;
     bool undetermined = false;
@@ -501,7 +512,7 @@ secstd_status xap_db_open(const char *path, xap_db **out)
 {
     *out = nullptr;
     XAP_GUARD({
-        xap_db *d = new xap_db{Xapian::Database(path), {}};
+        xap_db *d = new xap_db{Xapian::Database(path), {}, {}};
         *out = d;
         return SECSTD_OK;
     })
@@ -512,6 +523,7 @@ secstd_status xap_db_reopen(xap_db *db)
     XAP_GUARD({
         db->db.reopen();
         db->facet_cache.clear();
+        db->term_sets.clear();
         return SECSTD_OK;
     })
 }
@@ -900,7 +912,36 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
         }
         /* Owned by the query (release()); weightless, a pure filter like
          * the value range it stands for. */
-        return wrap(Xapian::Query((new SlotRangeSource(table, pass, npass))->release()));
+        return wrap(Xapian::Query((new TableFilterSource(table, pass, npass))->release()));
+    } catch (...) {
+        map_exception();
+        return nullptr;
+    }
+}
+
+xap_query *xap_query_term_set(xap_db *db, const char *term)
+{
+    try {
+        std::string t = fit(term);
+        auto found = db->term_sets.find(t);
+        std::shared_ptr<const xap_db::TermSet> set;
+        if (found != db->term_sets.end()) {
+            set = found->second;
+        } else {
+            auto s = std::make_shared<xap_db::TermSet>();
+            s->docs.assign(static_cast<size_t>(db->db.get_lastdocid()) + 1, 0);
+            for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
+                if (*it < s->docs.size()) {
+                    s->docs[*it] = 1;
+                    ++s->n;
+                }
+            }
+            set = s;
+            db->term_sets.emplace(t, set);
+        }
+        /* The set's byte vector, kept alive by the set. */
+        std::shared_ptr<const std::vector<char>> docs(set, &set->docs);
+        return wrap(Xapian::Query((new TableFilterSource(nullptr, docs, set->n))->release()));
     } catch (...) {
         map_exception();
         return nullptr;

@@ -665,7 +665,8 @@ static void docids_of(xap_db *db, const xap_query *q, char *out, size_t len)
     xap_results_free(r);
 }
 
-/* The slot-table filter matches exactly what the same value ranges match:
+/* The in-memory filters match exactly what Xapian's own would. The slot
+ * table's ranges match what the same value ranges match:
  * alone, ANDed with a term (Xapian then calls its check/skip_to), ORed,
  * and as the right side of AND_NOT; documents without a value never. */
 START_TEST(test_slot_ranges_equal_value_ranges)
@@ -745,6 +746,30 @@ START_TEST(test_slot_ranges_equal_value_ranges)
         }
         xap_query_free(ranges);
         xap_query_free(table);
+    }
+    /* A term's in-memory document set matches what the term matches, as
+     * a filter of a term, of a range, and on its own; twice (the second
+     * time from the handle's cache). */
+    for (int round = 0; round < 2; round++) {
+        xap_query *set = xap_query_term_set(db, "third");
+        ck_assert_ptr_nonnull(set);
+        xap_query *range = xap_query_value_range(0, "20000000", NULL);
+        const xap_query *left[] = {even, range, NULL};
+        for (size_t k = 0; k < 3; k++) {
+            xap_query *a = left[k] ? xap_query_combine(XAP_OP_FILTER, left[k], third)
+                                   : xap_query_combine(XAP_OP_OR, third, NULL);
+            xap_query *b = left[k] ? xap_query_combine(XAP_OP_FILTER, left[k], set)
+                                   : xap_query_combine(XAP_OP_OR, set, NULL);
+            char want[4096], got[4096];
+            docids_of(db, a, want, sizeof want);
+            docids_of(db, b, got, sizeof got);
+            ck_assert_msg(strcmp(want, got) == 0, "term set %zu:\n want %s\n got  %s", k, want, got);
+            ck_assert(strlen(want) > 20);
+            xap_query_free(a);
+            xap_query_free(b);
+        }
+        xap_query_free(range);
+        xap_query_free(set);
     }
     xap_query_free(even);
     xap_query_free(third);
