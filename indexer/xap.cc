@@ -254,9 +254,10 @@ struct xap_db {
     Xapian::Database db;
     /* Shared with the slot filters of queries made on this handle. */
     std::map<unsigned, std::shared_ptr<const SlotCache>> facet_cache;
-    /* Documents of a filter term, one byte per docid (xap_query_term_set). */
+    /* Documents of a filter term, a bit per docid (xap_query_term_set). */
     struct TermSet {
-        std::vector<char> docs;
+        std::vector<uint64_t> bits;
+        size_t size = 0;           /* last docid + 1 */
         Xapian::doccount n = 0;
     };
     std::map<std::string, std::shared_ptr<const TermSet>> term_sets;
@@ -383,10 +384,16 @@ static const SlotCache &slot_cache(xap_db *d, unsigned slot) { return *slot_tabl
  * through its posting list. */
 class TableFilterSource : public Xapian::PostingSource {
   public:
+    /* Documents whose code in table passes: pass[code]. */
     TableFilterSource(std::shared_ptr<const SlotCache> table_, std::shared_ptr<const std::vector<char>> pass_,
                       Xapian::doccount npass_)
-        : table(std::move(table_)), pass(std::move(pass_)), npass(npass_),
-          size(table ? table->code.size() : pass->size())
+        : table(std::move(table_)), pass(std::move(pass_)), npass(npass_), size(table->code.size())
+    {
+    }
+    /* The documents of a set: bit docid of bits (size = last docid + 1). */
+    TableFilterSource(std::shared_ptr<const std::vector<uint64_t>> bits_, size_t size_,
+                      Xapian::doccount npass_)
+        : bits(std::move(bits_)), npass(npass_), size(size_)
     {
     }
     Xapian::doccount get_termfreq_min() const override { return npass; }
@@ -419,13 +426,18 @@ class TableFilterSource : public Xapian::PostingSource {
     }
     bool at_end() const override { return did >= size; }
     Xapian::docid get_docid() const override { return did; }
-    Xapian::PostingSource *clone() const override { return new TableFilterSource(table, pass, npass); }
+    Xapian::PostingSource *clone() const override
+    {
+        return table ? new TableFilterSource(table, pass, npass) : new TableFilterSource(bits, size, npass);
+    }
     std::string get_description() const override { return "TableFilterSource"; }
 
   private:
     bool passes(Xapian::docid d) const
     {
-        return d < size && (*pass)[table ? table->code[d] : d];
+        if (d >= size)
+            return false;
+        return table ? (*pass)[table->code[d]] != 0 : ((*bits)[d >> 6] >> (d & 63)) & 1;
     }
     void advance(Xapian::docid from)
     {
@@ -437,6 +449,7 @@ class TableFilterSource : public Xapian::PostingSource {
     }
     std::shared_ptr<const SlotCache> table;
     std::shared_ptr<const std::vector<char>> pass;
+    std::shared_ptr<const std::vector<uint64_t>> bits;
     Xapian::doccount npass;
     size_t size;
     Xapian::docid did = 0;
@@ -929,19 +942,21 @@ xap_query *xap_query_term_set(xap_db *db, const char *term)
             set = found->second;
         } else {
             auto s = std::make_shared<xap_db::TermSet>();
-            s->docs.assign(static_cast<size_t>(db->db.get_lastdocid()) + 1, 0);
+            s->size = static_cast<size_t>(db->db.get_lastdocid()) + 1;
+            s->bits.assign((s->size + 63) / 64, 0);
             for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
-                if (*it < s->docs.size()) {
-                    s->docs[*it] = 1;
+                Xapian::docid d = *it;
+                if (d < s->size) {
+                    s->bits[d >> 6] |= uint64_t(1) << (d & 63);
                     ++s->n;
                 }
             }
             set = s;
             db->term_sets.emplace(t, set);
         }
-        /* The set's byte vector, kept alive by the set. */
-        std::shared_ptr<const std::vector<char>> docs(set, &set->docs);
-        return wrap(Xapian::Query((new TableFilterSource(nullptr, docs, set->n))->release()));
+        /* The set's bits, kept alive by the set. */
+        std::shared_ptr<const std::vector<uint64_t>> bits(set, &set->bits);
+        return wrap(Xapian::Query((new TableFilterSource(bits, set->size, set->n))->release()));
     } catch (...) {
         map_exception();
         return nullptr;
