@@ -178,9 +178,8 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
 /* The documents indexed with term, as a filter answered from an in-memory
  * set of them (a bit per document, read from the posting list once per
  * handle and kept until reopen): for a filter every search applies, such
- * as the security scope, or a large one (a body, for /similar), a lookup
- * per candidate instead of a skip through the posting list. No weight.
- * NULL on error. */
+ * as the security scope, a lookup per candidate instead of a skip through
+ * the posting list. No weight. NULL on error. */
 xap_query *xap_query_term_set(xap_db *db, const char *term);
 void xap_query_free(xap_query *q);
 /* Human-readable form (Xapian's get_description), malloc'ed. */
