@@ -321,7 +321,10 @@ static char *plain_terms(const char *q)
 
 /* ---- filters ----------------------------------------------------------------- */
 
-static xap_query *or_terms(secstd_field_id field, const secstd_filter *f)
+/* A filter's values OR-ed, each from the handle's in-memory set of its
+ * term's documents (xap_query_term_set: a lookup per candidate; at 260k
+ * records a body's term lists a quarter of the index), or the term. */
+static xap_query *or_terms(xap_db *db, secstd_field_id field, const secstd_filter *f)
 {
     xap_query *q = NULL;
     for (size_t i = 0; i < f->count; i++) {
@@ -334,7 +337,10 @@ static xap_query *or_terms(secstd_field_id field, const secstd_filter *f)
             v = a ? a->id : v;
         }
         char term[XAP_MAX_TERM + 1];
-        xap_query *t = xap_query_term(secstd_term(field, v, term, sizeof term), 1);
+        secstd_term(field, v, term, sizeof term);
+        xap_query *t = xap_query_term_set(db, term);
+        if (!t)
+            t = xap_query_term(term, 1);
         if (!q) {
             q = t;
             continue;
@@ -434,7 +440,7 @@ static xap_query *filters_except(xap_db *db, const secstd_search_request *req, i
         } else {
             if (table[k].f->count == 0)
                 continue;
-            q = or_terms(table[k].field, table[k].f);
+            q = or_terms(db, table[k].field, table[k].f);
         }
         if (!all) {
             all = q;

@@ -932,6 +932,10 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
     }
 }
 
+/* Term sets kept per handle: the scope, bodies, areas, statuses, types a
+ * user filters on; groups are open-ended, so the count is bounded. */
+#define TERM_SETS_MAX 128
+
 xap_query *xap_query_term_set(xap_db *db, const char *term)
 {
     try {
@@ -940,6 +944,8 @@ xap_query *xap_query_term_set(xap_db *db, const char *term)
         std::shared_ptr<const xap_db::TermSet> set;
         if (found != db->term_sets.end()) {
             set = found->second;
+        } else if (db->term_sets.size() >= TERM_SETS_MAX) {
+            return nullptr;   /* the caller uses the term itself */
         } else {
             auto s = std::make_shared<xap_db::TermSet>();
             s->size = static_cast<size_t>(db->db.get_lastdocid()) + 1;

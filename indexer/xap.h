@@ -177,9 +177,10 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
                                  const char *const *hi, size_t n);
 /* The documents indexed with term, as a filter answered from an in-memory
  * set of them (a bit per document, read from the posting list once per
- * handle and kept until reopen): for a filter every search applies, such
- * as the security scope, a lookup per candidate instead of a skip through
- * the posting list. No weight. NULL on error. */
+ * handle and kept until reopen): for the filters of a search (the
+ * security scope, bodies, areas, statuses, types, groups), a lookup per
+ * candidate instead of a skip through the posting list. No weight. NULL on error, or when the handle already
+ * keeps its most sets (128) and term is not one of them: use the term. */
 xap_query *xap_query_term_set(xap_db *db, const char *term);
 void xap_query_free(xap_query *q);
 /* Human-readable form (Xapian's get_description), malloc'ed. */

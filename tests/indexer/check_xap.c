@@ -771,6 +771,22 @@ START_TEST(test_slot_ranges_equal_value_ranges)
         xap_query_free(range);
         xap_query_free(set);
     }
+    /* Sets per handle are bounded: past the limit a new term gets NULL
+     * (callers then use the term), a kept one still its set. */
+    size_t made = 1;   /* "third" */
+    for (int i = 0; i < 200; i++) {
+        char t[32];
+        snprintf(t, sizeof t, "XGgroup%d", i);
+        xap_query *q = xap_query_term_set(db, t);
+        if (!q)
+            break;
+        made++;
+        xap_query_free(q);
+    }
+    ck_assert_uint_eq(made, 128);
+    xap_query *kept = xap_query_term_set(db, "third");
+    ck_assert_ptr_nonnull(kept);
+    xap_query_free(kept);
     xap_query_free(even);
     xap_query_free(third);
     xap_db_free(db);
