@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ident.h"
+#include "strbuf.h"
 
 static const secstd_field *F(secstd_field_id id) { return secstd_field_get(id); }
 
@@ -197,37 +198,18 @@ static const struct {
 };
 #define NHIT (sizeof hit_keys / sizeof hit_keys[0])
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} outbuf;
-
-static void put(outbuf *b, const void *p, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        while (cap < b->len + n)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, p, n);
-    b->len += n;
-}
-
-static void put_u32(outbuf *b, size_t v)
+/* Appends v as a little-endian u32; 0 or -1 as sb_add. */
+static int sb_u32(strbuf *b, size_t v)
 {
     unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
                           (unsigned char)(v >> 24)};
-    put(b, x, 4);
+    return sb_add(b, x, 4);
+}
+
+/* A string as u32 length + bytes. */
+static int sb_string(strbuf *b, const json_t *v)
+{
+    return sb_u32(b, json_string_length(v)) | sb_add(b, json_string_value(v), json_string_length(v));
 }
 
 static int all_strings(const json_t *a)
@@ -240,11 +222,12 @@ static int all_strings(const json_t *a)
 
 char *secstd_record_encode(const json_t *rec, size_t *len)
 {
-    outbuf b = {0};
+    strbuf b = {0};
+    int oom = 0;
     json_t *rest = json_copy((json_t *)rec);   /* shallow: values shared */
     if (!rest)
         return NULL;
-    put(&b, DATA_MAGIC, DATA_MAGIC_LEN);
+    oom |= sb_add(&b, DATA_MAGIC, DATA_MAGIC_LEN);
     for (size_t k = 0; k < NHIT; k++) {
         const json_t *v = json_object_get(rec, hit_keys[k].key);
         unsigned char tag = 0;
@@ -252,35 +235,27 @@ char *secstd_record_encode(const json_t *rec, size_t *len)
             tag = 1;
         else if (hit_keys[k].array && json_is_array(v) && all_strings(v))
             tag = 2;
-        put(&b, &tag, 1);
+        oom |= sb_add(&b, &tag, 1);
         if (tag == 1) {
-            put_u32(&b, json_string_length(v));
-            put(&b, json_string_value(v), json_string_length(v));
+            oom |= sb_string(&b, v);
         } else if (tag == 2) {
             size_t i;
             json_t *item;
-            put_u32(&b, json_array_size(v));
-            json_array_foreach(v, i, item) {
-                put_u32(&b, json_string_length(item));
-                put(&b, json_string_value(item), json_string_length(item));
-            }
+            oom |= sb_u32(&b, json_array_size(v));
+            json_array_foreach(v, i, item) oom |= sb_string(&b, item);
         }
         if (tag)
             json_object_del(rest, hit_keys[k].key);
     }
     char *text = json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(rest);
-    if (!text) {
-        free(b.s);
-        return NULL;
-    }
-    put(&b, text, strlen(text));
+    oom |= !text || sb_add(&b, text, strlen(text));
     free(text);
-    if (b.oom) {
+    if (oom) {
         free(b.s);
         return NULL;
     }
-    *len = b.len;
+    *len = b.n;
     return b.s;
 }
 

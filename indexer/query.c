@@ -13,6 +13,7 @@
 #include "docmap.h"
 #include "ident.h"
 #include "schema.h"
+#include "strbuf.h"
 #include "xap.h"
 
 void secstd_search_request_init(secstd_search_request *req)
@@ -173,25 +174,15 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
 
 /* ---- query text ----------------------------------------------------------- */
 
-typedef struct strbuf {
-    char *s;
-    size_t n, cap;
-} strbuf;
-
-static int sb_add(strbuf *b, const char *s, size_t n)
+/* acc OP q, both consumed; q alone when acc is NULL. */
+static xap_query *join(xap_op op, xap_query *acc, xap_query *q)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 256) + n;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
-            return -1;
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-    return 0;
+    if (!acc)
+        return q;
+    xap_query *both = xap_query_combine(op, acc, q);
+    xap_query_free(acc);
+    xap_query_free(q);
+    return both;
 }
 
 struct found_ids {
@@ -209,15 +200,7 @@ static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id
     if (secstd_ident_key(id->id, key, sizeof key) == 0)
         return 0;
     secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
-    xap_query *t = xap_query_term(term, 1);
-    if (!c->q) {
-        c->q = t;
-    } else {
-        xap_query *or = xap_query_combine(XAP_OP_OR, c->q, t);
-        xap_query_free(c->q);
-        xap_query_free(t);
-        c->q = or;
-    }
+    c->q = join(XAP_OP_OR, c->q, xap_query_term(term, 1));
     json_array_append_new(c->list, json_string(id->id));
     sb_add(&c->rest, c->text + c->pos, start - c->pos);
     sb_add(&c->rest, " ", 1);
@@ -339,16 +322,7 @@ static xap_query *or_terms(xap_db *db, secstd_field_id field, const secstd_filte
         char term[XAP_MAX_TERM + 1];
         secstd_term(field, v, term, sizeof term);
         xap_query *t = xap_query_term_set(db, term);
-        if (!t)
-            t = xap_query_term(term, 1);
-        if (!q) {
-            q = t;
-            continue;
-        }
-        xap_query *or = xap_query_combine(XAP_OP_OR, q, t);
-        xap_query_free(q);
-        xap_query_free(t);
-        q = or;
+        q = join(XAP_OP_OR, q, t ? t : xap_query_term(term, 1));
     }
     return q;
 }
@@ -404,17 +378,8 @@ static xap_query *date_filter(xap_db *db, const struct date_ranges *d)
     xap_query *q = xap_query_slot_ranges(db, slot, d->lo, d->hi, d->n);
     if (q)
         return q;
-    for (size_t i = 0; i < d->n; i++) {
-        xap_query *r = xap_query_value_range(slot, d->lo[i], d->hi[i]);
-        if (!q) {
-            q = r;
-            continue;
-        }
-        xap_query *wider = xap_query_combine(XAP_OP_OR, q, r);
-        xap_query_free(q);
-        xap_query_free(r);
-        q = wider;
-    }
+    for (size_t i = 0; i < d->n; i++)
+        q = join(XAP_OP_OR, q, xap_query_value_range(slot, d->lo[i], d->hi[i]));
     return q;
 }
 
@@ -442,14 +407,7 @@ static xap_query *filters_except(xap_db *db, const secstd_search_request *req, i
                 continue;
             q = or_terms(db, table[k].field, table[k].f);
         }
-        if (!all) {
-            all = q;
-            continue;
-        }
-        xap_query *and = xap_query_combine(XAP_OP_AND, all, q);
-        xap_query_free(all);
-        xap_query_free(q);
-        all = and;
+        all = join(XAP_OP_AND, all, q);
     }
     return all;
 }

@@ -96,7 +96,9 @@ std::string fit(const char *term)
 struct SlotCache {
     std::vector<uint32_t> code;
     std::vector<std::string> values;
-    std::vector<Xapian::doccount> count;   /* documents per code */
+    /* Documents per code: only date filters need it (their estimate),
+     * so it is counted on their first use, not on every table's load. */
+    mutable std::vector<Xapian::doccount> count;
 };
 
 /* Counts values of one slot over the match set; for multi-valued slots the
@@ -366,9 +368,6 @@ static std::shared_ptr<const SlotCache> slot_table(xap_db *d, unsigned slot)
     auto c = std::make_shared<SlotCache>();
     if (!unpack_slot(d->db.get_metadata(facet_key(slot)), d->db.get_lastdocid(), *c))
         walk_slot(d->db, slot, *c);
-    c->count.assign(c->values.size(), 0);
-    for (uint32_t code : c->code)
-        ++c->count[code];
     d->facet_cache.emplace(slot, c);
     return c;
 }
@@ -377,7 +376,7 @@ static const SlotCache &slot_cache(xap_db *d, unsigned slot) { return *slot_tabl
 
 /* A boolean filter answered from memory: the documents whose slot value
  * passes (pass[code], with a slot's table), or the documents of a set
- * (pass[docid], without one). Xapian asks it whether a candidate passes
+ * (a bit per docid). Xapian asks it whether a candidate passes
  * (an array lookup) where a value range decodes the slot's value stream
  * for every candidate (measured at 260k records: a date filter doubled
  * the cost of a search, ~200 ns per candidate) and a filter term skips
@@ -914,6 +913,11 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
 {
     try {
         auto table = slot_table(db, slot);
+        if (table->count.empty()) {
+            table->count.assign(table->values.size(), 0);
+            for (uint32_t code : table->code)
+                ++table->count[code];
+        }
         auto pass = std::make_shared<std::vector<char>>(table->values.size(), 0);
         Xapian::doccount npass = 0;
         for (size_t code = 1; code < table->values.size(); code++) {
