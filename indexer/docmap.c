@@ -71,15 +71,21 @@ static secstd_status add_bool(xap_doc *doc, secstd_field_id f, const char *value
     return xap_doc_add_term(doc, secstd_term(f, value, term, sizeof term), 0);
 }
 
-static secstd_status add_ident(xap_doc *doc, const char *text, const char *sdo)
+static secstd_status add_ident_value(xap_doc *doc, const char *value)
 {
-    char value[512], term[XAP_MAX_TERM + 1];
-    secstd_ident_value(text, sdo, value, sizeof value);
+    char term[XAP_MAX_TERM + 1];
     if (!*value)
         return SECSTD_OK;
     /* wdf 1, not a boolean term: the identifier term carries weight so an
      * identifier query ranks its standard first. */
     return xap_doc_add_term(doc, secstd_term(SECSTD_FIELD_IDENT, value, term, sizeof term), 1);
+}
+
+static secstd_status add_ident(xap_doc *doc, const char *text, const char *sdo)
+{
+    char value[512];
+    secstd_ident_value(text, sdo, value, sizeof value);
+    return add_ident_value(doc, value);
 }
 
 static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
@@ -110,11 +116,17 @@ static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
 
 secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc)
 {
+    char key[512];
+    secstd_ident_value(str(rec, "id"), str(rec, "sdo"), key, sizeof key);
+    return secstd_doc_from_record_key(rec, key, doc);
+}
+
+secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap_doc *doc)
+{
     const char *id = str(rec, "id"), *sdo = str(rec, "sdo");
-    char key[512], term[XAP_MAX_TERM + 1];
-    secstd_ident_value(id, sdo, key, sizeof key);
+    char term[XAP_MAX_TERM + 1];
     TRY(xap_doc_add_term(doc, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), 0));
-    TRY(add_ident(doc, id, sdo));
+    TRY(add_ident_value(doc, key));
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(rec, "aliases"), i, v) TRY(add_ident(doc, json_string_value(v), NULL));

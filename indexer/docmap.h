@@ -52,5 +52,8 @@ json_t *secstd_record_decode(const char *data, size_t len, unsigned flags);
 
 /* Fills doc from rec (which already carries its final "areas"). */
 secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc);
+/* The same with the record's id key (secstd_ident_value of its id and sdo)
+ * already computed. */
+secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap_doc *doc);
 
 #endif

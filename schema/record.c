@@ -314,28 +314,43 @@ secstd_status secstd_records_reader_next(secstd_records_reader *r, json_t **rec)
                 ;
             return reader_fail(r, SECSTD_ERR_TOO_LARGE, "line longer than 1 MiB");
         }
-        size_t k = 0;
-        while (k < (size_t)n && (r->line[k] == ' ' || r->line[k] == '\t' || r->line[k] == '\n' ||
-                                 r->line[k] == '\r'))
-            k++;
-        if (k == (size_t)n)
-            continue;
-        json_error_t jerr;
-        json_t *obj = json_loadb(r->line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-        if (!obj) {
-            char reason[300];
-            snprintf(reason, sizeof reason, "not valid JSON: %s (column %d)", jerr.text,
-                     jerr.column);
-            return reader_fail(r, SECSTD_ERR_SCHEMA, reason);
-        }
+        json_t *obj;
         char reason[300];
-        if (secstd_record_validate(obj, reason, sizeof reason) != SECSTD_OK) {
-            json_decref(obj);
-            return reader_fail(r, SECSTD_ERR_SCHEMA, reason);
-        }
+        secstd_status st = secstd_record_parse_line(r->line, (size_t)n, &obj, reason, sizeof reason);
+        if (st != SECSTD_OK)
+            return reader_fail(r, st, reason);
+        if (!obj)
+            continue;
         *rec = obj;
         return SECSTD_OK;
     }
+}
+
+secstd_status secstd_record_parse_line(const char *line, size_t n, json_t **rec, char *reason,
+                                       size_t reasonlen)
+{
+    *rec = NULL;
+    if (n - (n && line[n - 1] == '\n') > SECSTD_RECORD_MAX_LINE) {
+        snprintf(reason, reasonlen, "line longer than 1 MiB");
+        return SECSTD_ERR_TOO_LARGE;
+    }
+    size_t k = 0;
+    while (k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\n' || line[k] == '\r'))
+        k++;
+    if (k == n)
+        return SECSTD_OK;
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj) {
+        snprintf(reason, reasonlen, "not valid JSON: %s (column %d)", jerr.text, jerr.column);
+        return SECSTD_ERR_SCHEMA;
+    }
+    if (secstd_record_validate(obj, reason, reasonlen) != SECSTD_OK) {
+        json_decref(obj);
+        return SECSTD_ERR_SCHEMA;
+    }
+    *rec = obj;
+    return SECSTD_OK;
 }
 
 const char *secstd_records_reader_error(const secstd_records_reader *r) { return r->error; }

@@ -49,6 +49,14 @@ secstd_status secstd_records_reader_open(const char *path, secstd_records_reader
  * continue with the next line. Blank lines are skipped. */
 secstd_status secstd_records_reader_next(secstd_records_reader *r, json_t **rec);
 
+/* Parses one line of a records file (n bytes, its newline included or
+ * not) as the reader does: SECSTD_OK with *rec a new reference, or *rec
+ * NULL for a blank line; SECSTD_ERR_SCHEMA (not JSON, not an object, fails
+ * validation) or SECSTD_ERR_TOO_LARGE (over SECSTD_RECORD_MAX_LINE) with a
+ * one-line reason. */
+secstd_status secstd_record_parse_line(const char *line, size_t n, json_t **rec, char *reason,
+                                       size_t reasonlen);
+
 /* "FILE:LINE: reason" of the last bad line (borrowed, valid until next). */
 const char *secstd_records_reader_error(const secstd_records_reader *r);
 /* Line number of the record last returned (1-based). */

@@ -39,18 +39,19 @@ if [ "${SECSTD_SKIP_SANITIZERS:-0}" != 1 ]; then
     ctest --output-on-failure -j"$jobs" -E 'browser|searchd/check' &&
     CK_FORK=no ctest --output-on-failure -R 'searchd/check')
 
-  # The daemon's thread pool under ThreadSanitizer: only the searchd tests
-  # (the rest is single-threaded). CK_FORK=no because the tests share one
+  # The daemon's thread pool and the indexer's threads (reading, classifying,
+  # shards, freeing) under ThreadSanitizer: the searchd and build tests (the
+  # rest is single-threaded). CK_FORK=no because the searchd tests share one
   # server started in the parent, and TSan cannot start threads in a child
   # forked from a multi-threaded process. No suppressions: libmicrohttpd
   # and libxapian are not instrumented, so TSan sees only our code and the
   # Xapian header code inlined into it (docs/SOAK.md, "Thread sanitizer").
-  echo "== build (ThreadSanitizer, searchd tests only)"
+  echo "== build (ThreadSanitizer, searchd and build tests)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSECSTD_WERROR=ON -DSECSTD_TSAN=ON \
     -DSECSTD_SHARED_DATA="$shared" >/dev/null
-  cmake --build build-tsan -j"$jobs" --target check_searchd
-  echo "== searchd tests under ThreadSanitizer"
+  cmake --build build-tsan -j"$jobs" --target check_searchd check_build
+  echo "== searchd and build tests under ThreadSanitizer"
   (cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --output-on-failure -R 'searchd/check')
+    ctest --output-on-failure -R 'searchd/check|indexer/check_build')
 fi
 echo "== all tests passed"

@@ -727,6 +727,125 @@ START_TEST(test_same_standard_two_files_merged)
 }
 END_TEST
 
+/* A records file of several read runs (indexer/build.c reads files in
+ * parallel runs of lines): bad lines are named by their line numbers in
+ * order, a later line of the same standard is merged into the earlier one,
+ * and a build split into two shards (by weight) holds the same documents
+ * under the same docids as a build in one writer. */
+static char *runs_file(void)
+{
+    size_t cap = 1 << 21, len = 0;
+    char *body = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    for (int i = 1; i <= 5000; i++) {
+        char line[1024];
+        if (i == 1 || i == 1234 || i == 2600 || i == 5000)
+            snprintf(line, sizeof line, "{\"id\":\"RFC %d\",\"sdo\":\"IETF\",\"title\":\n", 10000 + i);
+        else if (i == 777)
+            snprintf(line, sizeof line, "   \n");
+        else if (i == 4000)
+            snprintf(line, sizeof line,
+                     "{\"id\":\"RFC 10010\",\"sdo\":\"IETF\",\"title\":\"Record ten\","
+                     "\"keywords\":[\"merged later\"]}\n");
+        else
+            snprintf(line, sizeof line,
+                     "{\"id\":\"RFC %d\",\"sdo\":\"IETF\",\"title\":\"Record %d on key exchange\","
+                     "\"abstract\":\"%.*s\"}\n",
+                     10000 + i, i, (i % 7) * 60,
+                     "Authentication of peers with certificates and pre-shared keys, replay "
+                     "protection, rekeying of security associations, and negotiation of "
+                     "cryptographic suites for encrypted tunnels between gateways and hosts "
+                     "over untrusted networks, with traffic selectors and NAT traversal and "
+                     "more words about key exchange protocols and their security "
+                     "considerations for implementers and operators of such systems today");
+        size_t n = strlen(line);
+        ck_assert(len + n < cap);
+        memcpy(body + len, line, n + 1);
+        len += n;
+    }
+    return body;
+}
+
+START_TEST(test_large_file_read_in_runs_and_shards)
+{
+    char *body = runs_file();
+    ck_assert_uint_gt(strlen(body), 4 * 256 * 1024); /* several runs */
+    char *dirs[2];
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(setenv("SECSTD_INDEX_THREADS", k == 0 ? "2" : "1", 1), 0);
+        dirs[k] = fx_data_dir();
+        fx_write_records(dirs[k], "big.jsonl", body);
+        char *errbuf = NULL;
+        size_t errlen = 0;
+        FILE *errs = open_memstream(&errbuf, &errlen);
+        ck_assert_ptr_nonnull(errs);
+        secstd_build_summary sum;
+        fx_build_opts(dirs[k], 0, 0, errs, &sum);
+        fclose(errs);
+        ck_assert_uint_eq(sum.rejected, 4);
+        ck_assert_uint_eq(sum.read, FX_RECORDS + 5000 - 5);
+        ck_assert_uint_eq(sum.merged, 1);
+        ck_assert_uint_eq(sum.indexed, FX_RECORDS + 5000 - 6);
+        json_decref(sum.changes);
+        char *p = fx_path(dirs[k], "records/big.jsonl");
+        char *want = tu_strdupf("%s:1: not valid JSON", p);
+        ck_assert_msg(strncmp(errbuf, want, strlen(want)) == 0, "%s", errbuf);
+        free(want);
+        const char *at = errbuf;
+        static const int lines[] = {1, 1234, 2600, 5000};
+        for (size_t i = 0; i < 4; i++) {
+            char *prefix = tu_strdupf("%s:%d: not valid JSON", p, lines[i]);
+            const char *hit = strstr(at, prefix);
+            ck_assert_msg(hit != NULL, "no \"%s\" (in order) in:\n%s", prefix, errbuf);
+            at = hit + strlen(prefix);
+            free(prefix);
+        }
+        free(p);
+        free(errbuf);
+    }
+    unsetenv("SECSTD_INDEX_THREADS");
+    free(body);
+
+    /* The merged standard has the later line's keyword. */
+    secstd_index *idx = fx_open(dirs[0]);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 10010", &rec), SECSTD_OK);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(rec, "keywords"), 0)),
+                     "merged later");
+    json_decref(rec);
+    secstd_index_free(idx);
+
+    /* Same documents under the same docids, sharded or not. */
+    xap_db *db[2];
+    unsigned count[2];
+    for (int k = 0; k < 2; k++) {
+        char *index = fx_path(dirs[k], "index");
+        char *gen = tu_strdupf("%s/gen-%06u", index, secstd_index_current_generation(index));
+        ck_assert_int_eq(xap_db_open(gen, &db[k]), SECSTD_OK);
+        ck_assert_int_eq(xap_db_doccount(db[k], &count[k]), SECSTD_OK);
+        free(gen);
+        free(index);
+    }
+    ck_assert_uint_eq(count[0], FX_RECORDS + 5000 - 6);
+    ck_assert_uint_eq(count[0], count[1]);
+    for (unsigned d = 1; d <= count[0]; d++) {
+        char *data[2];
+        size_t len[2];
+        for (int k = 0; k < 2; k++)
+            ck_assert_int_eq(xap_db_get_data(db[k], d, &data[k], &len[k]), SECSTD_OK);
+        ck_assert_msg(len[0] == len[1] && memcmp(data[0], data[1], len[0]) == 0,
+                      "docid %u differs between sharded and single builds", d);
+        free(data[0]);
+        free(data[1]);
+    }
+    for (int k = 0; k < 2; k++) {
+        xap_db_free(db[k]);
+        tu_rmtree(dirs[k]);
+        free(dirs[k]);
+    }
+}
+END_TEST
+
 static Suite *build_suite(void)
 {
     Suite *s = suite_create("build");
@@ -745,6 +864,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_record_layout_roundtrip);
     tcase_add_test(t, test_crashed_run_leftovers);
     tcase_add_test(t, test_same_standard_two_files_merged);
+    tcase_add_test(t, test_large_file_read_in_runs_and_shards);
     suite_add_tcase(s, t);
     return s;
 }

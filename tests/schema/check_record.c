@@ -246,6 +246,48 @@ START_TEST(test_reader_line_of_exact_maximum)
 }
 END_TEST
 
+/* One line parsed as the reader parses it (the indexer parses runs of a
+ * file it read whole): the limit applies to the line without its newline. */
+START_TEST(test_parse_line)
+{
+    char reason[300] = "";
+    json_t *rec = (json_t *)1;
+    ck_assert_int_eq(secstd_record_parse_line(" \t\r\n", 4, &rec, reason, sizeof reason), SECSTD_OK);
+    ck_assert_ptr_null(rec);
+    const char *ok = "{\"id\":\"RFC 1\",\"sdo\":\"IETF\",\"title\":\"t\"}";
+    ck_assert_int_eq(secstd_record_parse_line(ok, strlen(ok), &rec, reason, sizeof reason), SECSTD_OK);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "id")), "RFC 1");
+    json_decref(rec);
+    const char *bad = "{\"id\":\"RFC 1\",\"sdo\":\"IETF\",\"title\":\"t\",\"colour\":1}\n";
+    ck_assert_int_eq(secstd_record_parse_line(bad, strlen(bad), &rec, reason, sizeof reason),
+                     SECSTD_ERR_SCHEMA);
+    ck_assert_ptr_null(rec);
+    ck_assert_ptr_nonnull(strstr(reason, "colour"));
+    ck_assert_int_eq(secstd_record_parse_line("{\"id\":", 6, &rec, reason, sizeof reason),
+                     SECSTD_ERR_SCHEMA);
+    ck_assert_ptr_nonnull(strstr(reason, "not valid JSON"));
+
+    size_t max = SECSTD_RECORD_MAX_LINE;
+    char *line = malloc(max + 2);
+    size_t k = strlen(ok) - 1;
+    memcpy(line, ok, k);
+    memset(line + k, ' ', max - k - 1);
+    line[max - 1] = '}';
+    line[max] = '\n';
+    ck_assert_int_eq(secstd_record_parse_line(line, max + 1, &rec, reason, sizeof reason), SECSTD_OK);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_record_parse_line(line, max, &rec, reason, sizeof reason), SECSTD_OK);
+    json_decref(rec);
+    line[max - 1] = ' ';
+    line[max] = '}';
+    ck_assert_int_eq(secstd_record_parse_line(line, max + 1, &rec, reason, sizeof reason),
+                     SECSTD_ERR_TOO_LARGE);
+    ck_assert_ptr_null(rec);
+    ck_assert_str_eq(reason, "line longer than 1 MiB");
+    free(line);
+}
+END_TEST
+
 START_TEST(test_reader_missing_file)
 {
     secstd_records_reader *r = (secstd_records_reader *)1;
@@ -368,6 +410,7 @@ int main(void)
     tcase_add_test(tf, test_reader);
     tcase_add_test(tf, test_reader_line_of_exact_maximum);
     tcase_add_test(tf, test_reader_missing_file);
+    tcase_add_test(tf, test_parse_line);
     tcase_add_test(tf, test_writer_commit_replaces);
     tcase_add_test(tf, test_writer_free_without_commit);
     tcase_add_test(tf, test_writer_bad_directory);
