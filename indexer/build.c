@@ -863,7 +863,7 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
         jobs[k] = (struct shard_job){opts, todo, hash_slot, shard_begin(todo, n, k, nshards, total),
                                      shard_begin(todo, n, k + 1, nshards, total), NULL, 1, k == 0,
                                      SECSTD_OK, 0, ""};
-        st = xap_writer_open_nosync(paths[k], &jobs[k].w);
+        st = xap_writer_open_scratch(paths[k], &jobs[k].w);
         if (st != SECSTD_OK) {
             failf(err, errlen, st, "%s: %s", paths[k], xap_last_error());
             break;

@@ -665,6 +665,16 @@ secstd_status xap_writer_open_nosync(const char *path, xap_writer **out)
     })
 }
 
+secstd_status xap_writer_open_scratch(const char *path, xap_writer **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        *out = new xap_writer{Xapian::WritableDatabase(
+            path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS)};
+        return SECSTD_OK;
+    })
+}
+
 secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc)
 {
     XAP_GUARD({

@@ -79,6 +79,10 @@ secstd_status xap_writer_open(const char *path, xap_writer **out);
  * nobody reads until the caller has made it durable itself (a generation
  * being built, synced before it is published). */
 secstd_status xap_writer_open_nosync(const char *path, xap_writer **out);
+/* The same, and blocks rewritten in place rather than copied on write
+ * (DB_DANGEROUS): for a scratch database that only this writer touches and
+ * that is thrown away unless closed cleanly (the shards of a build). */
+secstd_status xap_writer_open_scratch(const char *path, xap_writer **out);
 /* Adds or replaces the document whose unique term is idterm. doc stays the
  * caller's. */
 secstd_status xap_writer_replace(xap_writer *w, const char *idterm, const xap_doc *doc);
