@@ -693,9 +693,9 @@ static void add_spellings(xap_writer *w, const char *title)
 /* Documents per commit while building (see write_docs). */
 #define BATCH_DOCS 500
 
-/* A record to (re)index: the record (owned by the caller's map), its
- * id key, its digest, and the size of its canonical text (its weight in
- * the split between shards). */
+/* A record to (re)index: the record and its id key (both owned by the
+ * caller's map), its digest, and its index_weight (for the split between
+ * shards). */
 struct todo {
     json_t *rec;
     const char *key;
