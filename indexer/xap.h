@@ -120,6 +120,8 @@ secstd_status xap_compact(const char *const *srcs, size_t n, const char *dest);
 
 /* ---- documents --------------------------------------------------------- */
 
+/* A document being built; used and freed by the thread that made it (it
+ * shares that thread's stemmer). */
 xap_doc *xap_doc_new(void);
 void xap_doc_free(xap_doc *d);
 /* Stemmed (English) free text with positions; prefix "" for unprefixed.

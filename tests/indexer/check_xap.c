@@ -944,6 +944,46 @@ START_TEST(test_free_null_noop)
 }
 END_TEST
 
+/* Stems come from a per-thread cache (indexer/xap.cc): a word seen before
+ * gets the same stem as the first time, and words first seen after the
+ * cache is full (20,000 words) are still stemmed. */
+START_TEST(test_stems_cached_and_past_the_bound)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    add_doc(w, "1", "connections connecting generally", NULL, NULL, NULL);
+    add_doc(w, "2", "connected connection generally", NULL, NULL, NULL);
+    size_t cap = 25000 * 8 + 1, len = 0;
+    char *filler = malloc(cap);
+    ck_assert_ptr_nonnull(filler);
+    for (int i = 0; i < 25000; i++)
+        len += (size_t)snprintf(filler + len, cap - len, "qz%d ", i);
+    add_doc(w, "3", filler, NULL, NULL, NULL);
+    free(filler);
+    add_doc(w, "4", "generalizations connections", NULL, NULL, NULL);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    unsigned freq = 0;
+    ck_assert_int_eq(xap_db_termfreq(db, "Zconnect", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 3);
+    ck_assert_int_eq(xap_db_termfreq(db, "Zgeneral", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 3);
+    ck_assert_int_eq(xap_db_termfreq(db, "Zqz24999", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 1);
+    ck_assert_int_eq(xap_db_termfreq(db, "Zconnections", &freq), SECSTD_OK);
+    ck_assert_uint_eq(freq, 0);
+    xap_db_free(db);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 static Suite *xap_suite(void)
 {
     Suite *s = suite_create("xap");
@@ -974,6 +1014,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_snippet_markers);
     tcase_add_test(d, test_expand_free_text_only);
     tcase_add_test(d, test_free_null_noop);
+    tcase_add_test(d, test_stems_cached_and_past_the_bound);
     suite_add_tcase(s, d);
     return s;
 }
