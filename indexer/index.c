@@ -190,6 +190,19 @@ static json_t *load_doc(secstd_index *idx, unsigned docid)
     return rec;
 }
 
+/* Only the result-list fields of a document (id, sdo, title, status, date,
+ * url, group, areas, ...; SECSTD_DECODE_HIT): no JSON parse of the rest. */
+static json_t *load_hit(secstd_index *idx, unsigned docid)
+{
+    char *data;
+    size_t len = 0;
+    if (xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
+        return NULL;
+    json_t *rec = secstd_record_decode(data, len, SECSTD_DECODE_HIT);
+    free(data);
+    return rec;
+}
+
 static json_t *link_entry(secstd_index *idx, const char *kind, const char *label, const char *target,
                           int stated_here, unsigned self)
 {
@@ -199,7 +212,7 @@ static json_t *link_entry(secstd_index *idx, const char *kind, const char *label
      * supersedes ISO/IEC 27001:2013") resolves to the record: keep it as
      * stated, not found, rather than a link to itself. */
     unsigned docid = find_docid(idx, target);
-    json_t *rec = docid && docid != self ? load_doc(idx, docid) : NULL;
+    json_t *rec = docid && docid != self ? load_hit(idx, docid) : NULL;
     json_object_set_new(e, "found", json_boolean(rec != NULL));
     /* A twin with no record of its own ("ISO/IEC 9594-8" is an alias of
      * ITU-T X.509): the same text under another body's number. */
@@ -228,7 +241,7 @@ static int add_inverse(void *vctx, unsigned docid)
     struct inverse_ctx *c = vctx;
     if (docid == c->self)
         return 0;
-    json_t *other = load_doc(c->idx, docid);
+    json_t *other = load_hit(c->idx, docid);
     if (!other)
         return 0;
     const char *oid = json_string_value(json_object_get(other, "id"));
@@ -310,16 +323,36 @@ secstd_status secstd_index_get(secstd_index *idx, const char *ident, json_t **re
 
 /* ---- more-like-this --------------------------------------------------------- */
 
-/* 1 if docid holds term: one skip_to in its posting list; skipped for very
- * common terms, which explain nothing. */
-static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
+/* 1 if term can explain a neighbour: it is in the index and not very
+ * common (those explain nothing). Asked once per expansion term. */
+static int explaining_term(secstd_index *idx, const char *term)
 {
     unsigned freq = 0;
-    if (xap_db_termfreq(idx->db, term, &freq) != SECSTD_OK || freq == 0 || freq > 5000)
-        return 0;
+    return xap_db_termfreq(idx->db, term, &freq) == SECSTD_OK && freq > 0 && freq <= 5000;
+}
+
+/* 1 if docid holds term: one skip_to in its posting list. */
+static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
+{
     int has = 0;
     xap_db_has_term(idx->db, term, docid, &has);
     return has;
+}
+
+/* 1 if a document's stored data may hold its relations: the bytes
+ * "relations": anywhere (a false hit only costs a full decode). */
+static int may_have_relations(const char *data, size_t len)
+{
+    static const char key[] = "\"relations\":";
+    const size_t klen = sizeof key - 1;
+    for (const char *p = data; len >= klen && (size_t)(p - data) <= len - klen; p++) {
+        p = memchr(p, '"', len - klen + 1 - (size_t)(p - data));
+        if (!p)
+            return 0;
+        if (memcmp(p, key, klen) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
@@ -408,9 +441,13 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
 
     /* Then the relevance-set expansion of this document: its most
      * significant free-text terms, OR-ed, other SDOs ranked first. */
+    enum { NEXPAND = 24 };
     char **terms = NULL;
     size_t nterms = 0;
-    secstd_status st = xap_expand(idx->db, &docid, 1, 24, &terms, &nterms);
+    secstd_status st = xap_expand(idx->db, &docid, 1, NEXPAND, &terms, &nterms);
+    /* Per expansion term: -1 not asked yet, else explaining_term(). */
+    signed char explains[NEXPAND];
+    memset(explains, -1, sizeof explains);
     json_t *shared = json_array();
     if (st == SECSTD_OK && nterms > 0) {
         xap_query *q = NULL;
@@ -454,8 +491,12 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 continue;
             double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
             for (unsigned k = 0; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
-                json_t *other = secstd_record_decode(xap_results_data(res, k),
-                                                     xap_results_data_len(res, k), 0);
+                /* The result-list fields are enough, but for the relations
+                 * republishes() reads in the other-bodies pass. */
+                const char *odata = xap_results_data(res, k);
+                size_t olen = xap_results_data_len(res, k);
+                json_t *other = secstd_record_decode(
+                    odata, olen, p == 0 && may_have_relations(odata, olen) ? 0 : SECSTD_DECODE_HIT);
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));
@@ -479,9 +520,12 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                      * also holds in its title, abstract or keywords. */
                     json_t *why = json_array();
                     unsigned odoc = xap_results_docid(res, k);
-                    for (size_t t = 0; t < nterms && json_array_size(why) < 8; t++)
-                        if (doc_has_term(idx, terms[t], odoc))
+                    for (size_t t = 0; t < nterms && t < NEXPAND && json_array_size(why) < 8; t++) {
+                        if (explains[t] < 0)
+                            explains[t] = (signed char)explaining_term(idx, terms[t]);
+                        if (explains[t] && doc_has_term(idx, terms[t], odoc))
                             json_array_append_new(why, json_string(terms[t]));
+                    }
                     json_array_append_new(
                         results, json_pack("{s:s,s:O,s:O,s:O,s:s,s:n,s:f,s:o}", "id", oid, "sdo",
                                            json_object_get(other, "sdo"), "title",
