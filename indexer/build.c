@@ -711,7 +711,8 @@ struct shard_job {
     size_t begin, end;
     xap_writer *w;
     int add_only;              /* 1: fresh database, no id lookups */
-    int report;                /* 1: this job prints progress */
+    atomic_size_t *done;       /* documents written by all jobs, for progress */
+    size_t total;              /* documents of all jobs */
     secstd_status st;
     unsigned long indexed;
     char err[512];
@@ -719,7 +720,6 @@ struct shard_job {
 
 static void write_docs(struct shard_job *job)
 {
-    size_t total = job->end - job->begin;
     for (size_t i = job->begin; i < job->end && job->st == SECSTD_OK; i++) {
         const struct todo *t = &job->todo[i];
         xap_doc *doc = xap_doc_new();
@@ -751,36 +751,54 @@ static void write_docs(struct shard_job *job)
             snprintf(job->err, sizeof job->err, "committing a batch: %.400s", xap_last_error());
             break;
         }
-        if (job->report)
-            progress(job->opts, "indexing", i - job->begin + 1, total);
+        progress(job->opts, "indexing", atomic_fetch_add(job->done, 1) + 1, job->total);
     }
 }
 
-/* Shards for a fresh build of n documents: one per core (at most 4) when
- * there is enough work to pay for the merge; SECSTD_INDEX_THREADS
- * overrides (1 = no shards). */
-static unsigned shard_count(size_t n)
+/* Documents per shard, about: a shard's commits cost more per document as
+ * it grows (measured: 240 µs a document in shards of 13k, 315 µs in shards
+ * of 130k; 260k records in 9 shards spend half the system time of 2), so
+ * a large build is cut into more shards than threads. SECSTD_SHARD_DOCS
+ * overrides. */
+#define SHARD_DOCS 32000
+/* At most this many shards (the compactor merges them in one pass). */
+#define MAX_SHARDS 16
+
+/* Threads for n records of per-record work: one below 4,000 records (not
+ * worth the threads, nor the merge of shards), else worker_count();
+ * SECSTD_INDEX_THREADS applies at any size. */
+static unsigned parallel_threads(size_t n)
 {
     const char *env = getenv("SECSTD_INDEX_THREADS");
-    if (!(env && *env) && n < 4000)
+    return !(env && *env) && n < 4000 ? 1 : worker_count();
+}
+
+/* Shards for a fresh build of n documents: one per thread
+ * (parallel_threads), more when they would exceed SHARD_DOCS; 1 = no
+ * shards. */
+static unsigned shard_count(size_t n)
+{
+    unsigned threads = parallel_threads(n);
+    if (threads <= 1 || n <= 1)
         return 1;
-    unsigned want = worker_count();
-    if ((size_t)want > n)
-        want = n ? (unsigned)n : 1;
-    return want;
+    const char *env = getenv("SECSTD_SHARD_DOCS");
+    long per = env && *env ? strtol(env, NULL, 10) : SHARD_DOCS;
+    if (per < 1)
+        per = SHARD_DOCS;
+    size_t want = (n + (size_t)per - 1) / (size_t)per;
+    if (want < threads)
+        want = threads;
+    if (want > MAX_SHARDS)
+        want = MAX_SHARDS;
+    if (want > n)
+        want = n;
+    return (unsigned)want;
 }
 
 static void shard_path(char *buf, size_t len, const char *newpath, unsigned k)
 {
     if ((size_t)snprintf(buf, len, "%.4000s.shard-%u", newpath, k) >= len)
         buf[0] = '\0';
-}
-
-static void *shard_thread(void *arg)
-{
-    struct shard_job *job = arg;
-    write_docs(job);
-    return NULL;
 }
 
 /* Drops the last reference to a large JSON tree (all records read) in a
@@ -836,59 +854,86 @@ static size_t shard_begin(const struct todo *todo, size_t n, unsigned k, unsigne
     return i;
 }
 
-/* Builds `todo` into nshards fresh databases beside newpath in parallel
- * threads (each its own writer) and merges them into newpath with Xapian's
- * compactor; docids follow the order of `todo`. Once every record is
- * written, *records (which owns them) is handed to rel and freed during the
- * merge. The shards are removed whatever happens. */
+/* The shards of a build, claimed one at a time by the worker threads: each
+ * is opened, written and closed by the thread that claims it. */
+struct shard_pool {
+    struct shard_job *jobs;
+    char (*paths)[4096];
+    unsigned njobs;
+    atomic_uint next;
+};
+
+static void *shard_worker(void *arg)
+{
+    struct shard_pool *pool = arg;
+    unsigned k;
+    while ((k = atomic_fetch_add(&pool->next, 1)) < pool->njobs) {
+        struct shard_job *job = &pool->jobs[k];
+        job->st = xap_writer_open_scratch(pool->paths[k], &job->w);
+        if (job->st != SECSTD_OK) {
+            snprintf(job->err, sizeof job->err, "%.200s: %.300s", pool->paths[k], xap_last_error());
+            continue;
+        }
+        write_docs(job);
+        if (job->st == SECSTD_OK) {
+            secstd_status cs = xap_writer_close(job->w);
+            if (cs != SECSTD_OK) {
+                job->st = cs;
+                snprintf(job->err, sizeof job->err, "committing %.180s: %.300s", pool->paths[k],
+                         xap_last_error());
+            }
+        }
+        xap_writer_free(job->w);
+        job->w = NULL;
+    }
+    return NULL;
+}
+
+/* Builds `todo` into nshards fresh databases beside newpath, written by the
+ * worker threads, and merges them into newpath with Xapian's compactor;
+ * docids follow the order of `todo`. Once every record is written,
+ * *records (which owns them) is handed to rel and freed during the merge.
+ * The shards are removed whatever happens. */
 static secstd_status build_shards(const secstd_build_opts *opts, const struct todo *todo, size_t n,
                                   int hash_slot, const char *newpath, unsigned nshards,
                                   json_t **records, struct releaser *rel,
                                   secstd_build_summary *sum, char *err, size_t errlen)
 {
-    struct shard_job jobs[4];
-    char paths[4][4096];
-    const char *srcs[4];
-    pthread_t tids[4];
-    int started[4] = {0};
+    struct shard_job jobs[MAX_SHARDS];
+    char paths[MAX_SHARDS][4096];
+    const char *srcs[MAX_SHARDS];
+    pthread_t tids[MAX_SHARDS];
+    int started[MAX_SHARDS] = {0};
+    atomic_size_t done = 0;
     secstd_status st = SECSTD_OK;
+    if (nshards > MAX_SHARDS)
+        nshards = MAX_SHARDS;
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += (double)todo[i].weight;
-    memset(jobs, 0, sizeof jobs);
     for (unsigned k = 0; k < nshards; k++) {
         shard_path(paths[k], sizeof paths[k], newpath, k);
         srcs[k] = paths[k];
         remove_dir(paths[k]);
         jobs[k] = (struct shard_job){opts, todo, hash_slot, shard_begin(todo, n, k, nshards, total),
-                                     shard_begin(todo, n, k + 1, nshards, total), NULL, 1, k == 0,
+                                     shard_begin(todo, n, k + 1, nshards, total), NULL, 1, &done, n,
                                      SECSTD_OK, 0, ""};
-        st = xap_writer_open_scratch(paths[k], &jobs[k].w);
-        if (st != SECSTD_OK) {
-            failf(err, errlen, st, "%s: %s", paths[k], xap_last_error());
-            break;
-        }
     }
-    for (unsigned k = 0; k < nshards && st == SECSTD_OK; k++) {
-        if (pthread_create(&tids[k], NULL, shard_thread, &jobs[k]) != 0) {
-            /* Run it here instead. */
-            write_docs(&jobs[k]);
-            continue;
-        }
-        started[k] = 1;
-    }
+    struct shard_pool pool = {jobs, paths, nshards, 0};
+    unsigned nthreads = worker_count();
+    if (nthreads > nshards)
+        nthreads = nshards;
+    /* This thread works too; a thread that cannot start is not needed. */
+    for (unsigned t = 1; t < nthreads; t++)
+        started[t] = pthread_create(&tids[t], NULL, shard_worker, &pool) == 0;
+    shard_worker(&pool);
+    for (unsigned t = 1; t < nthreads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
     for (unsigned k = 0; k < nshards; k++) {
-        if (started[k])
-            pthread_join(tids[k], NULL);
         sum->indexed += jobs[k].indexed;
         if (st == SECSTD_OK && jobs[k].st != SECSTD_OK)
             st = failf(err, errlen, jobs[k].st, "%s", jobs[k].err);
-        if (jobs[k].w && st == SECSTD_OK) {
-            secstd_status cs = xap_writer_close(jobs[k].w);
-            if (cs != SECSTD_OK)
-                st = failf(err, errlen, cs, "committing %s: %s", paths[k], xap_last_error());
-        }
-        xap_writer_free(jobs[k].w);
     }
     release_start(rel, records);
     if (st == SECSTD_OK) {
@@ -940,7 +985,7 @@ static void *classify_thread(void *arg)
 
 static void classify_all(json_t **recs, char (*digests)[33], size_t *weights, size_t n)
 {
-    unsigned nthreads = shard_count(n);
+    unsigned nthreads = parallel_threads(n);
     atomic_size_t next = 0;
     struct classify_job job = {recs, digests, weights, n, &next};
     pthread_t tids[4];
@@ -1165,7 +1210,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     }
     size_t i;
     if (nshards <= 1) {
-        struct shard_job job = {opts, todo, hash_slot, 0, ntodo, w, fresh, 1, SECSTD_OK, 0, ""};
+        atomic_size_t done = 0;
+        struct shard_job job = {opts, todo, hash_slot, 0, ntodo, w, fresh, &done, ntodo,
+                                SECSTD_OK, 0, ""};
         write_docs(&job);
         st = job.st;
         sum->indexed += job.indexed;

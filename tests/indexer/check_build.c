@@ -730,8 +730,8 @@ END_TEST
 /* A records file of several read runs (indexer/build.c reads files in
  * parallel runs of lines): bad lines are named by their line numbers in
  * order, a later line of the same standard is merged into the earlier one,
- * and a build split into two shards (by weight) holds the same documents
- * under the same docids as a build in one writer. */
+ * and builds split into two or eight shards (by weight) hold the same
+ * documents under the same docids as a build in one writer. */
 static char *runs_file(void)
 {
     size_t cap = 1 << 21, len = 0;
@@ -770,9 +770,16 @@ START_TEST(test_large_file_read_in_runs_and_shards)
 {
     char *body = runs_file();
     ck_assert_uint_gt(strlen(body), 4 * 256 * 1024); /* several runs */
-    char *dirs[2];
-    for (int k = 0; k < 2; k++) {
-        ck_assert_int_eq(setenv("SECSTD_INDEX_THREADS", k == 0 ? "2" : "1", 1), 0);
+    /* Two threads and two shards; two threads and eight shards (claimed
+     * in turn); one writer. */
+    enum { NB = 3 };
+    char *dirs[NB];
+    for (int k = 0; k < NB; k++) {
+        ck_assert_int_eq(setenv("SECSTD_INDEX_THREADS", k < 2 ? "2" : "1", 1), 0);
+        if (k == 1)
+            ck_assert_int_eq(setenv("SECSTD_SHARD_DOCS", "700", 1), 0);
+        else
+            unsetenv("SECSTD_SHARD_DOCS");
         dirs[k] = fx_data_dir();
         fx_write_records(dirs[k], "big.jsonl", body);
         char *errbuf = NULL;
@@ -804,6 +811,7 @@ START_TEST(test_large_file_read_in_runs_and_shards)
         free(errbuf);
     }
     unsetenv("SECSTD_INDEX_THREADS");
+    unsetenv("SECSTD_SHARD_DOCS");
     free(body);
 
     /* The merged standard has the later line's keyword. */
@@ -816,9 +824,9 @@ START_TEST(test_large_file_read_in_runs_and_shards)
     secstd_index_free(idx);
 
     /* Same documents under the same docids, sharded or not. */
-    xap_db *db[2];
-    unsigned count[2];
-    for (int k = 0; k < 2; k++) {
+    xap_db *db[NB];
+    unsigned count[NB];
+    for (int k = 0; k < NB; k++) {
         char *index = fx_path(dirs[k], "index");
         char *gen = tu_strdupf("%s/gen-%06u", index, secstd_index_current_generation(index));
         ck_assert_int_eq(xap_db_open(gen, &db[k]), SECSTD_OK);
@@ -827,18 +835,21 @@ START_TEST(test_large_file_read_in_runs_and_shards)
         free(index);
     }
     ck_assert_uint_eq(count[0], FX_RECORDS + 5000 - 6);
-    ck_assert_uint_eq(count[0], count[1]);
+    for (int k = 1; k < NB; k++)
+        ck_assert_uint_eq(count[k], count[0]);
     for (unsigned d = 1; d <= count[0]; d++) {
-        char *data[2];
-        size_t len[2];
-        for (int k = 0; k < 2; k++)
+        char *data[NB];
+        size_t len[NB];
+        for (int k = 0; k < NB; k++)
             ck_assert_int_eq(xap_db_get_data(db[k], d, &data[k], &len[k]), SECSTD_OK);
-        ck_assert_msg(len[0] == len[1] && memcmp(data[0], data[1], len[0]) == 0,
-                      "docid %u differs between sharded and single builds", d);
-        free(data[0]);
-        free(data[1]);
+        for (int k = 0; k < NB - 1; k++)
+            ck_assert_msg(len[k] == len[NB - 1] && memcmp(data[k], data[NB - 1], len[k]) == 0,
+                          "docid %u differs between build %d (sharded) and the single writer's",
+                          d, k);
+        for (int k = 0; k < NB; k++)
+            free(data[k]);
     }
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NB; k++) {
         xap_db_free(db[k]);
         tu_rmtree(dirs[k]);
         free(dirs[k]);
