@@ -255,10 +255,11 @@ static int read_file(const secstd_build_opts *opts, const char *path, json_t *by
     char *buf;
     size_t len;
     if (slurp(path, &buf, &len) != 0) {
+        int e = errno;
         if (opts->errors)
-            fprintf(opts->errors, "%s: %s\n", path, strerror(errno));
+            fprintf(opts->errors, "%s: %s\n", path, strerror(e));
         sum->rejected++;
-        return errno == ENOMEM ? -1 : 0;
+        return e == ENOMEM ? -1 : 0;
     }
     /* Runs of whole lines of about READ_RUN bytes. */
     size_t nruns = len / READ_RUN + 1;
