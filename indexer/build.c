@@ -130,6 +130,23 @@ static unsigned worker_count(void)
     return want < 1 ? 1 : want > 4 ? 4 : (unsigned)want;
 }
 
+/* Runs fn(arg) in this thread and in nthreads - 1 more (at most
+ * worker_count()'s 4 in all), and returns when all are done. fn claims its
+ * work from arg itself, so a thread that cannot start is not needed. */
+static void run_parallel(unsigned nthreads, void *(*fn)(void *), void *arg)
+{
+    pthread_t tids[4];
+    int started[4] = {0};
+    if (nthreads > 4)
+        nthreads = 4;
+    for (unsigned t = 1; t < nthreads; t++)
+        started[t] = pthread_create(&tids[t], NULL, fn, arg) == 0;
+    fn(arg);
+    for (unsigned t = 1; t < nthreads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+}
+
 struct parsed_line {
     json_t *rec;               /* NULL: a bad line, see reason */
     char *key;                 /* id key (secstd_ident_value) */
@@ -279,15 +296,8 @@ static int read_file(const secstd_build_opts *opts, const char *path, json_t *by
     }
     nruns = k;
     struct read_job job = {runs, nruns, 0};
-    unsigned nthreads = nruns > 1 ? worker_count() : 1;
-    pthread_t tids[4];
-    int started[4] = {0};
-    for (unsigned t = 1; t < nthreads && t < nruns; t++)
-        started[t] = pthread_create(&tids[t], NULL, read_thread, &job) == 0;
-    read_thread(&job);
-    for (unsigned t = 1; t < nthreads && t < nruns; t++)
-        if (started[t])
-            pthread_join(tids[t], NULL);
+    unsigned nthreads = worker_count();
+    run_parallel(nthreads < nruns ? nthreads : (unsigned)nruns, read_thread, &job);
     free(buf);
 
     int rc = 0;
@@ -905,8 +915,6 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     struct shard_job jobs[MAX_SHARDS];
     char paths[MAX_SHARDS][4096];
     const char *srcs[MAX_SHARDS];
-    pthread_t tids[MAX_SHARDS];
-    int started[MAX_SHARDS] = {0};
     atomic_size_t done = 0;
     secstd_status st = SECSTD_OK;
     if (nshards > MAX_SHARDS)
@@ -924,15 +932,7 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     }
     struct shard_pool pool = {jobs, paths, nshards, 0};
     unsigned nthreads = worker_count();
-    if (nthreads > nshards)
-        nthreads = nshards;
-    /* This thread works too; a thread that cannot start is not needed. */
-    for (unsigned t = 1; t < nthreads; t++)
-        started[t] = pthread_create(&tids[t], NULL, shard_worker, &pool) == 0;
-    shard_worker(&pool);
-    for (unsigned t = 1; t < nthreads; t++)
-        if (started[t])
-            pthread_join(tids[t], NULL);
+    run_parallel(nthreads < nshards ? nthreads : nshards, shard_worker, &pool);
     for (unsigned k = 0; k < nshards; k++) {
         sum->indexed += jobs[k].indexed;
         if (st == SECSTD_OK && jobs[k].st != SECSTD_OK)
@@ -988,18 +988,9 @@ static void *classify_thread(void *arg)
 
 static void classify_all(json_t **recs, char (*digests)[33], size_t *weights, size_t n)
 {
-    unsigned nthreads = parallel_threads(n);
     atomic_size_t next = 0;
     struct classify_job job = {recs, digests, weights, n, &next};
-    pthread_t tids[4];
-    int started[4] = {0};
-    /* This thread works too; a thread that cannot start is not needed. */
-    for (unsigned k = 1; k < nthreads; k++)
-        started[k] = pthread_create(&tids[k], NULL, classify_thread, &job) == 0;
-    classify_thread(&job);
-    for (unsigned k = 1; k < nthreads; k++)
-        if (started[k])
-            pthread_join(tids[k], NULL);
+    run_parallel(parallel_threads(n), classify_thread, &job);
 }
 
 secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *sum, char *err,

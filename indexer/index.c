@@ -179,26 +179,17 @@ static unsigned find_docid(secstd_index *idx, const char *ident)
     return docid;
 }
 
-static json_t *load_doc(secstd_index *idx, unsigned docid)
+/* The record stored for docid: whole with its keys sorted
+ * (SECSTD_DECODE_SORTED), or only the result-list fields (id, sdo, title,
+ * status, date, url, group, areas, ...; SECSTD_DECODE_HIT: no JSON parse
+ * of the rest). */
+static json_t *load_doc(secstd_index *idx, unsigned docid, unsigned flags)
 {
     char *data;
     size_t len = 0;
     if (xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
         return NULL;
-    json_t *rec = secstd_record_decode(data, len, SECSTD_DECODE_SORTED);
-    free(data);
-    return rec;
-}
-
-/* Only the result-list fields of a document (id, sdo, title, status, date,
- * url, group, areas, ...; SECSTD_DECODE_HIT): no JSON parse of the rest. */
-static json_t *load_hit(secstd_index *idx, unsigned docid)
-{
-    char *data;
-    size_t len = 0;
-    if (xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
-        return NULL;
-    json_t *rec = secstd_record_decode(data, len, SECSTD_DECODE_HIT);
+    json_t *rec = secstd_record_decode(data, len, flags);
     free(data);
     return rec;
 }
@@ -212,7 +203,7 @@ static json_t *link_entry(secstd_index *idx, const char *kind, const char *label
      * supersedes ISO/IEC 27001:2013") resolves to the record: keep it as
      * stated, not found, rather than a link to itself. */
     unsigned docid = find_docid(idx, target);
-    json_t *rec = docid && docid != self ? load_hit(idx, docid) : NULL;
+    json_t *rec = docid && docid != self ? load_doc(idx, docid, SECSTD_DECODE_HIT) : NULL;
     json_object_set_new(e, "found", json_boolean(rec != NULL));
     /* A twin with no record of its own ("ISO/IEC 9594-8" is an alias of
      * ITU-T X.509): the same text under another body's number. */
@@ -241,7 +232,7 @@ static int add_inverse(void *vctx, unsigned docid)
     struct inverse_ctx *c = vctx;
     if (docid == c->self)
         return 0;
-    json_t *other = load_hit(c->idx, docid);
+    json_t *other = load_doc(c->idx, docid, SECSTD_DECODE_HIT);
     if (!other)
         return 0;
     const char *oid = json_string_value(json_object_get(other, "id"));
@@ -313,7 +304,7 @@ secstd_status secstd_index_get(secstd_index *idx, const char *ident, json_t **re
     unsigned docid = find_docid(idx, ident);
     if (!docid)
         return SECSTD_ERR_NOT_FOUND;
-    json_t *rec = load_doc(idx, docid);
+    json_t *rec = load_doc(idx, docid, SECSTD_DECODE_SORTED);
     if (!rec)
         return SECSTD_ERR_XAPIAN_CORRUPT;
     json_object_set_new(rec, "relations_resolved", resolve_relations(idx, rec, docid));
@@ -408,7 +399,7 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
     unsigned docid = find_docid(idx, ident);
     if (!docid)
         return SECSTD_ERR_NOT_FOUND;
-    json_t *rec = load_doc(idx, docid);
+    json_t *rec = load_doc(idx, docid, SECSTD_DECODE_SORTED);
     if (!rec)
         return SECSTD_ERR_XAPIAN_CORRUPT;
     const char *sdo = json_string_value(json_object_get(rec, "sdo"));
