@@ -33,6 +33,7 @@
 
 #include "charset.h"
 #include "ident.h"
+#include "parse_util.h"
 #include "parser.h"
 #include "schema.h"
 
@@ -236,13 +237,28 @@ static int is_english(const json_t *item)
     return 0;
 }
 
-/* Copies s with runs of white space collapsed to one space and trimmed. */
+/* Relaton's plain-text fields carry HTML escapes from their sources
+ * ("Software &amp; Systems", "IEEE 11073-40101&#8482;", "MB&#x2F;s"): the
+ * decoded copy when s has any, NULL when not (or on allocation failure,
+ * which leaves s as it is). */
+static char *unescaped(const char *s)
+{
+    return strchr(s, '&') ? secstd_html_unescape(s) : NULL;
+}
+
+/* Copies s with references decoded and runs of white space collapsed to
+ * one space and trimmed. */
 static char *clean_line(const char *s, size_t max)
 {
+    char *u = unescaped(s);
+    if (u)
+        s = u;
     size_t n = strlen(s);
     char *o = malloc(n + 1);
-    if (!o)
+    if (!o) {
+        free(u);
         return NULL;
+    }
     size_t k = 0;
     int space = 0;
     for (const char *p = s; *p; p++) {
@@ -256,19 +272,26 @@ static char *clean_line(const char *s, size_t max)
         o[k++] = *p;
     }
     o[k] = '\0';
+    free(u);
     utf8_truncate(o, max);
     return o;
 }
 
-/* Copies s with CR LF -> LF, trimmed; paragraphs kept. */
+/* Copies s with references decoded, CR LF -> LF, trimmed; paragraphs
+ * kept. */
 static char *clean_text(const char *s, size_t max)
 {
+    char *u = unescaped(s);
+    if (u)
+        s = u;
     while (isspace((unsigned char)*s))
         s++;
     size_t n = strlen(s);
     char *o = malloc(n + 1);
-    if (!o)
+    if (!o) {
+        free(u);
         return NULL;
+    }
     size_t k = 0;
     for (const char *p = s; *p; p++)
         if (*p != '\r')
@@ -276,6 +299,7 @@ static char *clean_text(const char *s, size_t max)
     while (k > 0 && isspace((unsigned char)o[k - 1]))
         k--;
     o[k] = '\0';
+    free(u);
     utf8_truncate(o, max);
     return o;
 }
@@ -665,6 +689,15 @@ static char *map_abstract(const json_t *doc)
              * 3GPP transpositions: not an abstract. */
             if (strlen(s) < 16 && strchr(s, '#'))
                 continue;
+            /* ISO and IEC give many scopes as HTML ("<p>...</p><p>NOTE
+             * 1 ..."): their text, paragraphs joined by a space. */
+            const char *format = jstr(a, "format");
+            if (format && strcmp(format, "text/html") == 0) {
+                char *t = secstd_html_fragment_text(s);
+                if (t)
+                    utf8_truncate(t, 20000);
+                return t;
+            }
             return clean_text(s, 20000);
         }
     }

@@ -88,23 +88,23 @@ static const struct {
     {"lsquo", 0x2018}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026},
 };
 
-char *secstd_html_to_text(const char *s)
+/* s with character references decoded and, when strip_tags, tags and
+ * comments replaced by a space; *outlen bytes, NUL-terminated. */
+static char *html_decode(const char *s, int strip_tags, size_t *outlen)
 {
-    if (!s)
-        return NULL;
     size_t len = strlen(s);
     char *buf = malloc(len + 1);
     if (!buf)
         return NULL;
     size_t o = 0;
     for (size_t i = 0; i < len;) {
-        if (strncmp(s + i, "<!--", 4) == 0) {
+        if (strip_tags && strncmp(s + i, "<!--", 4) == 0) {
             const char *end = strstr(s + i + 4, "-->");
             i = end ? (size_t)(end - s) + 3 : len;
             buf[o++] = ' ';
             continue;
         }
-        if (s[i] == '<') {
+        if (strip_tags && s[i] == '<') {
             const char *end = strchr(s + i, '>');
             i = end ? (size_t)(end - s) + 1 : len;
             buf[o++] = ' ';
@@ -140,9 +140,28 @@ char *secstd_html_to_text(const char *s)
         }
         buf[o++] = s[i++];
     }
+    buf[o] = '\0';
+    *outlen = o;
+    return buf;
+}
+
+char *secstd_html_to_text(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t o;
+    char *buf = html_decode(s, 1, &o);
+    if (!buf)
+        return NULL;
     char *clean = secstd_text_clean(buf, o);
     free(buf);
     return clean;
+}
+
+char *secstd_html_unescape(const char *s)
+{
+    size_t o;
+    return s ? html_decode(s, 0, &o) : NULL;
 }
 
 /* ---- months ----------------------------------------------------------- */

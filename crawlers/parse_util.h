@@ -75,6 +75,11 @@ char *secstd_text_clean(const char *s, size_t len);
  * the common character references (&amp; &lt; &gt; &quot; &#39; &nbsp;
  * &#NNN; &#xHH;). For HTML abstracts in JSON listings. */
 char *secstd_html_to_text(const char *s);
+/* s with only its character references decoded (as above; tags, white
+ * space and anything else kept): for plain-text fields that carry HTML
+ * escapes ("Software &amp; Systems", "IEEE 7002&#8482;"). Caller frees;
+ * NULL if s is NULL or on allocation failure. */
+char *secstd_html_unescape(const char *s);
 
 /* 1..12 for an English month name or 3-letter abbreviation
  * (case-insensitive), 0 otherwise. */

@@ -237,6 +237,19 @@ START_TEST(iso_iec_joint)
     ck_assert_str_eq(field(r, "sdo"), "ISO/IEC");
     ck_assert_str_eq(field(r, "group"), "JTC 1/SC 27");
     ck_assert_str_eq(field(r, "date"), "2022-10-25");
+    /* Scopes given as HTML (539 of them) are stored as text. */
+    const char *a = field(get(c, "ISO/IEC 10116", NULL), "abstract");
+    ck_assert_ptr_null(strchr(a, '<'));
+    ck_assert_ptr_nonnull(strstr(a, "message length information. NOTE 1 Methods"));
+    json_t *all = secstd_collector_records(c);
+    size_t i;
+    json_t *x;
+    json_array_foreach(all, i, x) {
+        const char *t = json_string_value(json_object_get(x, "abstract"));
+        ck_assert_msg(!t || (!strstr(t, "</p>") && !strstr(t, "&#")), "%s",
+                      json_string_value(json_object_get(x, "id")));
+    }
+    json_decref(all);
     secstd_collector_free(c);
 }
 END_TEST
@@ -388,6 +401,11 @@ START_TEST(ieee_security)
     json_t *a = get(c, "ISO/IEC/IEEE 8802-1AE", NULL);
     ck_assert(contains(rel(a, "adopts"), canon("IEEE 802.1AE", NULL)));
     ck_assert(contains(rel(a, "identical_to"), canon("IEEE 802.1AE", NULL)));
+    /* "Software &amp; Systems ..." in the listing: decoded, and whole
+     * (escaped, it ran past the group's 80 bytes). */
+    ck_assert_str_eq(field(get(c, "IEEE 7002", NULL), "group"),
+                     "Software & Systems Engineering Standards Committee of the IEEE Computer "
+                     "Society");
     secstd_collector_free(c);
 }
 END_TEST
@@ -485,6 +503,45 @@ START_TEST(fixture_missing_docid)
 }
 END_TEST
 
+/* Text fields as the listings give them: HTML scopes (format text/html)
+ * and character references in plain text. */
+static const char *const html_escapes =
+    "---\n"
+    "id: ISOIEC99999\n"
+    "title:\n- content: 'Widgets &amp; gadgets - Part 1: 100 MB&#x2F;s links&#8482;'\n"
+    "  type: main\n  language: en\n"
+    "docidentifier:\n- content: ISO/IEC 99999:2020\n  type: ISO\n  primary: true\n"
+    "abstract:\n- content: \"<p class=\\\"MsoNormal\\\">Scope of &lt;this&gt;\n"
+    "    document.</p><p>NOTE 1 a &amp; b</p>\"\n"
+    "  language: en\n  format: text/html\n"
+    "keyword:\n- content: Alpha&#8482;\n- content: 'a < b & c'\n"
+    "---\n"
+    "id: ISOIEC99998\n"
+    "title:\n- content: Plain <scope> kept\n  type: main\n  language: en\n"
+    "docidentifier:\n- content: ISO/IEC 99998:2021\n  type: ISO\n  primary: true\n"
+    "abstract:\n- content: 'Uses <b> as text, not a tag: x &lt; y'\n"
+    "  language: en\n  format: text/plain\n";
+
+START_TEST(fixture_html_escapes)
+{
+    secstd_collector *c;
+    char err[256];
+    ck_assert_msg(parse_str(html_escapes, &c, err, sizeof err) == SECSTD_OK, "%s", err);
+    ck_assert_uint_eq(secstd_collector_count(c), 2);
+    json_t *r = get(c, "ISO/IEC 99999", NULL);
+    ck_assert_str_eq(field(r, "title"), "Widgets & gadgets - Part 1: 100 MB/s links\u2122");
+    /* Paragraphs joined by a space, tags gone, references decoded once. */
+    ck_assert_str_eq(field(r, "abstract"), "Scope of <this> document. NOTE 1 a & b");
+    ck_assert(contains(json_object_get(r, "keywords"), "Alpha\u2122"));
+    ck_assert(contains(json_object_get(r, "keywords"), "a < b & c"));
+    /* text/plain: what looks like a tag is text. */
+    json_t *p = get(c, "ISO/IEC 99998", NULL);
+    ck_assert_str_eq(field(p, "title"), "Plain <scope> kept");
+    ck_assert_str_eq(field(p, "abstract"), "Uses <b> as text, not a tag: x < y");
+    secstd_collector_free(c);
+}
+END_TEST
+
 /* Versions collapse (newest on top, natural version order), a corrigendum
  * dated later does not take the base's place, Latin-1 bytes are repaired. */
 START_TEST(fixture_editions_and_parts)
@@ -559,6 +616,7 @@ static Suite *relaton_suite(void)
     tcase_add_test(fx, fixture_oversize);
     tcase_add_test(fx, fixture_missing_docid);
     tcase_add_test(fx, fixture_editions_and_parts);
+    tcase_add_test(fx, fixture_html_escapes);
     suite_add_tcase(s, fx);
     return s;
 }
