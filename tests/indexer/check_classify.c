@@ -70,6 +70,32 @@ START_TEST(test_tls13_is_network)
     ck_assert(has_area(a, "network"));
     ck_assert(!has_area(a, "iot"));
     ck_assert(!has_area(a, "ehealth"));
+    /* "Transport" here is a protocol layer, not road or rail. */
+    ck_assert(!has_area(a, "its"));
+    json_decref(a);
+}
+END_TEST
+
+/* Words shared with other meanings: SDP is also the Session Description
+ * Protocol (RFC 4568 was "zero trust"); transport modes are IPsec's. */
+START_TEST(test_homonyms_not_areas)
+{
+    json_t *a = areas_of("{\"id\":\"RFC 4568\",\"sdo\":\"IETF\",\"title\":\"Session Description "
+                         "Protocol (SDP) Security Descriptions for Media Streams\",\"abstract\":"
+                         "\"Defines an SDP cryptographic attribute for unicast media streams, "
+                         "used with the Secure Real-time Transport Protocol.\",\"group\":\"mmusic\"}");
+    ck_assert(!has_area(a, "zero-trust"));
+    ck_assert(!has_area(a, "its"));
+    json_decref(a);
+    a = areas_of("{\"id\":\"ETSI TS 102 940\",\"sdo\":\"ETSI\",\"title\":\"Intelligent Transport "
+                 "Systems (ITS); Security; ITS communications security architecture and security "
+                 "management\",\"group\":\"TC ITS\"}");
+    ck_assert(has_area(a, "its"));
+    json_decref(a);
+    a = areas_of("{\"id\":\"NIST SP 800-207\",\"sdo\":\"NIST\",\"title\":\"Zero Trust "
+                 "Architecture\",\"abstract\":\"Zero trust (ZT) is the term for an evolving set of "
+                 "cybersecurity paradigms.\"}");
+    ck_assert(has_area(a, "zero-trust"));
     json_decref(a);
 }
 END_TEST
@@ -212,6 +238,7 @@ static Suite *classify_suite(void)
     TCase *t = tcase_create("classify");
     tcase_add_test(t, test_http_rfc_without_security_gets_none);
     tcase_add_test(t, test_tls13_is_network);
+    tcase_add_test(t, test_homonyms_not_areas);
     tcase_add_test(t, test_en303645_is_iot);
     tcase_add_test(t, test_areas_in_taxonomy_order);
     tcase_add_test(t, test_group_hint);
