@@ -99,8 +99,9 @@ static void print_text(const json_t *res, const secstd_search_request *req, int 
     if (total == 0) {
         printf("No standards match.\n");
     } else {
-        printf("%lld standard%s match; showing %u-%u.\n", (long long)total, total == 1 ? "" : "s",
-               first, first + (unsigned)json_array_size(results) - 1);
+        printf("%s%lld standard%s match; showing %u-%u.\n",
+               json_is_false(json_object_get(res, "total_exact")) ? "About " : "", (long long)total,
+               total == 1 ? "" : "s", first, first + (unsigned)json_array_size(results) - 1);
     }
     const json_t *q = json_object_get(res, "query");
     if (json_is_true(json_object_get(q, "fallback")))
@@ -199,7 +200,9 @@ int cmd_search(int argc, char **argv)
         n += (size_t)w;
     }
     req.q = q;
-    req.facets = json;
+    /* Counting (facets) also makes the total exact, up to 10,000 matches:
+     * the text output prints the total, so it counts too. */
+    req.facets = 1;
 
     char ibuf[4096];
     const char *index_dir = index ? index : cli_data_path(cli_data_dir(data), "index", ibuf, sizeof ibuf);

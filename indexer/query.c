@@ -158,6 +158,13 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
     if (req->to && !valid_date_bound(req->to))
         return bad(param, "to", err, errlen, SECSTD_ERR_INVALID,
                    "to must be YYYY, YYYY-MM or YYYY-MM-DD");
+    if (req->from && req->to) {
+        /* Compared at the precision given: from=2020-06 to=2020 is fine. */
+        size_t n = strlen(req->from) < strlen(req->to) ? strlen(req->from) : strlen(req->to);
+        if (strncmp(req->from, req->to, n) > 0)
+            return bad(param, "from", err, errlen, SECSTD_ERR_INVALID,
+                       "from (%s) is later than to (%s)", req->from, req->to);
+    }
     if (req->page < 1)
         return bad(param, "page", err, errlen, SECSTD_ERR_INVALID, "page must be 1 or more");
     if (req->max_rows == 0) {
@@ -604,6 +611,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     for (const char *p = ids.rest.s ? ids.rest.s : ""; *p; p++)
         rest_has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
     unsigned strict_total = st == SECSTD_OK ? xap_results_total(res) : 0;
+    int relaxed = 0;
     if (st == SECSTD_OK && strict_total < RELAX_BELOW && text_q && has_text &&
         (!ident_q || rest_has_text)) {
         xap_query *or_text = NULL;
@@ -641,6 +649,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                 xap_query_free(base);
                 base = b2;
                 b2 = NULL;
+                relaxed = 1;
                 json_object_set_new(qinfo, "relaxed", json_true());
                 json_object_set_new(qinfo, "all_words_total", json_integer(strict_total));
             } else {
@@ -742,10 +751,12 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         json_decref(rec);
     }
     json_decref(named);
-    /* Spelling: only for plain words (no identifiers) that found little,
-     * checked on the words as typed, not on the synonym-expanded query. */
+    /* Spelling: only for plain words (no identifiers) that found little
+     * (with every word: a widened search for "autentication protocol"
+     * finds plenty through "protocol"), checked on the words as typed, not
+     * on the synonym-expanded query. */
     json_t *dym = json_null();
-    if (has_text && !ident_q && xap_results_total(res) < 3) {
+    if (has_text && !ident_q && (relaxed ? strict_total : xap_results_total(res)) < 3) {
         xap_query *sq = NULL;
         if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
                             &corrected) == SECSTD_OK &&
@@ -758,6 +769,9 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                      (json_int_t)(req->max_rows ? req->max_rows : req->per_page), "generation",
                      (json_int_t)secstd_index_generation(idx), "query", json_incref(qinfo),
                      "did_you_mean", dym, "results", results, "facets", facets);
+    /* Without facets only the page is checked: the total is then Xapian's
+     * estimate unless its bounds agree. */
+    json_object_set_new(*out, "total_exact", json_boolean(xap_results_total_exact(res)));
     if (req->facets)
         json_object_set_new(*out, "facets_exact", json_boolean(facets_exact));
     xap_results_free(res);

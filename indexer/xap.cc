@@ -1158,6 +1158,11 @@ void xap_results_free(xap_results *r) { delete r; }
 
 unsigned xap_results_total(const xap_results *r) { return r->mset.get_matches_estimated(); }
 
+int xap_results_total_exact(const xap_results *r)
+{
+    return r->mset.get_matches_lower_bound() == r->mset.get_matches_upper_bound();
+}
+
 unsigned xap_results_count(const xap_results *r) { return r->mset.size(); }
 
 unsigned xap_results_docid(const xap_results *r, unsigned i) { return *r->mset[i]; }

@@ -225,6 +225,8 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
 void xap_results_free(xap_results *r);
 /* Estimated total (exact when below check_at_least). */
 unsigned xap_results_total(const xap_results *r);
+/* 1 when the total is exact (Xapian's lower and upper bounds agree). */
+int xap_results_total_exact(const xap_results *r);
 unsigned xap_results_count(const xap_results *r);
 unsigned xap_results_docid(const xap_results *r, unsigned i);
 double xap_results_weight(const xap_results *r, unsigned i);

@@ -93,6 +93,17 @@ run search-json-from 0 "$BIN" search --data "$D" --json --from 2024 --sort date 
 [ "$(json_get "$TMP/search-json-from.out" 'all(r["date"] >= "2024" for r in d["results"]) and [r["date"] for r in d["results"]] == sorted([r["date"] for r in d["results"]], reverse=True)')" = "True" ] ||
     fail "--from 2024 --sort date"
 
+# The count a person reads is the count: the same with one result shown
+# as with every one, and as --json's total.
+run count-1 0 "$BIN" search --data "$D" --limit 1 security
+run count-all 0 "$BIN" search --data "$D" --limit 100 security
+run count-json 0 "$BIN" search --data "$D" --json --limit 1 security
+n1=$(head -1 "$TMP/count-1.out" | sed -n 's/^\([0-9][0-9]*\) standards\{0,1\} match.*/\1/p')
+nall=$(head -1 "$TMP/count-all.out" | sed -n 's/^\([0-9][0-9]*\) standards\{0,1\} match.*/\1/p')
+[ -n "$n1" ] && [ "$n1" = "$nall" ] && [ "$n1" = "$(json_get "$TMP/count-json.out" 'd["total"]')" ] ||
+    fail "search counts differ: '$(head -1 "$TMP/count-1.out")' / '$(head -1 "$TMP/count-all.out")'"
+[ "$(json_get "$TMP/count-json.out" 'd["total_exact"]')" = "True" ] || fail "--json total not exact"
+
 run areas-json 0 "$BIN" areas --data "$D" --json
 [ "$(json_get "$TMP/areas-json.out" 'len(d) > 0')" = "True" ] || fail "secstd areas --json"
 
@@ -107,6 +118,8 @@ run bad-limit-high 2 "$BIN" search --data "$D" --limit 1000 security
 grep -q 'per_page' "$TMP/bad-limit-high.err" || fail "--limit 1000 not explained"
 run bad-date 2 "$BIN" search --data "$D" --from yesterday security
 grep -q 'from' "$TMP/bad-date.err" || fail "--from not named"
+run bad-range 2 "$BIN" search --data "$D" --from 2025 --to 2020 security
+grep -q 'later than' "$TMP/bad-range.err" || fail "--from after --to not explained: $(cat "$TMP/bad-range.err")"
 run bad-sort 2 "$BIN" search --data "$D" --sort sideways security
 run bad-option 2 "$BIN" search --data "$D" --no-such-option security
 

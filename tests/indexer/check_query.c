@@ -516,6 +516,16 @@ START_TEST(test_validation_errors)
     req.from = "2019";
     req.to = "2020-02-29";
     ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+    /* An empty window is a mistake worth saying, at the precision given. */
+    req.from = "2021";
+    req.to = "2020-12-31";
+    assert_invalid(&req, "from", SECSTD_ERR_INVALID, "later than");
+    req.from = "2020-06";
+    req.to = "2020";
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
+    req.from = "2020-06-02";
+    req.to = "2020-06-01";
+    assert_invalid(&req, "from", SECSTD_ERR_INVALID, "2020-06-01");
 }
 END_TEST
 
@@ -547,6 +557,42 @@ START_TEST(test_did_you_mean)
     res = search_q("certificate");
     ck_assert(json_is_null(json_object_get(res, "did_you_mean")));
     json_decref(res);
+    /* Several words, one misspelt: the search widens to the others, and
+     * still offers the spelling. */
+    res = search_q("certifcate management");
+    ck_assert(json_is_true(json_object_get(json_object_get(res, "query"), "relaxed")));
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")),
+                     "certificate management");
+    json_decref(res);
+}
+END_TEST
+
+/* The total is exact when counted (facets), and says when it is Xapian's
+ * estimate (facets off: only the page is checked). */
+START_TEST(test_total_exact)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    req.per_page = 1;
+    json_t *counted = search_req(&req);
+    ck_assert(json_is_true(json_object_get(counted, "total_exact")));
+    req.facets = 0;
+    json_t *page = search_req(&req);
+    json_t *te = json_object_get(page, "total_exact");
+    ck_assert(json_is_boolean(te));
+    if (json_is_true(te))
+        ck_assert_int_eq(total(page), total(counted));
+    else
+        ck_assert_int_ne(total(page), 0);
+    /* Few matches: every one is checked, so exact either way. */
+    req.q = "pinning";
+    json_t *few = search_req(&req);
+    ck_assert(json_is_true(json_object_get(few, "total_exact")));
+    ck_assert_int_eq(total(few), 1);
+    json_decref(counted);
+    json_decref(page);
+    json_decref(few);
 }
 END_TEST
 
@@ -708,6 +754,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_validation_errors);
     tcase_add_test(t, test_syntax_error_fallback);
     tcase_add_test(t, test_did_you_mean);
+    tcase_add_test(t, test_total_exact);
     tcase_add_test(t, test_snippets_escaped_and_marked);
     tcase_add_test(t, test_html_escape);
     tcase_add_test(t, test_result_shape);
