@@ -584,7 +584,11 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     xap_query *all_filters = filters_except(db, req, -1);
     xap_query *main_q = filtered(base, all_filters);
     xap_search_opts opts = {0};
-    opts.sort_slot = req->sort_by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
+    /* Nothing to rank by (filters alone, "browse this area"): every match
+     * weighs the same, so relevance would be docid order; newest first. */
+    int by_date = req->sort_by_date || (!text_q && !ident_q);
+    opts.sort_slot = by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
+    json_object_set_new(qinfo, "sort", json_string(by_date ? "date" : "relevance"));
     opts.sort_descending = 1;
     if (req->max_rows) {
         opts.offset = 0;

@@ -327,6 +327,21 @@ START_TEST(test_date_bounds_and_sort)
         prev = d;
     }
     ck_assert_str_eq(result_id(res, 0), "ETSI TS 133 501"); /* 2026-04 */
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(res, "query"), "sort")),
+                     "date");
+    json_decref(res);
+    /* No words to rank by: newest first without asking; with words,
+     * relevance stays the default. */
+    req.sort_by_date = 0;
+    res = search_req(&req);
+    ck_assert_str_eq(result_id(res, 0), "ETSI TS 133 501");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(res, "query"), "sort")),
+                     "date");
+    json_decref(res);
+    req.q = "security";
+    res = search_req(&req);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(res, "query"), "sort")),
+                     "relevance");
     json_decref(res);
 }
 END_TEST
