@@ -165,7 +165,8 @@ static int take_first(void *ctx, unsigned docid)
 }
 
 /* docid of the standard known by identifier text (id term, then any
- * identifier term), 0 if none. */
+ * identifier term, then a transposition of it: "oneM2M TS-0003" has no
+ * record of its own, ETSI TS 118 103 is its text), 0 if none. */
 static unsigned find_docid(secstd_index *idx, const char *ident)
 {
     char key[512], term[XAP_MAX_TERM + 1];
@@ -176,6 +177,12 @@ static unsigned find_docid(secstd_index *idx, const char *ident)
     if (!docid)
         xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term),
                         take_first, &docid);
+    if (!docid) {
+        char value[600];
+        snprintf(value, sizeof value, "transposes:%s", key);
+        xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_RELATION, value, term, sizeof term),
+                        take_first, &docid);
+    }
     return docid;
 }
 

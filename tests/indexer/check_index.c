@@ -329,6 +329,35 @@ START_TEST(test_no_self_relation)
 }
 END_TEST
 
+/* A specification known only through its transposition (oneM2M's own
+ * numbers: the listings hold ETSI TS 118 xxx) is found under its own
+ * number; the transposition's link to it is to the same text. */
+START_TEST(test_get_through_transposition)
+{
+    char *dir = fx_data_dir();
+    fx_write_records(dir, "onem2m.jsonl",
+                     "{\"id\":\"ETSI TS 118 103\",\"sdo\":\"ETSI\",\"type\":\"TS\","
+                     "\"title\":\"oneM2M; Security Solutions (oneM2M TS-0003 version 4.7.1 Release "
+                     "4)\",\"relations\":{\"transposes\":[\"oneM2M TS-0003\"]}}\n");
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    json_t *rec = NULL;
+    ck_assert_int_eq(secstd_index_get(idx, "oneM2M TS-0003", &rec), SECSTD_OK);
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "id")), "ETSI TS 118 103");
+    json_t *e = relation(rec, "transposes", "oneM2M TS-0003");
+    ck_assert_ptr_nonnull(e);
+    ck_assert(json_is_true(json_object_get(e, "same_record")));
+    json_decref(rec);
+    /* Only transpositions: a superseded number is not the new text. */
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 5077", &rec), SECSTD_ERR_NOT_FOUND);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* Another body's copy of this body's own text (an ETSI transposition of
  * another 3GPP spec) is not other work on the subject: it comes after the
  * standards of other bodies, marked "republication". */
@@ -528,6 +557,7 @@ static Suite *index_suite(void)
     tcase_add_test(t, test_get_by_identifier_forms);
     tcase_add_test(t, test_relations_both_ways);
     tcase_add_test(t, test_no_self_relation);
+    tcase_add_test(t, test_get_through_transposition);
     tcase_add_test(t, test_similar_other_sdos_first);
     tcase_add_test(t, test_similar_defers_republications);
     tcase_add_test(t, test_areas_counts);
