@@ -67,6 +67,108 @@ static const char *s(const json_t *o, const char *k)
     return v ? v : "";
 }
 
+/* Items of a string array joined by ", " on one line, after a label. */
+static void print_list(const char *label, const json_t *arr)
+{
+    if (json_array_size(arr) == 0)
+        return;
+    printf("%s", label);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) printf("%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+    printf("\n");
+}
+
+/* text word-wrapped at width columns, each line indented. */
+static void print_wrapped(const char *text, int indent, int width)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (!*p)
+            break;
+        int col = 0;
+        printf("%*s", indent, "");
+        for (;;) {
+            size_t w = strcspn(p, " \n");
+            if (col > 0 && col + 1 + (int)w > width - indent)
+                break;
+            printf("%s%.*s", col ? " " : "", (int)w, p);
+            col += (col ? 1 : 0) + (int)w;
+            p += w;
+            if (*p == '\n' || !*p)
+                break;
+            while (*p == ' ')
+                p++;
+            if (!*p || *p == '\n')
+                break;
+        }
+        printf("\n");
+        if (*p == '\n') {
+            while (*p == '\n')
+                p++;
+            if (*p)
+                printf("\n");
+        }
+    }
+}
+
+/* Editions newest first; undated last. */
+static int edition_cmp(const void *a, const void *b)
+{
+    const char *da = json_string_value(json_object_get(*(json_t *const *)a, "date"));
+    const char *db = json_string_value(json_object_get(*(json_t *const *)b, "date"));
+    if (!da || !db)
+        return (da == NULL) - (db == NULL);
+    return strcmp(db, da);
+}
+
+#define SHOW_EDITIONS 10
+
+static void print_record(const json_t *rec)
+{
+    printf("%s  [%s | %s | %s]\n%s\n%s\n", s(rec, "id"), s(rec, "sdo"), s(rec, "status"), s(rec, "date"),
+           s(rec, "title"), s(rec, "url"));
+    if (*s(rec, "type") || *s(rec, "group") || *s(rec, "edition"))
+        printf("%s%s%s%s%s%s\n", *s(rec, "type") ? "type: " : "", s(rec, "type"),
+               *s(rec, "group") ? (*s(rec, "type") ? "   group: " : "group: ") : "", s(rec, "group"),
+               *s(rec, "edition") ? "   edition: " : "", s(rec, "edition"));
+    print_list("areas: ", json_object_get(rec, "areas"));
+    print_list("also known as: ", json_object_get(rec, "aliases"));
+    if (*s(rec, "abstract")) {
+        printf("\n");
+        print_wrapped(s(rec, "abstract"), 2, 78);
+    }
+    const json_t *rels = json_object_get(rec, "relations_resolved");
+    if (json_array_size(rels)) {
+        printf("\nRelations:\n");
+        size_t i;
+        json_t *r;
+        json_array_foreach(rels, i, r)
+            printf("  %-16s %-24s %s%s\n", s(r, "label"), s(r, "id"), s(r, "title"),
+                   json_is_true(json_object_get(r, "same_record")) ? "(this record's own number at another body)"
+                   : json_is_true(json_object_get(r, "found"))     ? ""
+                                                                   : "(not in the index)");
+    }
+    const json_t *eds = json_object_get(rec, "editions");
+    size_t n = json_array_size(eds);
+    if (n) {
+        json_t **v = malloc(n * sizeof *v);
+        if (!v)
+            return;
+        for (size_t i = 0; i < n; i++)
+            v[i] = json_array_get(eds, i);
+        qsort(v, n, sizeof *v, edition_cmp);
+        printf("\nEditions (%zu, newest first):\n", n);
+        for (size_t i = 0; i < n && i < SHOW_EDITIONS; i++)
+            printf("  %-10s  %-40s %s\n", s(v[i], "date"), s(v[i], "id"), s(v[i], "status"));
+        if (n > SHOW_EDITIONS)
+            printf("  ... %zu more (--json lists them all)\n", n - SHOW_EDITIONS);
+        free(v);
+    }
+}
+
 static int dump(json_t *j)
 {
     char *out = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -80,8 +182,9 @@ static int dump(json_t *j)
 int cmd_show(int argc, char **argv)
 {
     const char *help = "usage: secstd show [--json] [--data DIR] [--index DIR] ID\n\n"
-                       "One standard by any form of its identifier, with its relations resolved\n"
-                       "both ways (identical texts, transpositions, adoptions, supersessions).\n"
+                       "One standard by any form of its identifier: its fields, scope, relations\n"
+                       "resolved both ways (identical texts, transpositions, adoptions,\n"
+                       "supersessions) and editions, newest first (--json: everything stored).\n"
                        "Exit status: 0 found, 1 not found, 2 error.\n";
     const char *data = NULL, *index = NULL, *ident = NULL;
     int json = 0, rc = 0;
@@ -105,15 +208,7 @@ int cmd_show(int argc, char **argv)
     if (json) {
         rc = dump(rec);
     } else {
-        printf("%s  [%s | %s | %s]\n%s\n%s\n", s(rec, "id"), s(rec, "sdo"), s(rec, "status"), s(rec, "date"),
-               s(rec, "title"), s(rec, "url"));
-        size_t i;
-        json_t *r;
-        json_array_foreach(json_object_get(rec, "relations_resolved"), i, r)
-            printf("  %-16s %-24s %s%s\n", s(r, "label"), s(r, "id"), s(r, "title"),
-                   json_is_true(json_object_get(r, "same_record")) ? "(this record's own number at another body)"
-                   : json_is_true(json_object_get(r, "found"))     ? ""
-                                                                   : "(not in the index)");
+        print_record(rec);
     }
     json_decref(rec);
     return rc;

@@ -37,6 +37,18 @@ check "IEEE 802.1AE linked to ISO/IEC/IEEE 8802-1AE" rel "IEEE 802.1AE" identica
 check "ISO/IEC/IEEE 8802-1AE linked to IEEE 802.1AE" rel "ISO/IEC/IEEE 8802-1AE" identical_to "IEEE 802.1AE"
 check "searching ISO/IEC 27011 finds ITU-T X.1051" \
     bash -c "'$BIN' search --json --data '$tmp/d' 'ISO/IEC 27011' | jq -e '[.results[:3][].id] | index(\"ITU-T X.1051\")' >/dev/null"
+check "oneM2M TS-0003 (no record of its own) answers with its transposition" \
+    bash -c "'$BIN' show --json --data '$tmp/d' 'oneM2M TS-0003' | jq -e '.id == \"ETSI TS 118 103\"' >/dev/null"
+# show's text: the scope, the relations and the editions newest first.
+"$BIN" show "${D[@]}" "ITU-T X.509" > "$tmp/show.txt"
+check "show prints the scope" grep -q 'defines frameworks for' "$tmp/show.txt"
+editions_newest_first() {
+    sed -n '/^Editions (/,$p' "$tmp/show.txt" | sed -n 's/^  \([0-9][0-9-]*\)  .*/\1/p' > "$tmp/ed.txt"
+    [ "$(wc -l < "$tmp/ed.txt")" -ge 5 ] && sort -r -c "$tmp/ed.txt"
+}
+check "show lists editions newest first" editions_newest_first
+check "no HTML left in any abstract (Relaton text/html scopes)" bash -c \
+    "! cat '$tmp/d'/records/*.jsonl | jq -r '.abstract // empty' | grep -qE '</?p[ >]|&#[0-9]|&amp;'"
 check "similar: stated relation first and labelled" \
     bash -c "'$BIN' similar --json --data '$tmp/d' 'ISO/IEC 29151' | jq -e '.results[0].id == \"ITU-T X.1058\" and .results[0].why == \"stated\"' >/dev/null"
 
