@@ -298,14 +298,30 @@ static char *expand_synonyms(const char *q, json_t *used)
     return out.s;
 }
 
-/* The text with query-syntax characters turned into spaces: the plain
- * terms fallback after a syntax error. */
+/* The text with query-syntax characters and operator words (AND, OR,
+ * NOT, XOR, NEAR, ADJ: any case, as the parser reads them) turned into
+ * spaces: the plain terms fallback after a syntax error ("tls AND" is
+ * "tls", not "tls" and the word "and"). */
 static char *plain_terms(const char *q)
 {
+    static const char *const ops[] = {"and", "or", "not", "xor", "near", "adj"};
     char *s = strdup(q);
-    for (char *p = s; p && *p; p++)
+    if (!s)
+        return NULL;
+    for (char *p = s; *p; p++)
         if (strchr("\"()+-*:[]{}^~", *p))
             *p = ' ';
+    for (char *p = s; *p;) {
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, " ");
+        for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+            if (n == strlen(ops[k]) && strncasecmp(p, ops[k], n) == 0)
+                memset(p, ' ', n);
+        p += n;
+    }
     return s;
 }
 

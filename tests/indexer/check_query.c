@@ -553,6 +553,14 @@ START_TEST(test_syntax_error_fallback)
     ck_assert(json_is_true(json_object_get(q, "fallback")));
     ck_assert_ptr_nonnull(json_string_value(json_object_get(q, "fallback_reason")));
     ck_assert(has_id(res, "RFC 8446"));
+    /* The dangling operator is not searched as the word "and". */
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "tls";
+    req.synonyms = 0;
+    json_t *plain = search_req(&req);
+    ck_assert_int_eq(total(res), total(plain));
+    json_decref(plain);
     json_decref(res);
     res = search_q("tls protocol");
     ck_assert(json_is_false(json_object_get(json_object_get(res, "query"), "fallback")));
