@@ -28,7 +28,7 @@ int cmd_areas(int argc, char **argv)
         case 'h':
             printf("usage: secstd areas [--data DIR] [--index DIR] [--json]\n\n"
                    "Lists the technology areas of schema/taxonomy.def with the number of\n"
-                   "standards in each (and per SDO) when an index exists.\n");
+                   "standards in each when an index exists (--json adds the counts per SDO).\n");
             return 0;
         default: return 2;
         }
