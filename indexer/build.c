@@ -1071,20 +1071,26 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         unsigned olddoc = 0;
         if (old.db)
             xap_db_postings(old.db, idterm, take_first, &olddoc);
-        if (olddoc && !opts->full) {
+        int same = 0;
+        if (olddoc) {
             char *prev_digest = NULL;
-            int same = xap_db_get_value(old.db, olddoc, (unsigned)hash_slot, &prev_digest) == SECSTD_OK &&
-                       strcmp(prev_digest, digest) == 0;
+            same = xap_db_get_value(old.db, olddoc, (unsigned)hash_slot, &prev_digest) == SECSTD_OK &&
+                   strcmp(prev_digest, digest) == 0;
             free(prev_digest);
-            if (same) {
+            if (same && !opts->full) {
                 sum->unchanged++;
                 progress(opts, "classifying", ++done, total);
                 continue;
             }
         }
+        /* Changed now, unless a full rebuild re-indexes it as it was. */
+        json_int_t changed_gen = gen;
         json_t *prev = olddoc ? old_record(&old, idterm) : NULL;
         if (prev) {
             json_t *psrc = json_object_get(prev, "source");
+            json_t *pchanged = json_object_get(psrc, "changed_generation");
+            if (same && json_is_integer(pchanged))
+                changed_gen = json_integer_value(pchanged);
             json_t *first = json_object_get(psrc, "first_generation");
             json_object_set_new(src, "first_generation", json_integer(first ? json_integer_value(first) : old.generation));
             json_t *fields = json_array();
@@ -1122,7 +1128,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
                 count_change(counts, "added", rec);
             }
         }
-        json_object_set_new(src, "changed_generation", json_integer(gen));
+        json_object_set_new(src, "changed_generation", json_integer(changed_gen));
         todo[ntodo++] = (struct todo){rec, key, digest, weight};
         progress(opts, "classifying", ++done, total);
     }

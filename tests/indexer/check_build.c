@@ -217,6 +217,23 @@ START_TEST(test_changed_title_only_that_record)
     ck_assert_int_eq(json_integer_value(json_object_get(src, "changed_generation")), 2);
     json_decref(rec);
     secstd_index_free(idx);
+
+    /* A full rebuild with nothing changed reports nothing and keeps when
+     * each record last changed. */
+    fx_build_opts(dir, 0, 1, NULL, &sum);
+    ck_assert_uint_eq(sum.generation, 3);
+    ck_assert_uint_eq(json_array_size(json_object_get(sum.changes, "changed")), 0);
+    json_decref(sum.changes);
+    idx = fx_open(dir);
+    ck_assert_int_eq(secstd_index_get(idx, "ISO/IEC 27002", &rec), SECSTD_OK);
+    src = json_object_get(rec, "source");
+    ck_assert_int_eq(json_integer_value(json_object_get(src, "first_generation")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(src, "changed_generation")), 2);
+    json_decref(rec);
+    ck_assert_int_eq(secstd_index_get(idx, "RFC 8446", &rec), SECSTD_OK);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(rec, "source"), "changed_generation")), 1);
+    json_decref(rec);
+    secstd_index_free(idx);
     tu_rmtree(dir);
     free(dir);
 }
