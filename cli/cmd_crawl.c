@@ -31,7 +31,8 @@ static void usage(FILE *out)
             "                  records in DIR/records, crawl state in DIR/state/crawl-state.json\n"
             "  --config FILE   configuration file (default $SECSTD_CONFIG; see docs/CONFIG.md)\n"
             "  --mirror DIR    read every source from a local mirror, file://DIR/<path>\n"
-            "                  (e.g. ../shared/data/sdo); overrides [crawl] mirror\n"
+            "                  (e.g. ../shared/data/sdo; default $SECSTD_MIRROR); overrides\n"
+            "                  [crawl] mirror\n"
             "  --base-url URL  read every source from URL/<path> (a mirror served over HTTP)\n"
             "  --force         fetch and parse even when upstream is unchanged\n"
             "  --json          print a machine-readable report on stdout\n"
@@ -42,10 +43,10 @@ static void usage(FILE *out)
             "1 some sources failed (their previous records kept), 2 nothing usable\n"
             "(no source fetched or unchanged) or a usage/config error.\n"
             "\n"
-            "Without --mirror/--base-url the live URLs below are fetched. Sources marked\n"
-            "(mirror) are aggregates of Relaton datasets or bulk deliveries with no single\n"
-            "public listing: on a machine that cannot reach the bodies' sites, or for those\n"
-            "sources, use --mirror ../shared/data/sdo.\n"
+            "Without --mirror, --base-url or $SECSTD_MIRROR the live URLs below are\n"
+            "fetched. Sources marked (mirror) are aggregates of Relaton datasets or bulk\n"
+            "deliveries with no single public listing: on a machine that cannot reach the\n"
+            "bodies' sites, or for those sources, use --mirror ../shared/data/sdo.\n"
             "\n"
             "Sources (name, SDO, parser, help; then live URL and mirror path):\n");
     for (size_t i = 0; i < secstd_source_count(); i++) {
@@ -148,6 +149,9 @@ int cmd_crawl(int argc, char **argv)
         fprintf(stderr, "secstd crawl: --mirror and --base-url exclude each other\n");
         return 2;
     }
+    /* As for refresh: $SECSTD_MIRROR unless --mirror or --base-url. */
+    if (!mirror && !base_url && getenv("SECSTD_MIRROR") && *getenv("SECSTD_MIRROR"))
+        mirror = getenv("SECSTD_MIRROR");
     char err[1024] = "";
     secstd_config *cfg = NULL;
     if (config_path && *config_path) {

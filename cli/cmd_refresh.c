@@ -226,7 +226,7 @@ int cmd_refresh(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *data = NULL, *config_path = getenv("SECSTD_CONFIG");
-    const char *mirror = getenv("SECSTD_MIRROR"), *base_url = NULL;
+    const char *mirror = NULL, *base_url = NULL;
     int json = 0, c;
     secstd_build_opts bopts;
     secstd_build_opts_init(&bopts);
@@ -259,6 +259,9 @@ int cmd_refresh(int argc, char **argv)
         fprintf(stderr, "secstd refresh: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
     }
+    /* $SECSTD_MIRROR unless --mirror or --base-url says otherwise. */
+    if (!mirror && !base_url)
+        mirror = getenv("SECSTD_MIRROR");
     char err[1024] = "";
     secstd_config *cfg = NULL;
     if (config_path && *config_path &&

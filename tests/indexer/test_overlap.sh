@@ -20,12 +20,19 @@ check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$
 
 "$BIN" crawl --mirror "$MIRROR" --data "$tmp/d" >/dev/null 2>&1 || true
 "$BIN" index --data "$tmp/d" >/dev/null
+# $SECSTD_MIRROR stands for --mirror (as it does for refresh and run.sh).
+env_mirror() {
+    SECSTD_MIRROR="$MIRROR" "$BIN" crawl --data "$tmp/e" --quiet etsi >/dev/null 2>&1 &&
+        [ "$(jq -r .id "$tmp/e/records/etsi.jsonl" | wc -l)" -gt 900 ] &&
+        cmp -s <(jq -r .id "$tmp/d/records/etsi.jsonl") <(jq -r .id "$tmp/e/records/etsi.jsonl")
+}
 D=(--data "$tmp/d")
 
 rel() { # rel ID KIND OTHER: ID's resolved relations include KIND OTHER
     "$BIN" show --json "${D[@]}" "$1" |
         jq -e --arg k "$2" --arg o "$3" '.relations_resolved | any(.kind == $k and .id == $o)' >/dev/null
 }
+check "crawl reads \$SECSTD_MIRROR" env_mirror
 check "X.509 shows ISO/IEC 9594-8 as identical text" rel "ITU-T X.509" identical_to "ISO/IEC 9594-8"
 check "ISO/IEC 9594-8 finds X.509 (no ISO record)" \
     bash -c "'$BIN' show --json --data '$tmp/d' 'ISO/IEC 9594-8' | jq -e '.id == \"ITU-T X.509\"' >/dev/null"
