@@ -125,6 +125,27 @@ static int collect_docid(void *vctx, unsigned docid)
     return 0;
 }
 
+/* 1 when twin (an "ISO N" number of this record's text) has an "ISO/IEC N"
+ * twin in the same relations: the pre-JTC 1 designation of one standard,
+ * not another body's copy. */
+static int iso_form_of_joint_twin(const json_t *rels, const secstd_ident *twin)
+{
+    if (strcmp(twin->sdo, "ISO") != 0 || strncmp(twin->id, "ISO ", 4) != 0)
+        return 0;
+    char joint[SECSTD_IDENT_MAX + 8];
+    snprintf(joint, sizeof joint, "ISO/IEC %s", twin->id + 4);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rels, i, r) {
+        secstd_ident other;
+        if (json_is_true(json_object_get(r, "same_record")) &&
+            secstd_ident_parse(json_string_value(json_object_get(r, "id")), NULL, &other) == SECSTD_OK &&
+            strcmp(other.id, joint) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Stated links of the standard at node self: relations_resolved of its
  * record. Links across bodies all count; within one body only the kinds
  * that say "the same text" (an ETSI TS and the EN made of it). */
@@ -170,13 +191,16 @@ static secstd_status add_stated(graph *g, size_t self, const char *id, const cha
             if (secstd_ident_parse(rid, NULL, &parsed) != SECSTD_OK)
                 continue;
             osdo = parsed.sdo;
-            if (json_object_get(g->by_id, parsed.id))
+            if (json_object_get(g->by_id, parsed.id) ||
+                iso_form_of_joint_twin(json_object_get(rec, "relations_resolved"), &parsed))
                 continue; /* "ISO 9594-8" and "ISO/IEC 9594-8" are one twin */
             json_t *m = json_pack("{s:s,s:s,s:O,s:O,s:O,s:b,s:b}", "id", parsed.id, "sdo", parsed.sdo,
                                   "title", json_object_get(rec, "title"), "status",
                                   json_object_get(rec, "status") ? json_object_get(rec, "status") : json_null(),
                                   "date", json_object_get(rec, "date") ? json_object_get(rec, "date") : json_null(),
-                                  "in_area", 0, "found", 0);
+                                  /* the same text: in the area as much as its record */
+                                  "in_area", json_is_true(json_object_get(g->nodes[self].member, "in_area")),
+                                  "found", 0);
             other = node_of(g, parsed.id, m, 0);
         } else {
             continue;

@@ -69,6 +69,11 @@ check "mobile cluster: 3GPP TS 33.501 / ETSI TS 133 501" in_cluster mobile "3GPP
 check "privacy cluster: ISO/IEC 29151 / ITU-T X.1058" in_cluster privacy "ISO/IEC 29151" "ITU-T X.1058"
 check "identity cluster: ITU-T X.1254 / ISO/IEC 29115" in_cluster identity "ITU-T X.1254" "ISO/IEC 29115"
 check "pki cluster: X.509 with its ISO/IEC twin" in_cluster pki "ITU-T X.509" "ISO/IEC 9594-8"
+check "X.509's twin counted once (ISO 9594-8 is ISO/IEC 9594-8), in the area like its record" bash -c \
+    "'$BIN' overlap --format json --limit 1000 --data '$tmp/d' --area pki |
+     jq -e '[.clusters[].members[] | select(.id == \"ISO 9594-8\")] | length == 0' >/dev/null &&
+     '$BIN' overlap --format json --limit 1000 --data '$tmp/d' --area pki |
+     jq -e '[.clusters[].members[] | select(.id == \"ISO/IEC 9594-8\")] | length > 0 and all(.in_area)' >/dev/null"
 check "every cluster spans two bodies, members carry status and date" bash -c \
     "'$BIN' overlap --format json --limit 1000 --data '$tmp/d' --area identity |
      jq -e '.clusters | length > 10 and all((.sdos | length) >= 2 and all(.members[]; has(\"status\") and has(\"date\") and has(\"relation\")))' >/dev/null"
