@@ -113,7 +113,15 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
                        "query is longer than %d bytes", SECSTD_QUERY_MAX_LEN);
         if (!valid_utf8(req->q))
             return bad(param, "q", err, errlen, SECSTD_ERR_INVALID,
-                       "query is not valid UTF-8 text");
+                       "query is not valid UTF-8 text (or holds control characters)");
+        /* A '*' ending a word is a prefix search. */
+        int wild = 0;
+        for (const char *p = req->q; *p; p++)
+            wild += *p == '*' && p > req->q && (isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
+        if (wild > SECSTD_QUERY_MAX_WILDCARDS)
+            return bad(param, "q", err, errlen, SECSTD_ERR_INVALID,
+                       "at most %d prefix* words in a query (this one has %d)",
+                       SECSTD_QUERY_MAX_WILDCARDS, wild);
     }
     const struct {
         const char *name;

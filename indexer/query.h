@@ -20,6 +20,8 @@
 
 /* Limits that hold whatever the client sends. */
 #define SECSTD_QUERY_MAX_LEN 1024
+/* Most prefix* words in one query (each expands to up to 50 words). */
+#define SECSTD_QUERY_MAX_WILDCARDS 8
 #define SECSTD_QUERY_MAX_PER_PAGE 100
 #define SECSTD_QUERY_MAX_DEPTH 10000   /* page * per_page */
 #define SECSTD_QUERY_MAX_FILTERS 32    /* values per filter field */

@@ -1079,8 +1079,12 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
             qflags |= Xapian::QueryParser::FLAG_PHRASE;
         if (flags & XAP_PARSE_LOVEHATE)
             qflags |= Xapian::QueryParser::FLAG_LOVEHATE;
-        if ((flags & XAP_PARSE_WILDCARD) && db)
+        if ((flags & XAP_PARSE_WILDCARD) && db) {
             qflags |= Xapian::QueryParser::FLAG_WILDCARD;
+            /* "a*" would OR every word starting with a (thousands: one such
+             * query held a worker for minutes): the most frequent ones. */
+            qp.set_max_expansion(XAP_WILDCARD_MAX, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+        }
         if ((flags & XAP_PARSE_SPELLING) && db)
             qflags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
         Xapian::Query q = qp.parse_query(text, qflags);

@@ -192,10 +192,15 @@ void xap_query_free(xap_query *q);
 /* Human-readable form (Xapian's get_description), malloc'ed. */
 char *xap_query_describe(const xap_query *q);
 
+/* A prefix* matches at most this many words of the index: its most
+ * frequent ones. */
+#define XAP_WILDCARD_MAX 50
+
 /* Parses free text with Xapian::QueryParser: English stemming (STEM_SOME),
  * field prefixes from schema/fields.def (TEXT fields as prefixes, BOOLEAN
  * fields as boolean prefixes), flags from XAP_PARSE_*. db (may be NULL)
- * enables wildcards and spelling. On success *out is the query and, if
+ * enables wildcards (each expanded to XAP_WILDCARD_MAX words at most) and
+ * spelling. On success *out is the query and, if
  * corrected is non-NULL, *corrected a malloc'ed spelling-corrected query
  * string or NULL. Returns SECSTD_ERR_QUERY_SYNTAX for a syntax error. */
 secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_query **out,

@@ -506,6 +506,10 @@ START_TEST(test_validation_errors)
         req.q = bad_utf8[i];
         assert_invalid(&req, "q", SECSTD_ERR_INVALID, "UTF-8");
     }
+    req.q = "a* b* c* d* e* f* g* h* i*";
+    assert_invalid(&req, "q", SECSTD_ERR_INVALID, "prefix*");
+    req.q = "a* b* c* d* e* f* g* h* i *";
+    ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
     req.q = "caf\xc3\xa9 \xe2\x82\xac"; /* good UTF-8 */
     ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
     char *longq = malloc(SECSTD_QUERY_MAX_LEN + 2);

@@ -984,6 +984,42 @@ START_TEST(test_stems_cached_and_past_the_bound)
 }
 END_TEST
 
+/* A prefix* expands to the XAP_WILDCARD_MAX most frequent words, not to
+ * every word it starts (thousands for "a*" in a real index). */
+START_TEST(test_wildcard_expansion_capped)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    free(dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    /* XAP_WILDCARD_MAX words "zqN" in two documents each, and 30 more in
+     * one document each: the cap keeps the frequent ones. */
+    int ndocs = 0;
+    for (int i = 0; i < XAP_WILDCARD_MAX + 30; i++)
+        for (int copy = 0; copy < (i < XAP_WILDCARD_MAX ? 2 : 1); copy++) {
+            char id[16], text[64];
+            snprintf(id, sizeof id, "d%d", ndocs++);
+            snprintf(text, sizeof text, "zq%d", i);
+            add_doc(w, id, text, "ietf", NULL, NULL);
+        }
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_query *q = NULL;
+    ck_assert_int_eq(xap_query_parse(db, "zq*", XAP_PARSE_WILDCARD, &q, NULL), SECSTD_OK);
+    xap_search_opts o = {0, 10, -1, 0, 1000, NULL, 0};
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, q, &o, &r), SECSTD_OK);
+    ck_assert_uint_eq(xap_results_total(r), 2 * XAP_WILDCARD_MAX);
+    xap_results_free(r);
+    xap_query_free(q);
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
 static Suite *xap_suite(void)
 {
     Suite *s = suite_create("xap");
@@ -1008,6 +1044,7 @@ static Suite *xap_suite(void)
     TCase *d = tcase_create("basics");
     tcase_add_test(d, test_doc_terms_values_metadata);
     tcase_add_test(d, test_query_builders);
+    tcase_add_test(d, test_wildcard_expansion_capped);
     tcase_add_test(d, test_search_sort_range_facets);
     tcase_add_test(d, test_slot_ranges_equal_value_ranges);
     tcase_add_test(d, test_facet_tables_stored);
