@@ -6,6 +6,7 @@
  * (server.c), call the index or query module, answer. A call that meets a
  * generation being replaced under it (DatabaseModifiedError) is retried
  * once on a reopened handle, so a swap never fails a request. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,6 +350,12 @@ typedef struct csv_body {
     long long *bytes;        /* the request's byte count (for the access log) */
 } csv_body;
 
+/* Exports being sent: each holds its result rows (up to csv_max_rows,
+ * ~55 MB at 100,000) until the client has read them, so a few slow
+ * downloads could hold gigabytes; beyond this many, 503 and Retry-After. */
+#define CSV_MAX_ACTIVE 4
+static atomic_int csv_active;
+
 static ssize_t csv_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
@@ -365,18 +372,42 @@ static void csv_free(void *cls)
     csv_body *b = cls;
     sd_csv_stream_free(b->stream);
     free(b);
+    atomic_fetch_sub(&csv_active, 1);
 }
 
 enum MHD_Result sd_handle_csv(sd_request *rq)
 {
     json_t *out;
     enum MHD_Result answer;
-    if (run_search(rq, 1, &out, &answer) < 0)
+    int head = strcmp(rq->method, "HEAD") == 0;
+    if (!head && atomic_fetch_add(&csv_active, 1) >= CSV_MAX_ACTIVE) {
+        atomic_fetch_sub(&csv_active, 1);
+        return sd_respond_errorf(rq, 503, NULL,
+                                 "%d CSV exports are being sent already; try again in a few seconds",
+                                 CSV_MAX_ACTIVE);
+    }
+    if (run_search(rq, 1, &out, &answer) < 0) {
+        if (!head)
+            atomic_fetch_sub(&csv_active, 1);
         return answer;
+    }
     json_t *results = json_object_get(out, "results");
     if (!json_is_array(results)) {
         json_decref(out);
+        if (!head)
+            atomic_fetch_sub(&csv_active, 1);
         return sd_respond_errorf(rq, 500, NULL, "the search returned no result list");
+    }
+    if (head) {
+        /* The headers a GET would get, no body (a chunked stream would send
+         * its terminator even to HEAD). */
+        json_decref(out);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return sd_respond_errorf(rq, 503, NULL, "out of memory");
+        MHD_add_response_header(resp, "Content-Disposition",
+                                "attachment; filename=\"secstd-search.csv\"");
+        return sd_respond(rq, 200, resp, "text/csv; charset=utf-8; header=present", SD_CACHE_API);
     }
     csv_body *body = calloc(1, sizeof(*body));
     if (body)
@@ -384,6 +415,7 @@ enum MHD_Result sd_handle_csv(sd_request *rq)
     json_decref(out);
     if (!body || !body->stream) {
         free(body);
+        atomic_fetch_sub(&csv_active, 1);
         return sd_respond_errorf(rq, 503, NULL, "out of memory");
     }
     body->bytes = &rq->bytes;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accesslog.h"
@@ -299,6 +300,8 @@ enum MHD_Result sd_respond(sd_request *rq, unsigned status, struct MHD_Response 
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     if (status == 405)
         MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    if (status == 503)   /* no index yet, or busy: both pass */
+        MHD_add_response_header(resp, "Retry-After", "5");
     if (atomic_load(&rq->srv->draining))
         MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
@@ -639,15 +642,45 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         malloc_trim(0);
 }
 
+/* libmicrohttpd's messages quote what clients sent (request targets,
+ * headers): control bytes are written as \xNN so that a client cannot
+ * start lines or send terminal escapes into the log, and at most
+ * MHD_LOG_PER_SECOND lines a second are written (aborted and malformed
+ * connections each make one), with a count of those left out. */
+#define MHD_LOG_PER_SECOND 20
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    char line[512];
+    static atomic_llong window;       /* the second being counted */
+    static atomic_uint in_window, dropped;
+    long long now = (long long)time(NULL);
+    long long was = atomic_load(&window);
+    if (was != now && atomic_compare_exchange_strong(&window, &was, now)) {
+        atomic_store(&in_window, 0);
+        unsigned d = atomic_exchange(&dropped, 0);
+        if (d)
+            fprintf(stderr, "searchd: http: (%u more messages left out)\n", d);
+    }
+    if (atomic_fetch_add(&in_window, 1) >= MHD_LOG_PER_SECOND) {
+        atomic_fetch_add(&dropped, 1);
+        return;
+    }
+    char line[512], safe[sizeof line * 4];
     vsnprintf(line, sizeof(line), fmt, ap);
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
-    fprintf(stderr, "searchd: http: %s\n", line);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(safe + o, sizeof safe - o, "\\x%02x", c);
+        else
+            safe[o++] = (char)c;
+    }
+    safe[o] = '\0';
+    fprintf(stderr, "searchd: http: %s\n", safe);
 }
 
 /* ---- start / reload / stop ------------------------------------------------ */
@@ -768,7 +801,9 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        /* No address reuse option: libmicrohttpd's default (SO_REUSEADDR)
+         * lets a restart bind at once, while 1 would add SO_REUSEPORT and
+         * let a second searchd share the port with a stuck first one. */
         MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port,

@@ -859,6 +859,18 @@ START_TEST(test_csv)
     resp_free(&r);
 
     expect_error("/search.csv?area=nowhere", 400, "area");
+
+    /* HEAD: the headers, and nothing after them (a chunked stream's
+     * terminator would be read as the start of the next response). */
+    static const char head[] = "HEAD /search.csv?q=tls HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\n\r\n";
+    char *raw = raw_exchange(head, sizeof head - 1, 2000);
+    ck_assert_msg(strncmp(raw, "HTTP/1.1 200", 12) == 0, "%s", raw);
+    ck_assert_msg(strstr(raw, "text/csv") != NULL, "%s", raw);
+    const char *end = strstr(raw, "\r\n\r\n");
+    ck_assert_ptr_nonnull(end);
+    ck_assert_msg(end[4] == '\0', "HEAD sent a body: \"%s\"", end + 4);
+    free(raw);
 }
 END_TEST
 
