@@ -81,9 +81,14 @@ static int valid_date_bound(const char *s)
         if (dash ? s[i] != '-' : !isdigit((unsigned char)s[i]))
             return 0;
     }
+    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int month = n >= 7 ? (s[5] - '0') * 10 + (s[6] - '0') : 1;
     int day = n == 10 ? (s[8] - '0') * 10 + (s[9] - '0') : 1;
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    if (year < 1 || month < 1 || month > 12 || day < 1)
+        return 0;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day <= days[month - 1] + (month == 2 && leap);
 }
 
 static void list_areas(char *buf, size_t len)
@@ -556,10 +561,11 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                          XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND;
         st = xap_query_parse(db, expanded ? expanded : q, flags, &text_q, NULL);
         if (st == SECSTD_ERR_QUERY_SYNTAX) {
+            /* The parser's message, before the next parse clears it. */
+            json_object_set_new(qinfo, "fallback_reason", json_string(xap_last_error()));
             char *plain = plain_terms(q);
             st = xap_query_parse(db, plain ? plain : "", XAP_PARSE_DEFAULT_AND, &text_q, NULL);
             json_object_set_new(qinfo, "fallback", json_true());
-            json_object_set_new(qinfo, "fallback_reason", json_string(xap_last_error()));
             free(plain);
         }
         free(expanded);

@@ -522,8 +522,10 @@ START_TEST(test_validation_errors)
     free(longq);
     req.q = NULL;
 
-    static const char *const bad_dates[] = {"19", "2019/10", "2019-1", "yesterday", "2019-10-5",
-                                            "2019-13", "2019-00", "2019-02-32", "2019-10-00"};
+    static const char *const bad_dates[] = {"19",         "2019/10",    "2019-1",     "yesterday",
+                                            "2019-10-5",  "2019-13",    "2019-00",    "2019-02-32",
+                                            "2019-10-00", "2021-02-29", "2020-02-30", "2019-04-31",
+                                            "0000",       "1900-02-29"};
     for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
         req.from = bad_dates[i];
         assert_invalid(&req, "from", SECSTD_ERR_INVALID, "YYYY");
@@ -532,7 +534,7 @@ START_TEST(test_validation_errors)
         assert_invalid(&req, "to", SECSTD_ERR_INVALID, "YYYY");
         req.to = NULL;
     }
-    req.from = "2019";
+    req.from = "2000-02-29"; /* leap years: by 4, by 400, not by 100 */
     req.to = "2020-02-29";
     ck_assert_int_eq(secstd_search_validate(&req, NULL, NULL, 0), SECSTD_OK);
     /* An empty window is a mistake worth saying, at the precision given. */
@@ -556,6 +558,8 @@ START_TEST(test_syntax_error_fallback)
     json_t *q = json_object_get(res, "query");
     ck_assert(json_is_true(json_object_get(q, "fallback")));
     ck_assert_ptr_nonnull(json_string_value(json_object_get(q, "fallback_reason")));
+    ck_assert_msg(strlen(json_string_value(json_object_get(q, "fallback_reason"))) > 0,
+                  "the syntax error is not described");
     ck_assert(has_id(res, "RFC 8446"));
     /* The dangling operator is not searched as the word "and". */
     secstd_search_request req;
