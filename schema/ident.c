@@ -49,6 +49,7 @@
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -677,6 +678,15 @@ static int hook_ieee(const pattern *p, secstd_ident *out, const char *s, const r
     int amendment = any_upper && upper_run < nl;
     for (char *c = num; *c; c++)
         *c = (char)toupper((unsigned char)*c);
+    /* A project for a revision may carry its year: "P2410.2021/D-10" is a
+     * draft of IEEE 2410, not a standard 2410.2021. */
+    char *dot = strrchr(num, '.');
+    if (project && dot && dot != num && strlen(dot + 1) == 4 && isdigit((unsigned char)dot[1]) &&
+        isdigit((unsigned char)dot[2]) && isdigit((unsigned char)dot[3]) && isdigit((unsigned char)dot[4])) {
+        long y = strtol(dot + 1, NULL, 10);
+        if (y >= 1980 && y <= 2099)
+            *dot = '\0';
+    }
     char base_letters[16];
     size_t keep = amendment ? upper_run : nl;
     for (size_t i = 0; i < keep; i++)

@@ -256,6 +256,11 @@ static const ident_case cases[] = {
     {"IEEE Std 11073-10424-2014", NULL, "IEEE", "IEEE 11073-10424", "2014", "", 0},
     {"IEEE Std 7-4.3.2-2016 (Revision of IEEE Std 7-4.3.2-2010)", NULL, "IEEE", "IEEE 7-4.3.2", "2016", "", 0},
     {"IEEE P802.1X/D11, July 2001", NULL, "IEEE", "IEEE 802.1X", "D11 (July 2001)", "", 1},
+    /* a revision project named with its year drafts the base standard */
+    {"IEEE P2410.2021/D-10-2021-02", NULL, "IEEE", "IEEE 2410", "D10 (2021-02)", "", 1},
+    {"IEEE P1686.2022/D-1.2", NULL, "IEEE", "IEEE 1686", "D1.2", "", 1},
+    {"IEEE P1451.1/D-2", NULL, "IEEE", "IEEE 1451.1", "D2", "", 1},
+    {"IEEE P11073.40101/D-3", NULL, "IEEE", "IEEE 11073.40101", "D3", "", 1},
     {"ANSI/IEEE Std 1003.1-1988", NULL, "IEEE", "IEEE 1003.1", "1988", "", 0},
     {"NIST SP 800-53 Rev. 5", NULL, "NIST", "NIST SP 800-53", "Rev. 5", "", 0},
     {"SP 800-207", NULL, "NIST", "NIST SP 800-207", "", "", 0},
