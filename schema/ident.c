@@ -121,6 +121,9 @@ static const pattern patterns[] = {
      "( \\((([0-9]{2}/)?[0-9]{4})\\))?)?",
      "ITU-T", "[{?9}Recommendation][{?14}Supplement]", "ITU-T {7^}[.{9}][ {12_}][ Suppl. {14}]",
      "[[{20}/]{21}]", "[{23~} {24}[/{26~} {27}][ ({29})]]", "[ITU-T {16^}]", "", NULL},
+    /* X509, x1254: the X-series as often typed, without the dot */
+    {"itu-t-x-nodot", NULL, SCAN, "((ITU-T|ITU) ?)?X([0-9]{3,4})", "ITU-T", "Recommendation",
+     "ITU-T X.{3}", "", "", "", "", NULL},
 
     /* IETF: RFC 8446, RFC8446, rfc 8446, RFC0001, BCP 195, BCP0195, STD 7, FYI 1 */
     {"ietf", NULL, SCAN, "(IETF )?(RFC|BCP|STD|FYI|IEN)[ -]?([0-9]+)", "IETF", "{2^}", "{2^} {3#}", "",

@@ -195,6 +195,8 @@ static const ident_case cases[] = {
     {"OASIS TOSCA-Simple-Profile-YAML-v1.3", NULL, "OASIS", "OASIS TOSCA-Simple-Profile-YAML-v1.3", "", "", 0},
     /* forms written by hand in listings and queries, and those needing a hint */
     {"X.509", NULL, "ITU-T", "ITU-T X.509", "", "", 0},
+    {"x509", NULL, "ITU-T", "ITU-T X.509", "", "", 0},
+    {"ITU-T X1254", NULL, "ITU-T", "ITU-T X.1254", "", "", 0},
     {"Rec. ITU-T X.509", NULL, "ITU-T", "ITU-T X.509", "", "", 0},
     {"ITU-T Rec. X.509 (10/2019)", NULL, "ITU-T", "ITU-T X.509", "10/2019", "", 0},
     {"ITU-T X.1500 (2011) Amd. 1", NULL, "ITU-T", "ITU-T X.1500", "2011", "Amd 1", 0},
