@@ -567,6 +567,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                  srv->cfg.max_headers, srv->cfg.max_header_bytes);
     if (!sd_utf8_valid(url, strlen(url)))
         return sd_respond_errorf(rq, 400, NULL, "the path is not valid UTF-8 once decoded");
+    /* libmicrohttpd's decoded path ends at a %00: "/healthz%00x" would be
+     * served as /healthz. The path as sent must not hold one. */
+    if (rq->raw_uri) {
+        size_t plen = strcspn(rq->raw_uri, "?");
+        for (size_t i = 0; i + 2 < plen; i++)
+            if (rq->raw_uri[i] == '%' && rq->raw_uri[i + 1] == '0' && rq->raw_uri[i + 2] == '0')
+                return sd_respond_errorf(rq, 400, NULL, "the path holds a NUL byte (%%00)");
+    }
     if (!route)
         return sd_respond_errorf(rq, 404, NULL, "no such resource; the API lives under /api/ "
                                                 "(see /api/search)");

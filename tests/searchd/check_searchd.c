@@ -959,6 +959,9 @@ START_TEST(test_errors)
     expect_error("/api/search?bogus=1", 400, "bogus");
     expect_error("/api/search?q=%ff", 400, "q");
     expect_error("/api/search?q=a%00b", 400, "q");
+    /* A NUL in the path does not cut it short ("/healthz" served). */
+    expect_error("/healthz%00", 400, NULL);
+    expect_error("/api/standards/a%00b", 400, NULL);
     expect_error("/api/search?sdo=NOPE", 400, "sdo");
     expect_error("/api/search?area=nowhere", 400, "area");
     expect_error("/api/search?status=lost", 400, "status");
