@@ -16,13 +16,14 @@
 
   var PER_PAGE = 20;
   var MULTI = ['sdo', 'area', 'status', 'type', 'group'];
-  var FACET_ORDER = [
-    { key: 'sdo', label: 'Standards body' },
-    { key: 'area', label: 'Technology area' },
-    { key: 'status', label: 'Status' },
-    { key: 'year', label: 'Year' }
-  ];
+  var FACET_ORDER = [{ key: 'sdo' }, { key: 'area' }, { key: 'status' }, { key: 'year' }];
   var FACET_SHOWN = 8;
+  /* Human names of the filter fields, the same in the panel and the chips. */
+  var FIELD_LABELS = { sdo: 'Standards body', area: 'Technology area', status: 'Status',
+                       type: 'Type', group: 'Group', year: 'Year' };
+  var STATUS_LABELS = { published: 'Published', 'in-development': 'In development',
+                        superseded: 'Superseded', withdrawn: 'Withdrawn', historic: 'Historic' };
+  var MAX_DEPTH = 10000;        /* searchd serves results up to page * per_page <= this */
   /* Views other than search and detail, by their ?view= name. */
   var PAGE_VIEWS = ['areas', 'coverage', 'overlap', 'changes'];
 
@@ -185,10 +186,34 @@
 
   function areaLabel(id) { return areaLabels[id] || id; }
 
-  function showError(msg) {
+  function statusLabel(v) {
+    if (STATUS_LABELS[v]) return STATUS_LABELS[v];
+    var t = String(v).replace(/[-_]/g, ' ');
+    return t.charAt(0).toUpperCase() + t.slice(1);
+  }
+
+  /* A filter value as people read it (same in the facet panel and chips). */
+  function valueLabel(key, v) {
+    if (key === 'area') return areaLabel(v);
+    if (key === 'status') return statusLabel(v);
+    return v;
+  }
+
+  /* What went wrong, in words for people: the API's messages name API
+   * paths and parameters, so they are only used for plain 400s. */
+  function humanError(e) {
+    if (!e) return '';
+    if (e.status === 503) return 'The index is being prepared. Please try again in a minute.';
+    if (e.status === 404) return 'The page asked for something that is not in the index.';
+    if (e.status === 400) return 'The server could not run this request: ' + String(e.message || '').replace(/\s*\(try \/api\/[^)]*\)/, '') + '.';
+    if (e.status >= 500) return 'The server had a problem answering (HTTP ' + e.status + '). Please try again.';
+    return 'The server could not be reached. Check your connection and try again.';
+  }
+
+  function showError(err) {
     var e = $('error');
-    if (!msg) { e.hidden = true; e.textContent = ''; return; }
-    e.textContent = msg;
+    if (!err) { e.hidden = true; e.textContent = ''; return; }
+    e.textContent = typeof err === 'string' ? err : humanError(err);
     e.hidden = false;
   }
 
@@ -198,6 +223,7 @@
         if (!r.ok) {
           var err = new Error((body && body.error && body.error.message) || ('HTTP ' + r.status));
           err.status = r.status;
+          err.parameter = body && body.error && body.error.parameter;
           throw err;
         }
         return body;
@@ -217,7 +243,21 @@
 
   /* ---- views ------------------------------------------------------------ */
 
+  /* "Skip to results" lands on the results list in the search view and on
+   * the view's content elsewhere. */
+  function skipTarget() {
+    var v = readState().view;
+    if (v === 'search') return $('results-title');
+    if (v === 'detail') return $('detail');
+    return $('main');
+  }
+
   function showView(name) {
+    var skip = $('skip');
+    if (skip) {
+      skip.textContent = name === 'search' ? 'Skip to results' : 'Skip to content';
+      skip.setAttribute('href', name === 'search' ? '#results-title' : '#main');
+    }
     ['search', 'detail', 'areas', 'coverage', 'overlap', 'changes'].forEach(function (v) {
       $('view-' + v).hidden = v !== name;
     });
@@ -246,7 +286,9 @@
 
   function renderSearch(s) {
     $('sort').value = s.sort;
-    var params = searchParams(s, true);
+    /* searchd serves no page beyond MAX_DEPTH results; ask for the last
+     * one it has, and drawResults tells the reader the page is past the end. */
+    var params = searchParams(Object.assign({}, s, { page: Math.min(s.page, lastPage(Infinity)) }), true);
     params.set('per_page', String(PER_PAGE));
     var csv = searchParams(s, false).toString();
     $('csv').setAttribute('href', '/search.csv' + (csv ? '?' + csv : ''));
@@ -264,26 +306,67 @@
     }).catch(function (e) {
       if (e.name === 'AbortError') return;
       col.classList.remove('loading');
-      clear($('results'));
-      clear($('pager'));
-      $('summary').textContent = '';
-      showError(e.message);
+      drawSearchError(s, e);
     });
+  }
+
+  /* A search the server refused, told inside the results column. */
+  function drawSearchError(s, e) {
+    clear($('results'));
+    clear($('pager'));
+    $('summary').textContent = '';
+    $('notice').hidden = true;
+    drawChips(s);
+    var list = $('results');
+    var first = stateURL(Object.assign({}, s, { page: 1 }));
+    var csv = searchParams(s, false).toString();
+    var csvHref = '/search.csv' + (csv ? '?' + csv : '');
+    var item;
+    if (e.status === 400 && e.parameter === 'page') {
+      item = el('li', { className: 'empty past-end' }, [
+        el('p', { text: 'Page ' + s.page.toLocaleString('en') + ' is past the end: only the first ' +
+          MAX_DEPTH.toLocaleString('en') + ' results can be paged through.' }),
+        el('p', { className: 'muted' }, ['Narrow the search with words or filters, go back to ',
+          navLink(first, 'the first page'), ', or ', el('a', { href: csvHref, download: '' }, ['download every result as CSV']), '.'])
+      ]);
+    } else if (e.status === 400) {
+      item = el('li', { className: 'empty' }, [
+        el('p', { text: 'This search could not be run.' }),
+        el('p', { className: 'muted', text: String(e.message || '').replace(/\s*\(try \/api\/[^)]*\)/, '') + '.' }),
+        el('p', null, [navLink('/', 'Start a new search')])
+      ]);
+    } else {
+      item = el('li', { className: 'empty' }, [
+        el('p', { text: humanError(e) }),
+        el('p', null, [navLink(stateURL(s), 'Try again')])
+      ]);
+    }
+    list.appendChild(item);
   }
 
   function drawResults(s, body) {
     var total = body.total || 0;
     var summary = $('summary');
     clear(summary);
+    $('results-title').textContent = s.q ? 'Search results for “' + s.q + '”' : 'Standards matching the filters';
     var from = total ? (s.page - 1) * PER_PAGE + 1 : 0;
     var to = Math.min(total, s.page * PER_PAGE);
+    var pages = lastPage(total);
+    var pastEnd = s.page > pages && (total > 0 || s.page > lastPage(Infinity));
+    if (body.total_exact === false) summary.appendChild(document.createTextNode('about '));
     summary.appendChild(el('strong', { text: total.toLocaleString('en') }));
     summary.appendChild(document.createTextNode(total === 1 ? ' standard' : ' standards'));
     if (s.q) {
       summary.appendChild(document.createTextNode(' for '));
       summary.appendChild(el('q', { text: s.q }));
     }
-    if (total > PER_PAGE) summary.appendChild(document.createTextNode(' · showing ' + from + '–' + to));
+    if (total > PER_PAGE && !pastEnd) summary.appendChild(document.createTextNode(' · showing ' + from.toLocaleString('en') + '–' + to.toLocaleString('en')));
+    /* Without words there is nothing to rank by: the server sorts by date. */
+    var sortUsed = (body.query && body.query.sort) || s.sort;
+    $('sort').value = sortUsed === 'date' ? 'date' : 'relevance';
+    $('sort-relevance').disabled = !s.q;
+    if (s.q) $('sort').removeAttribute('title');
+    else $('sort').setAttribute('title', 'Without search words the results are by date, newest first');
     if (body.generation) $('generation').textContent = 'Index generation ' + body.generation + '.';
 
     var notice = $('notice');
@@ -310,14 +393,33 @@
     var list = $('results');
     clear(list);
     lastResults = body.results || [];
-    if (!lastResults.length) {
+    if (pastEnd) {
+      lastResults = [];
+      var last = Object.assign({}, s, { page: pages });
+      var deep = Math.ceil(total / PER_PAGE) > pages;
+      var csv = searchParams(s, false).toString();
+      list.appendChild(el('li', { className: 'empty past-end' }, [
+        el('p', { text: 'Page ' + s.page.toLocaleString('en') + ' is past the end: ' + (deep
+          ? 'only the first ' + MAX_DEPTH.toLocaleString('en') + ' results can be paged through (' + pages + ' pages).'
+          : 'this search has ' + pages.toLocaleString('en') + (pages === 1 ? ' page.' : ' pages.')) }),
+        el('p', null, [navLink(stateURL(last), 'Go to the last page (' + pages.toLocaleString('en') + ')', 'last-page'),
+          ' · ', navLink(stateURL(Object.assign({}, s, { page: 1 })), 'first page')]),
+        deep ? el('p', { className: 'muted' }, ['To see them all, narrow the search or ',
+          el('a', { href: '/search.csv' + (csv ? '?' + csv : ''), download: '' }, ['download every result as CSV']), '.']) : null
+      ]));
+    } else if (!lastResults.length) {
       list.appendChild(el('li', { className: 'empty' }, [
         el('p', { text: s.q ? 'No standards match this search.' : 'No standards match these filters.' }),
         el('p', { className: 'muted', text: 'Try fewer words, another spelling, or remove a filter.' })
       ]));
     }
-    lastResults.forEach(function (r, i) { list.appendChild(resultItem(s, r, i)); });
-    drawPager(s, total);
+    if (!pastEnd) lastResults.forEach(function (r, i) { list.appendChild(resultItem(s, r, i)); });
+    drawPager(pastEnd ? Object.assign({}, s, { page: pages + 1 }) : s, total);
+  }
+
+  /* The last page that can be served for `total` results. */
+  function lastPage(total) {
+    return Math.max(1, Math.min(total === Infinity ? Infinity : Math.ceil(total / PER_PAGE), Math.floor(MAX_DEPTH / PER_PAGE)));
   }
 
   function resultItem(s, r, i) {
@@ -353,10 +455,10 @@
       s[k].forEach(function (v) {
         var st = Object.assign({}, s, { page: 1 });
         st[k] = s[k].filter(function (x) { return x !== v; });
-        var label = k === 'area' ? areaLabel(v) : v;
+        var label = valueLabel(k, v);
         var a = navLink(stateURL(st), null, 'chip removable');
-        a.setAttribute('aria-label', 'Remove filter ' + k + ': ' + label);
-        a.appendChild(el('span', { className: 'chip-key', text: k }));
+        a.setAttribute('aria-label', 'Remove filter ' + FIELD_LABELS[k] + ': ' + label);
+        a.appendChild(el('span', { className: 'chip-key', text: FIELD_LABELS[k] }));
         a.appendChild(document.createTextNode(' ' + label + ' '));
         a.appendChild(el('span', { className: 'x', 'aria-hidden': 'true', text: '×' }));
         chips.appendChild(a);
@@ -366,8 +468,10 @@
     if (s.from || s.to) {
       var st = Object.assign({}, s, { from: '', to: '', page: 1 });
       var a = navLink(stateURL(st), null, 'chip removable');
-      a.appendChild(el('span', { className: 'chip-key', text: 'year' }));
-      a.appendChild(document.createTextNode(' ' + (s.from === s.to ? s.from : (s.from || '…') + '–' + (s.to || '…')) + ' '));
+      var years = s.from === s.to ? s.from : (s.from || '…') + '–' + (s.to || '…');
+      a.setAttribute('aria-label', 'Remove filter ' + FIELD_LABELS.year + ': ' + years);
+      a.appendChild(el('span', { className: 'chip-key', text: FIELD_LABELS.year }));
+      a.appendChild(document.createTextNode(' ' + years + ' '));
       a.appendChild(el('span', { className: 'x', 'aria-hidden': 'true', text: '×' }));
       chips.appendChild(a);
       n++;
@@ -375,6 +479,7 @@
     var badge = $('active-count');
     badge.hidden = n === 0;
     badge.textContent = String(n);
+    badge.setAttribute('aria-label', n === 1 ? '1 active filter' : n + ' active filters');
   }
 
   function yearRange(s) {
@@ -395,7 +500,7 @@
       else values.sort(function (a, b) { return (counts[b] || 0) - (counts[a] || 0) || a.localeCompare(b); });
       if (!values.length) return;
       var group = el('fieldset', { className: 'facet' });
-      group.appendChild(el('legend', { text: f.label }));
+      group.appendChild(el('legend', { text: FIELD_LABELS[f.key] }));
       var yr = yearRange(s);
       var shown = expanded[f.key] ? values.length : FACET_SHOWN;
       values.forEach(function (v, i) {
@@ -408,7 +513,7 @@
         input.checked = checked;
         input.addEventListener('change', function () { toggleFacet(f.key, v, input.checked); });
         var label = el('label', { 'for': id }, [
-          el('span', { className: 'facet-label', text: f.key === 'area' ? areaLabel(v) : v }),
+          el('span', { className: 'facet-label', text: valueLabel(f.key, v) }),
           el('span', { className: 'facet-count', text: String(counts[v] || 0) })
         ]);
         group.appendChild(el('div', { className: 'facet-row' + (counts[v] ? '' : ' zero') }, [input, label]));
@@ -450,8 +555,8 @@
   function drawPager(s, total) {
     var pager = $('pager');
     clear(pager);
-    var pages = Math.min(Math.ceil(total / PER_PAGE), Math.floor(10000 / PER_PAGE));
-    if (pages <= 1) return;
+    var pages = lastPage(total);
+    if (pages <= 1 || s.page > pages + 1) return;
     function pageLink(p, text, cls) {
       var st = Object.assign({}, s, { page: p });
       var a = navLink(stateURL(st), text, cls);
@@ -484,8 +589,17 @@
       drawDetail(s, res[0], res[1]);
     }).catch(function (e) {
       clear(box);
+      document.title = s.id + ' — secstd';
       box.appendChild(el('h1', { className: 'detail-id', text: s.id }));
-      box.appendChild(el('p', { className: 'error-inline', text: e.message }));
+      var search = stateURL(Object.assign(emptyState(), { q: s.id }));
+      if (e.status === 404) {
+        box.appendChild(el('p', { className: 'error-inline', text: 'There is no standard “' + s.id + '” in the index.' }));
+        box.appendChild(el('p', null, ['It may be listed under another identifier: ',
+          navLink(search, 'search for ' + s.id, 'search-for-id'), '.']));
+      } else {
+        box.appendChild(el('p', { className: 'error-inline', text: humanError(e) }));
+        box.appendChild(el('p', null, [navLink(stateURL(s), 'Try again'), ' · ', navLink(search, 'search for ' + s.id, 'search-for-id')]));
+      }
     });
   }
 
@@ -547,11 +661,19 @@
     side.appendChild(dl);
     if (rec.editions && rec.editions.length) {
       side.appendChild(el('h3', { text: 'Editions and parts' }));
+      side.appendChild(el('p', { className: 'muted small', text: 'Newest first.' }));
       var ul = el('ul', { className: 'editions' });
-      rec.editions.slice(0, 50).forEach(function (e) {
-        ul.appendChild(el('li', null, [e.id || '', e.date ? el('span', { className: 'muted', text: ' · ' + e.date }) : null]));
+      /* Newest first by date; undated ones last, in the order given. */
+      var eds = rec.editions.map(function (e, i) { return [e, i]; }).sort(function (x, y) {
+        var a = x[0].date ? String(x[0].date) : '', b = y[0].date ? String(y[0].date) : '';
+        if (a !== b) { if (!a) return 1; if (!b) return -1; return a < b ? 1 : -1; }
+        return x[1] - y[1];
+      }).map(function (p) { return p[0]; });
+      eds.slice(0, 50).forEach(function (e) {
+        ul.appendChild(el('li', null, [e.id || '', e.date ? el('time', { className: 'muted', text: ' · ' + e.date }) : null]));
       });
       side.appendChild(ul);
+      if (eds.length > 50) side.appendChild(el('p', { className: 'muted small', text: 'and ' + (eds.length - 50) + ' older ones (see the JSON).' }));
     }
     grid.appendChild(side);
     box.appendChild(grid);
@@ -664,7 +786,7 @@
         }
         grid.appendChild(card);
       });
-    }).catch(function (e) { showError(e.message); });
+    }).catch(function (e) { showError(e); });
   }
 
   function yearKeys(years) {
@@ -763,7 +885,7 @@
       });
       table.appendChild(tbody);
       if (cov.generation) $('generation').textContent = 'Index generation ' + cov.generation + '.';
-    }).catch(function (e) { showError(e.message); });
+    }).catch(function (e) { showError(e); });
   }
 
   /* ---- overlap clusters --------------------------------------------------- */
@@ -833,7 +955,7 @@
         if (readState().view !== 'overlap' || (readState().area[0] || '') !== area) return;
         drawOverlap(s, res[0], res[1]);
       });
-    }).catch(function (e) { clear(box); showError(e.message); });
+    }).catch(function (e) { clear(box); showError(e); });
   }
 
   function drawOverlap(s, ov, cov) {
@@ -1011,7 +1133,7 @@
     }).catch(function (e) {
       box.classList.remove('loading');
       clear(box);
-      showError(e.message);
+      showError(e);
     });
   }
 
@@ -1257,6 +1379,13 @@
         history.pushState(null, '', $(id).getAttribute('href'));
         render();
       });
+    });
+    $('skip').addEventListener('click', function (ev) {
+      ev.preventDefault();
+      var t = skipTarget();
+      if (!t.hasAttribute('tabindex')) t.setAttribute('tabindex', '-1');
+      t.focus({ preventScroll: true });
+      t.scrollIntoView({ block: 'start' });
     });
     document.addEventListener('keydown', onKey);
     window.addEventListener('popstate', function () { typing = false; render(); });

@@ -122,6 +122,60 @@ async function main() {
   await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'initial results');
   await screenshot('01-home');
 
+  // 1b. Without words the results are by date, and the Sort control says so.
+  if ((await evaluate(`document.getElementById('sort').value`)) !== 'date') fail('Sort control does not say "Newest" for a search without words');
+  // The Filters badge is hidden while no filter is active.
+  const badge0 = await evaluate(`(function(){const b=document.getElementById('active-count'); return {hidden: b.hidden, display: getComputedStyle(b).display};})()`);
+  if (!badge0.hidden || badge0.display !== 'none') fail('Filters badge is visible without filters: ' + JSON.stringify(badge0));
+  // "Skip to results" lands on the results column, past the filter panel.
+  await evaluate(`document.getElementById('skip').click()`);
+  const skipped = await evaluate(`(function(){const a=document.activeElement; return a && a.tagName === 'H1' && !!a.closest('.results-col');})()`);
+  if (!skipped) fail('"Skip to results" did not move focus to the results heading');
+
+  // 1c. Paging past the last page says so and links to the last page.
+  const total = await evaluate(`fetch('/api/search?per_page=20&facets=0').then(r => r.json()).then(b => b.total)`);
+  const lastPage = Math.ceil(total / 20);
+  for (const page of [lastPage + 3, 600]) {
+    await send('Page.navigate', { url: base + '?page=' + page });
+    await waitFor(`document.querySelector('#results .past-end') !== null`, 'past-the-end notice for page ' + page);
+    const past = await evaluate(`(function(){
+       return {text: document.getElementById('results').textContent, summary: document.getElementById('summary').textContent,
+               last: document.querySelector('#results .past-end a.last-page') && document.querySelector('#results .past-end a.last-page').getAttribute('href'),
+               error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
+               results: document.querySelectorAll('#results .result').length};})()`);
+    if (!/past the end/.test(past.text) || past.results) fail('page ' + page + ': no past-the-end notice: ' + JSON.stringify(past));
+    if (past.last !== '/?page=' + lastPage) fail('page ' + page + ': last-page link is ' + past.last + ', want /?page=' + lastPage);
+    if (/showing/.test(past.summary)) fail('page ' + page + ': summary shows an impossible range: ' + past.summary);
+    if (past.error || /search\.csv|narrow the search or use/.test(past.text.replace('download every result as CSV', ''))) fail('page ' + page + ': raw API error shown: ' + past.error + past.text);
+    if (!(await evaluate(`[...document.querySelectorAll('#pager a')].every(a => +new URLSearchParams(a.search).get('page') <= ${lastPage} )`)))
+      fail('page ' + page + ': the pager links past the end');
+  }
+  await clickSelector('#results .past-end a.last-page');
+  await waitFor(`new URLSearchParams(location.search).get('page') === '${lastPage}' && document.querySelectorAll('#results .result').length > 0`, 'the last page');
+  await screenshot('01b-last-page');
+
+  // 1d. An unknown standard: a human message and a link to search for it.
+  await send('Page.navigate', { url: base + '?id=' + encodeURIComponent('ITU-T X.9999') });
+  await waitFor(`document.querySelector('#detail .error-inline') !== null`, 'unknown standard message');
+  const missing = await evaluate(`(function(){const d=document.getElementById('detail');
+     const a=d.querySelector('a.search-for-id'); return {text: d.textContent, href: a && a.getAttribute('href'),
+     error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent};})()`);
+  if (/\/api\//.test(missing.text) || missing.error) fail('unknown standard shows an API path or raw error: ' + JSON.stringify(missing));
+  if (missing.href !== '/?q=ITU-T+X.9999') fail('unknown standard: no search link, got ' + missing.href);
+  await clickSelector('#detail a.search-for-id');
+  await waitFor(`!document.getElementById('view-search').hidden && new URLSearchParams(location.search).get('q') === 'ITU-T X.9999'`, 'search for the unknown id');
+  await screenshot('01c-unknown-id');
+
+  // 1e. Editions newest first by date, undated last.
+  await send('Page.navigate', { url: base + '?id=' + encodeURIComponent('ITU-T X.1035') });
+  await waitFor(`document.querySelectorAll('#detail .editions li').length === 5`, 'editions of X.1035');
+  const eds = await evaluate(`[...document.querySelectorAll('#detail .editions li')].map(li => li.textContent)`);
+  const dates = eds.map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [''])[0]);
+  const want = ['2012-10-14', '2003-05-14', '2000-02-04', '1996-11-25', ''];
+  if (JSON.stringify(dates) !== JSON.stringify(want)) fail('editions not newest first: ' + eds.join(' | '));
+  await send('Page.navigate', { url: base });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'initial results again');
+
   // 2. Type a query: instant results without pressing Enter.
   await send('Runtime.evaluate', { expression: `document.getElementById('q').focus()` });
   await send('Input.insertText', { text: 'authentication' });
@@ -141,6 +195,11 @@ async function main() {
   const sdos = await evaluate(`[...document.querySelectorAll('#results .result .pill.sdo')].map(e=>e.textContent)`);
   if (!sdos.length || sdos.some((s) => s !== sdo)) fail('facet ' + sdo + ' not applied: ' + sdos.join(','));
   if (!(await evaluate(`document.querySelector('#chips .chip') !== null`))) fail('no active-filter chip');
+  // The chip names the filter as the panel does; the badge counts it.
+  const chip = await evaluate(`document.querySelector('#chips .chip').textContent`);
+  if (!chip.startsWith('Standards body ' + sdo)) fail('chip label differs from the panel: ' + chip);
+  const badge1 = await evaluate(`(function(){const b=document.getElementById('active-count'); return {text: b.textContent, display: getComputedStyle(b).display};})()`);
+  if (badge1.text !== '1' || badge1.display === 'none') fail('Filters badge does not show 1: ' + JSON.stringify(badge1));
   console.log('facet ' + sdo + ': ' + sdos.length + ' results');
   await screenshot('03-facet');
 
@@ -184,6 +243,8 @@ async function main() {
   await waitFor(`document.querySelectorAll('#coverage tbody tr').length > 10`, 'coverage rows');
   if (!(await evaluate(`document.querySelectorAll('#coverage td.gap-cell').length > 0 && document.querySelectorAll('#coverage .trend .bar').length > 0`)))
     fail('coverage map lacks gaps or the per-year trend');
+  if (!(await evaluate(`(function(){const w=document.querySelector('.matrix-wrap'); return w.scrollWidth <= w.clientWidth + 1;})()`)))
+    fail('the coverage table is wider than its box at 1366 px');
   await screenshot('07-coverage');
 
   // 8b. From a coverage row to that area's overlap clusters.
@@ -243,6 +304,16 @@ async function main() {
   const overflow = await evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`);
   if (overflow) fail('the page scrolls sideways on a phone');
   await screenshot('09-phone');
+  // The folded Filters panel shows that it opens.
+  const marker = await evaluate(`getComputedStyle(document.querySelector('#facets summary'), '::after').content`);
+  if (!marker || marker === 'none') fail('the folded Filters panel has no open/close indicator');
+  // Coverage on a phone: the row headers leave room for the numbers.
+  await send('Page.navigate', { url: base + '?view=coverage' });
+  await waitFor(`document.querySelectorAll('#coverage tbody tr').length > 10`, 'coverage rows on a phone');
+  const rowHead = await evaluate(`document.querySelector('#coverage tbody th').getBoundingClientRect().width`);
+  if (rowHead > 390 * 0.4) fail('coverage row headers take ' + rowHead + ' px of 390');
+  if (await evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`)) fail('the coverage page scrolls sideways on a phone');
+  await screenshot('12-coverage-phone');
   console.log('browser click-through: ok');
   cleanup(0);
 }

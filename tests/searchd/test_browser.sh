@@ -47,6 +47,11 @@ trap cleanup EXIT
 
 mkdir -p "$WORK/data/records"
 cp "$SRC/tests/searchd/fixtures/records.jsonl" "$WORK/data/records/fixture.jsonl"
+# A standard whose editions arrive out of date order (as the ITU-T crawl
+# gives them): the detail view lists them newest first, undated last.
+cat >"$WORK/data/records/editions.jsonl" <<'JSON'
+{"id": "ITU-T X.1035", "sdo": "ITU-T", "type": "Recommendation", "title": "Password-authenticated key exchange (PAK) protocol", "abstract": "Specifies a password-authenticated key exchange protocol that establishes a shared key from a password.", "keywords": ["password", "key exchange"], "status": "published", "date": "2007-02", "group": "SG17", "url": "https://www.itu.int/rec/T-REC-X.1035", "editions": [{"id": "ITU-T X.1035 (02/2000) Cor. 1", "date": "2003-05-14"}, {"id": "ITU-T X.1035 draft", "status": "withdrawn"}, {"id": "ITU-T X.1035 (02/2000)", "date": "2000-02-04"}, {"id": "ITU-T X.1035 (02/2007) Amd. 1", "date": "2012-10-14"}, {"id": "ITU-T X.1035 (11/1996)", "date": "1996-11-25"}]}
+JSON
 "$BIN/secstd" index --data "$WORK/data" >"$WORK/index.log" 2>&1 || { cat "$WORK/index.log"; die "secstd index failed"; }
 # A second generation, so "What's new" has a change report: one new
 # standard (with markup in its title and a javascript: URL) and X.1205
@@ -86,6 +91,10 @@ grep -q 'class="rid"[^>]*>RFC 8446<' "$DOM" || { head -c 3000 "$DOM"; die "RFC 8
 grep -q 'class="chip removable"' "$DOM" || die "active filter chip not rendered"
 grep -q '<mark>' "$DOM" || die "snippet highlights not rendered"
 say "permalink renders results"
+
+# 1b. Without JavaScript the page says so and points to the API and CSV.
+grep -q '<noscript>' "$DOM" || die "no <noscript> message"
+grep -q 'href="/search.csv?q=' "$DOM" || die "the <noscript> message does not link the CSV export"
 
 # 2. An identifier query puts that standard first.
 chrome --dump-dom "${URL}?q=TS%2033.501" >"$WORK/ident.html"
