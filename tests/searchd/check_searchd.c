@@ -746,6 +746,11 @@ START_TEST(test_standard)
 
     expect_error("/api/standards/RFC%2099999", 404, "id");
     expect_error("/api/standards/nothing-like-this", 404, "id");
+    /* The suggested search is the id, encoded: not "q=a&sdo=x". */
+    resp nf = get_json("/api/standards/a%26sdo%3Dx%20y", 404);
+    const char *msg = json_string_value(json_object_get(json_object_get(nf.json, "error"), "message"));
+    ck_assert_msg(msg && strstr(msg, "/api/search?q=a%26sdo%3Dx+y"), "%s", nf.body);
+    resp_free(&nf);
     expect_error("/api/standards/RFC%208446?x=1", 400, "x");
     expect_error("/api/standards/%ff%fe", 400, NULL);
 }
