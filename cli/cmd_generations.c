@@ -22,18 +22,25 @@ static int cmp_uint(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Generation numbers present under index_dir, ascending; returns count. */
+/* Generation numbers kept under index_dir, ascending; returns count. A
+ * directory without its change report (written just before publication)
+ * was left by a run that did not finish: not a generation to list or roll
+ * back to (the next run removes it). */
 static size_t list_generations(const char *index_dir, unsigned *out, size_t max)
 {
     DIR *d = opendir(index_dir);
     if (!d)
         return 0;
+    unsigned cur = secstd_index_current_generation(index_dir);
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) && n < max) {
         unsigned g;
-        char tail;
-        if (sscanf(de->d_name, "gen-%u%c", &g, &tail) == 1)
+        char tail, report[4200];
+        if (sscanf(de->d_name, "gen-%u%c", &g, &tail) != 1)
+            continue;
+        snprintf(report, sizeof report, "%s/changes/%06u.json", index_dir, g);
+        if (g == cur || access(report, F_OK) == 0)
             out[n++] = g;
     }
     closedir(d);
@@ -121,6 +128,10 @@ int cmd_rollback(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (to ? gens[i] == to : gens[i] < cur)
             target = gens[i];
+    }
+    if (!cur) {
+        fprintf(stderr, "secstd rollback: no index in %s (secstd index builds one)\n", dir);
+        return 2;
     }
     if (!target) {
         fprintf(stderr, "secstd rollback: %s (current is %u; kept:", to ? "no such generation" : "no older generation kept", cur);

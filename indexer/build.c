@@ -538,8 +538,41 @@ static int mkdir_p(const char *path)
     return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
-/* Removes generation directories beyond the newest `keep`, and stray ones
- * newer than current (left by a crashed run). */
+/* 1 when generation g was completed: its change report is written just
+ * before it is published. A generation directory without one was left by
+ * a run that did not finish. */
+static int generation_completed(const char *index_dir, unsigned g)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/changes/%06u.json", index_dir, g);
+    return access(p, F_OK) == 0;
+}
+
+/* The highest completed generation (its change report exists): after a
+ * rollback, the generations above current are still kept and their numbers
+ * taken. A directory a crashed run left has no report; its number is
+ * reused, the directory cleared first. */
+static unsigned highest_generation(const char *index_dir)
+{
+    unsigned high = 0, g;
+    char tail, p[4096];
+    snprintf(p, sizeof p, "%s/changes", index_dir);
+    DIR *d = opendir(p);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (sscanf(de->d_name, "%u.jso%c", &g, &tail) == 2 && tail == 'n' && g > high)
+            high = g;
+    closedir(d);
+    return high;
+}
+
+/* Removes generation directories older than the newest `keep` before
+ * current, and what a crashed run left (shards, and directories above
+ * current that were never completed). Completed generations above current
+ * (current was rolled back) stay: `secstd rollback --to` can return to
+ * them. */
 static void prune_generations(const char *index_dir, unsigned current, unsigned keep)
 {
     DIR *d = opendir(index_dir);
@@ -554,7 +587,7 @@ static void prune_generations(const char *index_dir, unsigned current, unsigned 
         int shard = sscanf(de->d_name, "gen-%u.shard-%u%c", &g, &k, &tail) == 2;
         if (!shard && sscanf(de->d_name, "gen-%u%c", &g, &tail) != 1)
             continue;
-        if (shard || g > current || g + keep <= current) {
+        if (shard || (g > current && !generation_completed(index_dir, g)) || g + keep <= current) {
             char p[4096];
             snprintf(p, sizeof p, "%s/%s", index_dir, de->d_name);
             remove_dir(p);
@@ -1018,7 +1051,8 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         if (xap_db_open(oldpath, &old.db) != SECSTD_OK)
             old.db = NULL;
     }
-    unsigned gen = old.generation + 1;
+    unsigned high = highest_generation(opts->index_dir);
+    unsigned gen = (high > old.generation ? high : old.generation) + 1;
     sum->generation = old.generation;
 
     /* Areas and digests, in parallel (classify_all). */

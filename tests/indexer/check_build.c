@@ -708,6 +708,49 @@ START_TEST(test_crashed_run_leftovers)
 }
 END_TEST
 
+/* After a rollback the newer generations stay kept (rollback can return to
+ * them) through runs that publish nothing, and the next publication takes
+ * the number after the highest, not current + 1. */
+START_TEST(test_rollback_keeps_newer_generations)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    for (int i = 0; i < 3; i++) {
+        fx_build_opts(dir, 0, i > 0, NULL, &sum);
+        json_decref(sum.changes);
+    }
+    ck_assert_uint_eq(current_gen(dir), 3);
+    /* secstd rollback --to 1: current -> gen-000001 */
+    char *cur = fx_path(dir, "index/current"), *tmp = fx_path(dir, "index/current.tmp");
+    ck_assert_int_eq(symlink("gen-000001", tmp), 0);
+    ck_assert_int_eq(rename(tmp, cur), 0);
+    ck_assert_uint_eq(current_gen(dir), 1);
+
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 0);
+    json_decref(sum.changes);
+    ck_assert(has_gen(dir, 1) && has_gen(dir, 2) && has_gen(dir, 3));
+
+    fx_build_opts(dir, 0, 1, NULL, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.generation, 4);
+    json_decref(sum.changes);
+    ck_assert_uint_eq(current_gen(dir), 4);
+    /* keep 3: the newest three remain. */
+    ck_assert(!has_gen(dir, 1) && has_gen(dir, 2) && has_gen(dir, 3) && has_gen(dir, 4));
+    char *r3 = fx_path(dir, "index/changes/000003.json");
+    json_t *rep = json_load_file(r3, 0, NULL);
+    ck_assert_ptr_nonnull(rep);
+    ck_assert_int_eq(json_integer_value(json_object_get(rep, "generation")), 3);
+    json_decref(rep);
+    free(r3);
+    free(cur);
+    free(tmp);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_same_standard_two_files_merged)
 {
     char *dir = fx_data_dir();
@@ -891,6 +934,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_docmap_terms);
     tcase_add_test(t, test_record_layout_roundtrip);
     tcase_add_test(t, test_crashed_run_leftovers);
+    tcase_add_test(t, test_rollback_keeps_newer_generations);
     tcase_add_test(t, test_same_standard_two_files_merged);
     tcase_add_test(t, test_large_file_read_in_runs_and_shards);
     suite_add_tcase(s, t);
