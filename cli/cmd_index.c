@@ -24,6 +24,8 @@ static void help(FILE *out)
             "  --index DIR    index directory (default DATA/index)\n"
             "  --keep N       generations to keep (default 3)\n"
             "  --full         rebuild from scratch and always publish\n"
+            "  --allow-removals  publish even when more than half of the standards would\n"
+            "                 go at once (refused otherwise: an emptied records file?)\n"
             "  --quiet        no progress or summary\n"
             "  --json         print the summary as JSON\n\n"
             "Exit status: 0 published or up to date, 1 some lines were rejected,\n"
@@ -37,7 +39,7 @@ int cmd_index(int argc, char **argv)
         {"index", required_argument, NULL, 'i'},  {"keep", required_argument, NULL, 'k'},
         {"full", no_argument, NULL, 'f'},         {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"allow-removals", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0},
     };
     const char *data = NULL, *records = NULL, *index = NULL;
     int quiet = 0, json = 0;
@@ -61,6 +63,7 @@ int cmd_index(int argc, char **argv)
             break;
         }
         case 'f': opts.full = 1; break;
+        case 'A': opts.allow_removals = 1; break;
         case 'q': quiet = 1; break;
         case 'j': json = 1; break;
         case 'h': help(stdout); return 0;

@@ -65,6 +65,7 @@ static void usage(FILE *out)
             "  --base-url URL  crawl a mirror served over HTTP\n"
             "  --keep N        index generations to keep (default 3)\n"
             "  --full          rebuild the index from scratch\n"
+            "  --allow-removals  publish even when more than half of the standards would go\n"
             "  --json          print the run report as JSON on stdout\n"
             "  --quiet         log only failures (for cron)\n"
             "\n"
@@ -222,6 +223,7 @@ int cmd_refresh(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},   {"config", required_argument, NULL, 'c'},
         {"mirror", required_argument, NULL, 'm'}, {"base-url", required_argument, NULL, 'b'},
         {"keep", required_argument, NULL, 'k'},   {"full", no_argument, NULL, 'f'},
+        {"allow-removals", no_argument, NULL, 'A'},
         {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
@@ -249,6 +251,7 @@ int cmd_refresh(int argc, char **argv)
             break;
         }
         case 'f': bopts.full = 1; break;
+        case 'A': bopts.allow_removals = 1; break;
         case 'j': json = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -348,6 +351,10 @@ int cmd_refresh(int argc, char **argv)
         exit_code = crawl_exit == 0 ? 0 : 1;
     if (crawl_exit == 2 && bst == SECSTD_OK)
         exit_code = 2; /* no source usable: nothing new could be published */
+    /* Lines the indexer rejected (named FILE:LINE above) are data lost from
+     * this generation: as `secstd index` does, say so in the status. */
+    if (exit_code == 0 && bst == SECSTD_OK && sum.rejected > 0)
+        exit_code = 1;
 
     if (bst == SECSTD_OK && !quiet && !skipped) {
         json_t *ch = sum.changes;
@@ -409,7 +416,9 @@ int cmd_refresh(int argc, char **argv)
                   crawl->sources[i].reason);
     if (!quiet || exit_code != 0)
         logf_("done: exit %d (%s)", exit_code,
-              exit_code == 0   ? "all sources fine"
+              exit_code == 0 ? "all sources fine"
+              : exit_code == 1 && crawl_exit == 0
+                  ? "some records lines were rejected (named above), the rest published"
               : exit_code == 1 ? "some sources failed, their previous data kept"
                                : "nothing published, previous generation still serving");
     json_decref(report);

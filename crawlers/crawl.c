@@ -441,9 +441,14 @@ static void crawl_source(const secstd_crawl_options *o, secstd_fetcher *f, secst
     if (r->previous_records >= 0)
         r->records = (size_t)r->previous_records;
     const json_t *src_state = secstd_crawl_state_source(state, src->name);
-    /* Conditional requests only when what they would spare us exists and
-     * was produced by this parser version. */
-    int conditional = !o->force && r->previous_records >= 0 && src_state &&
+    /* Conditional requests only when what they would spare us exists, was
+     * produced by this parser version, and is still whole: a records file
+     * emptied or cut since (by hand, a full disk) holds fewer lines than
+     * the crawl wrote, and "unchanged upstream" must not keep it. */
+    const json_t *state_records = json_object_get(src_state, "records");
+    int file_whole = !json_is_integer(state_records) ||
+                     json_integer_value(state_records) == (json_int_t)r->previous_records;
+    int conditional = !o->force && r->previous_records >= 0 && src_state && file_whole &&
                       jstr(src_state, "parser_version") &&
                       strcmp(jstr(src_state, "parser_version"), p->version) == 0;
 

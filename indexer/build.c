@@ -1189,8 +1189,23 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         json_decref(ct.set);
     }
 
-    int nothing = ntodo == 0 && json_array_size(gone) == 0;
-    if (nothing && old.generation && !opts->force_publish && !opts->full) {
+    /* Most of the index gone at once is a records file emptied or deleted
+     * (by hand, a full disk), not the bodies withdrawing their work: nothing
+     * is published unless asked. */
+    unsigned oldcount = 0;
+    if (old.db)
+        xap_db_doccount(old.db, &oldcount);
+    size_t ngone = json_array_size(gone);
+    int refuse = !opts->allow_removals && oldcount >= SECSTD_BUILD_REMOVAL_MIN &&
+                 ngone * 2 > oldcount;
+    if (refuse)
+        st = failf(err, errlen, SECSTD_ERR_INVALID,
+                   "would remove %zu of the %u standards of generation %u (%.0f %%): is a records "
+                   "file in %s empty or missing? Nothing published; to publish it anyway, index "
+                   "with --allow-removals",
+                   ngone, oldcount, old.generation, 100.0 * (double)ngone / oldcount, opts->records_dir);
+    int nothing = ntodo == 0 && ngone == 0;
+    if (refuse || (nothing && old.generation && !opts->force_publish && !opts->full)) {
         sum->published = 0;
         sum->seconds = now_seconds() - t0;
         sum->changes = json_pack("{s:i,s:[],s:[],s:[],s:[]}", "generation", old.generation, "added",
@@ -1210,7 +1225,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         json_decref(counts);
         free(digests_of);
         free(weights);
-        return SECSTD_OK;
+        return st;
     }
 
     /* Build the new generation beside the current one. */

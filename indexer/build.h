@@ -16,12 +16,19 @@
 
 #include "status.h"
 
+/* Below this many standards a generation may lose more than half at once
+ * (small test or fresh data dirs). */
+#define SECSTD_BUILD_REMOVAL_MIN 100
+
 typedef struct secstd_build_opts {
     const char *records_dir;   /* DATA/records */
     const char *index_dir;     /* DATA/index */
     unsigned keep;             /* generations kept, >= 1 (default 3) */
     int full;                  /* 1: rebuild from scratch, ignore digests */
     int force_publish;         /* 1: publish even when nothing changed */
+    int allow_removals;        /* 1: publish even when more than half of the
+                                * index (of SECSTD_BUILD_REMOVAL_MIN or more
+                                * standards) would be removed at once */
     FILE *progress;            /* progress lines (a terminal) or NULL */
     FILE *errors;              /* bad-line reports or NULL */
 } secstd_build_opts;

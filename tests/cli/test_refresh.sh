@@ -261,6 +261,25 @@ wait_for 10 sh -c "[ \"\$(curl -fsS '${SEARCHD_URL}healthz' | python3 -c 'import
     fail "searchd does not serve the rolled-back generation"
 ok "rollback: $(cat "$TMP/rollback.out"); searchd serves it"
 
+# ---- 7b. after the rollback: a run with nothing new keeps the newer ------------
+# generation (rollback --to returns to it); a bad records line is exit 1.
+refresh refresh7b
+[ "$RC" -eq 0 ] || fail "refresh after rollback: exit $RC, want 0"
+[ -d "$D/index/gen-$(printf %06u "$gen_now")" ] || fail "refresh after rollback deleted generation $gen_now"
+timeout 30 "$BIN" rollback --data "$D" --to "$gen_now" >"$TMP/rollforward.out" 2>&1 ||
+    fail "rollback --to $gen_now after a refresh: $(cat "$TMP/rollforward.out")"
+python3 - "$D/records/etsi.jsonl" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+lines[2] = '{"id": broken'
+open(p, "w").write("\n".join(lines))
+PY
+refresh refresh7c
+[ "$RC" -eq 1 ] || fail "refresh with a bad records line: exit $RC, want 1"
+grep -q 'etsi.jsonl:3:' "$TMP/refresh7c.err" || fail "the bad line is not named FILE:LINE: $(tail -3 "$TMP/refresh7c.err")"
+ok "after a rollback the newer generation stays (rolled forward to $gen_now); a bad line is named and exits 1"
+
 # ---- 8. the load -----------------------------------------------------------------
 sleep 1
 touch "$TMP/stop-load"

@@ -97,6 +97,19 @@ START_TEST(test_first_crawl_then_unchanged)
     ck_assert_uint_eq(st1.st_ino, st2.st_ino);
     ck_assert(st1.st_mtim.tv_sec == st2.st_mtim.tv_sec && st1.st_mtim.tv_nsec == st2.st_mtim.tv_nsec);
 
+    /* The records file emptied since (by hand, a full disk): "unchanged
+     * upstream" must not keep it; the listing is fetched and parsed again. */
+    ck_assert_int_eq(tu_write_file(path, "", 0), 0);
+    rep = crawl("ietf-txt", NULL);
+    r = &rep->sources[0];
+    ck_assert_msg(r->outcome == SECSTD_CRAWL_FETCHED, "%s", r->reason);
+    ck_assert_uint_ge(r->records, 5000);
+    secstd_crawl_report_free(rep);
+    char *again = tu_read_file(path, &len);
+    ck_assert_ptr_nonnull(again);
+    ck_assert_uint_ge(len, 1000);
+    free(again);
+
     free(before);
     free(path);
 }

@@ -751,6 +751,54 @@ START_TEST(test_rollback_keeps_newer_generations)
 }
 END_TEST
 
+/* More than half of the index gone at once (an emptied records file) is
+ * refused with the reason; current stays; --allow-removals publishes it. */
+START_TEST(test_mass_removal_refused)
+{
+    char *dir = fx_data_dir();
+    char *lines = NULL;
+    size_t len = 0;
+    for (int i = 1; i <= 150; i++) {
+        char *l = tu_strdupf("{\"id\":\"RFC %d\",\"sdo\":\"IETF\",\"title\":\"Security protocol "
+                             "number %d\"}\n", 20000 + i, i);
+        lines = realloc(lines, len + strlen(l) + 1);
+        memcpy(lines + len, l, strlen(l) + 1);
+        len += strlen(l);
+        free(l);
+    }
+    fx_write_records(dir, "bulk.jsonl", lines);
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    ck_assert_uint_eq(current_gen(dir), 1);
+
+    fx_write_records(dir, "bulk.jsonl", "");
+    char *records = fx_path(dir, "records"), *index = fx_path(dir, "index");
+    secstd_build_opts opts;
+    secstd_build_opts_init(&opts);
+    opts.records_dir = records;
+    opts.index_dir = index;
+    char err[1024] = "";
+    ck_assert_int_eq(secstd_build(&opts, &sum, err, sizeof err), SECSTD_ERR_INVALID);
+    json_decref(sum.changes);
+    ck_assert_msg(strstr(err, "would remove 150 of the") && strstr(err, "--allow-removals"), "%s", err);
+    ck_assert_int_eq(sum.published, 0);
+    ck_assert_uint_eq(current_gen(dir), 1);
+
+    opts.allow_removals = 1;
+    ck_assert_int_eq(secstd_build(&opts, &sum, err, sizeof err), SECSTD_OK);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.removed, 150);
+    json_decref(sum.changes);
+    ck_assert_uint_eq(current_gen(dir), 2);
+    free(records);
+    free(index);
+    free(lines);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_same_standard_two_files_merged)
 {
     char *dir = fx_data_dir();
@@ -935,6 +983,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_record_layout_roundtrip);
     tcase_add_test(t, test_crashed_run_leftovers);
     tcase_add_test(t, test_rollback_keeps_newer_generations);
+    tcase_add_test(t, test_mass_removal_refused);
     tcase_add_test(t, test_same_standard_two_files_merged);
     tcase_add_test(t, test_large_file_read_in_runs_and_shards);
     suite_add_tcase(s, t);
