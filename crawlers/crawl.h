@@ -47,7 +47,7 @@ typedef struct secstd_crawl_options {
     const char *state_path;     /* NULL: DATA/state/crawl-state.json */
     const char *mirror;         /* directory: every source becomes file://DIR/<path> */
     const char *base_url;       /* URL: every source becomes URL/<path> */
-    double max_drop;            /* fraction; 0.5 = refuse losing half the records */
+    double max_drop;            /* fraction; 0.2 (default) = refuse losing a fifth */
     int force;                  /* fetch and parse even when unchanged */
     secstd_fetch_options fetch;
     const secstd_config *config;   /* [source NAME] overrides; may be NULL */

@@ -176,6 +176,15 @@ START_TEST(test_count_drop_rejected)
     lb_route r = {.path = "/rfc-index-10pct.txt", .body = full, .len = cut, .content_type = "text/plain"};
     /* min_records alone already refuses it; lower it to see the relative check */
     expect_failure_keeps_file(&r, "implausible drop", "min_records = 1\n");
+    /* A listing cut at 70 % of its bytes: a quarter of the records gone,
+     * refused with the default max_drop too. */
+    cut = len * 7 / 10;
+    while (cut < len && !(full[cut - 1] == '\n' && full[cut] == '\n'))
+        cut++;
+    lb_route r70 = {.path = "/rfc-index-70pct.txt", .body = full, .len = cut, .content_type = "text/plain"};
+    tu_rmtree(data);
+    data = tu_mkdtemp();
+    expect_failure_keeps_file(&r70, "implausible drop", NULL);
     free(full);
     free(path);
 }
