@@ -371,6 +371,11 @@ static void fail(secstd_source_report *r, secstd_status st, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(r->reason, sizeof r->reason, fmt, ap);
     va_end(ap);
+    /* One line: the report is a table and a journal line per source, and
+     * parsers' messages (libxml2's) can hold line breaks. */
+    for (char *c = r->reason; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
 }
 
 /* Body digest of document i for the source digest: the new one, or the
