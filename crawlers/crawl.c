@@ -542,6 +542,11 @@ static void crawl_source(const secstd_crawl_options *o, secstd_fetcher *f, secst
     }
     size_t seen = 0;
     for (size_t i = 0; i < docs.n; i++) {
+        if (res[i].len == 0) {
+            /* said as it is, before a parser calls it malformed */
+            fail(r, SECSTD_ERR_PARSE, "the listing is empty (0 bytes) at %s", docs.urls[i]);
+            goto done;
+        }
         secstd_parse_input in = {res[i].body, res[i].len, docs.urls[i], src->name};
         err[0] = '\0';
         st = p->parse(&in, coll, err, sizeof err);

@@ -197,6 +197,12 @@ START_TEST(test_malformed_listing)
     expect_failure_keeps_file(&(lb_route){.path = "/garbage.txt", .content_type = "text/plain",
                                           .body = "\x01\x02 this is not an RFC index {]\n"},
                               "", NULL);
+    /* An empty answer is said to be one, with where it came from. */
+    tu_rmtree(data);
+    data = tu_mkdtemp();
+    expect_failure_keeps_file(&(lb_route){.path = "/empty.txt", .content_type = "text/plain",
+                                          .body = "", .len = 0},
+                              "empty (0 bytes) at http", NULL);
 }
 END_TEST
 
