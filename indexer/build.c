@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -437,17 +438,29 @@ static int copy_file(const char *from, const char *to)
     }
     char buf[1 << 16];
     ssize_t n;
-    int rc = 0;
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        if (write(out, buf, (size_t)n) != n) {
+    int rc = 0, saved = 0;
+    while ((n = read(in, buf, sizeof buf)) > 0) {
+        errno = 0;
+        ssize_t w = write(out, buf, (size_t)n);
+        if (w != n) {
+            /* a short write without an error is a full disk */
+            saved = w < 0 && errno ? errno : ENOSPC;
             rc = -1;
             break;
         }
-    if (n < 0)
+    }
+    if (n < 0) {
+        saved = errno;
         rc = -1;
+    }
     close(in);
-    if (close(out) != 0)
+    if (close(out) != 0 && rc == 0) {
+        saved = errno;
         rc = -1;
+    }
+    /* the caller reports errno: the first failure's, not a later close's */
+    if (rc != 0)
+        errno = saved;
     return rc;
 }
 
@@ -471,7 +484,9 @@ static int copy_dir(const char *from, const char *to)
         else
             rc = copy_file(a, b);
     }
+    int saved = errno;
     closedir(d);
+    errno = saved;
     return rc;
 }
 
@@ -1341,8 +1356,19 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     prune_generations(opts->index_dir, gen, opts->keep ? opts->keep : 1);
 
 out:
-    if (st != SECSTD_OK && !sum->published)
+    if (st != SECSTD_OK && !sum->published) {
         remove_dir(newpath);
+        /* Xapian reports a full disk as whatever failed next ("cancel()
+         * not supported under DB_DANGEROUS"): say what is behind it. */
+        struct statvfs vfs;
+        if (statvfs(opts->index_dir, &vfs) == 0 &&
+            (unsigned long long)vfs.f_bavail * vfs.f_frsize < 4ull * 1024 * 1024) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen > n ? errlen - n : 0,
+                     " (the file system of %s is full: %llu KiB free)", opts->index_dir,
+                     (unsigned long long)vfs.f_bavail * vfs.f_frsize / 1024);
+        }
+    }
     release_join(&rel);
     sum->seconds = now_seconds() - t0;
     xap_db_free(old.db);
