@@ -65,8 +65,9 @@ static int parse_common(int argc, char **argv, const char **data, const char **i
         case 't': {
             char *end;
             long v = strtol(optarg, &end, 10);
-            if (!to || *end || v < 1) {
-                fprintf(stderr, "%s", usage);
+            if (!to || *end || v < 1 || v > 999999) {
+                fprintf(stderr, "secstd: --to wants a generation number (see `secstd generations`), "
+                                "not \"%s\"\n%s", optarg, usage);
                 return 2;
             }
             *to = (unsigned)v;
