@@ -183,6 +183,7 @@ START_TEST(test_count_drop_rejected)
         cut++;
     lb_route r70 = {.path = "/rfc-index-70pct.txt", .body = full, .len = cut, .content_type = "text/plain"};
     tu_rmtree(data);
+    free(data);
     data = tu_mkdtemp();
     expect_failure_keeps_file(&r70, "implausible drop", NULL);
     free(full);
@@ -199,6 +200,7 @@ START_TEST(test_malformed_listing)
                               "", NULL);
     /* An empty answer is said to be one, with where it came from. */
     tu_rmtree(data);
+    free(data);
     data = tu_mkdtemp();
     expect_failure_keeps_file(&(lb_route){.path = "/empty.txt", .content_type = "text/plain",
                                           .body = "", .len = 0},
