@@ -72,9 +72,14 @@ static void on_progress(void *vctx, const secstd_source_report *r)
     progress_ctx *p = vctx;
     FILE *out = stderr;
     if (r->outcome == SECSTD_CRAWL_RUNNING) {
-        if (p->tty && !p->quiet) {
-            fprintf(out, "%-13s ...", r->source->name);
+        if (p->quiet)
+            return;
+        if (p->tty) {
+            /* "name ..." then, while it retries, what it is waiting for */
+            fprintf(out, "\r\033[K%-13s ...%s%s", r->source->name, *r->reason ? " " : "", r->reason);
             fflush(out);
+        } else if (*r->reason && !p->json) {
+            fprintf(out, "%-13s %s\n", r->source->name, r->reason);
         }
         return;
     }

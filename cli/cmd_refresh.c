@@ -209,8 +209,12 @@ static void write_marker(const char *path, const char *fingerprint)
 static void on_progress(void *ctx, const secstd_source_report *r)
 {
     (void)ctx;
-    if (r->outcome == SECSTD_CRAWL_RUNNING)
+    if (r->outcome == SECSTD_CRAWL_RUNNING) {
+        /* a source retrying says so, each attempt a journal line */
+        if (!quiet && *r->reason)
+            logf_("crawl %-13s %s", r->source->name, r->reason);
         return;
+    }
     if (quiet && r->outcome != SECSTD_CRAWL_FAILED)
         return;
     logf_("crawl %-13s %-9s %6zu records%s%s", r->source->name, secstd_crawl_outcome_name(r->outcome),

@@ -378,6 +378,29 @@ static void fail(secstd_source_report *r, secstd_status st, const char *fmt, ...
             *c = ' ';
 }
 
+struct retry_note {
+    void (*progress)(void *ctx, const secstd_source_report *r);
+    void *ctx;
+    secstd_source_report *r;  /* the source being crawled */
+    char last[sizeof ((secstd_source_report *)0)->reason];
+};
+
+static void note_retry(void *vctx, const char *url, int next_attempt, int max_attempts,
+                       long long wait_ms, const char *reason)
+{
+    struct retry_note *n = vctx;
+    if (!n->r)
+        return;
+    (void)url;
+    snprintf(n->r->reason, sizeof n->r->reason, "attempt %d of %d in %.*f s (%s)", next_attempt,
+             max_attempts, wait_ms < 10000 ? 1 : 0, (double)wait_ms / 1000.0, reason);
+    for (char *c = n->r->reason; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    snprintf(n->last, sizeof n->last, "%s", n->r->reason);
+    n->progress(n->ctx, n->r);
+}
+
 /* Body digest of document i for the source digest: the new one, or the
  * remembered one when the document answered 304. */
 static const char *doc_digest(const secstd_fetch_result *res, const json_t *url_state)
@@ -687,7 +710,14 @@ secstd_status secstd_crawl_run(const secstd_crawl_options *o, const char *const 
         secstd_crawl_report_free(rep);
         return SECSTD_ERR_NOMEM;
     }
-    secstd_fetcher *f = secstd_fetcher_new(&o->fetch);
+    /* Retries of a slow or failing source show as progress of that source. */
+    struct retry_note rn = {progress, ctx, NULL, ""};
+    secstd_fetch_options fo = o->fetch;
+    if (progress) {
+        fo.on_retry = note_retry;
+        fo.on_retry_ctx = &rn;
+    }
+    secstd_fetcher *f = secstd_fetcher_new(&fo);
     if (!f) {
         secstd_crawl_state_free(state);
         secstd_crawl_report_free(rep);
@@ -703,7 +733,12 @@ secstd_status secstd_crawl_run(const secstd_crawl_options *o, const char *const 
         if (progress)
             progress(ctx, r);
         double s0 = mono_seconds();
+        rn.r = r;
+        rn.last[0] = '\0';
         crawl_source(o, f, state, records_dir, r);
+        /* a retry note that succeeded in the end is not the outcome's reason */
+        if (rn.last[0] && strcmp(r->reason, rn.last) == 0)
+            r->reason[0] = '\0';
         r->seconds = mono_seconds() - s0;
         if (r->outcome == SECSTD_CRAWL_FETCHED || r->outcome == SECSTD_CRAWL_UNCHANGED) {
             char serr[400];

@@ -853,6 +853,8 @@ secstd_status secstd_fetch(secstd_fetcher *f, const secstd_fetch_request *req,
             if (ra >= 0)
                 wait = (long long)ra * 1000;
         }
+        if (f->o.on_retry)
+            f->o.on_retry(f->o.on_retry_ctx, req->url, attempt + 1, max_attempts, wait, res->reason);
         sleep_ms(wait);
     }
 }

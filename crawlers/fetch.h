@@ -38,6 +38,12 @@ typedef struct secstd_fetch_options {
     long retry_after_max_s;     /* longest Retry-After we wait; longer fails */
     long host_delay_ms;         /* minimum gap between requests to a host */
     int robots;                 /* honour robots.txt for http(s) */
+    /* Called before waiting for another attempt (progress for people): the
+     * URL, the attempt about to be made, of how many, the wait, and why the
+     * last one failed. NULL: nothing called. */
+    void (*on_retry)(void *ctx, const char *url, int next_attempt, int max_attempts,
+                     long long wait_ms, const char *reason);
+    void *on_retry_ctx;
 } secstd_fetch_options;
 
 void secstd_fetch_options_default(secstd_fetch_options *o);

@@ -162,6 +162,47 @@ START_TEST(test_http_failure_keeps_records)
 }
 END_TEST
 
+/* Progress while a source retries: each attempt is announced with why. */
+static void note_progress(void *ctx, const secstd_source_report *r)
+{
+    if (r->outcome == SECSTD_CRAWL_RUNNING && r->reason[0]) {
+        char **seen = ctx;
+        char *more = tu_strdupf("%s%s|", *seen ? *seen : "", r->reason);
+        free(*seen);
+        *seen = more;
+    }
+}
+
+START_TEST(test_retries_shown_as_progress)
+{
+    if (!have_ietf_txt())
+        return;
+    lb_add(srv, &(lb_route){.path = "/flaky.txt", .body = "x", .fail_times = 100, .fail_status = 503});
+    char *url = lb_url(srv, "/flaky.txt");
+    char *text = tu_strdupf("data_dir = %s\n[crawl]\nretries = 2\nretry_delay = 10\nhost_delay = 0\n"
+                            "[source ietf-txt]\nurl = %s\n", data, url);
+    secstd_config *cfg = secstd_config_new();
+    char err[512];
+    ck_assert_msg(secstd_config_parse(cfg, text, strlen(text), "t.conf", err, sizeof err) == SECSTD_OK, "%s", err);
+    secstd_crawl_options o;
+    ck_assert_msg(secstd_crawl_options_init(&o, cfg, err, sizeof err) == SECSTD_OK, "%s", err);
+    char *seen = NULL;
+    secstd_crawl_report *rep = NULL;
+    const char *names[] = {"ietf-txt"};
+    ck_assert(secstd_crawl_run(&o, names, 1, note_progress, &seen, &rep, err, sizeof err) == SECSTD_OK);
+    ck_assert_ptr_nonnull(seen);
+    ck_assert_msg(strstr(seen, "attempt 2 of 3") && strstr(seen, "attempt 3 of 3") && strstr(seen, "HTTP 503"),
+                  "%s", seen);
+    /* the outcome's reason is the failure, not the last retry note */
+    ck_assert_msg(strstr(rep->sources[0].reason, "after 3 attempts") != NULL, "%s", rep->sources[0].reason);
+    secstd_crawl_report_free(rep);
+    secstd_config_free(cfg);
+    free(seen);
+    free(text);
+    free(url);
+}
+END_TEST
+
 START_TEST(test_count_drop_rejected)
 {
     if (!have_ietf_txt())
@@ -279,6 +320,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_first_crawl_then_unchanged);
     tcase_add_test(tc, test_http_failure_keeps_records);
+    tcase_add_test(tc, test_retries_shown_as_progress);
     tcase_add_test(tc, test_count_drop_rejected);
     tcase_add_test(tc, test_malformed_listing);
     tcase_add_test(tc, test_error_page_instead_of_listing);
