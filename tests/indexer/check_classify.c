@@ -87,6 +87,12 @@ START_TEST(test_homonyms_not_areas)
     ck_assert(!has_area(a, "zero-trust"));
     ck_assert(!has_area(a, "its"));
     json_decref(a);
+    /* IKEv2's Child SAs are not children online. */
+    a = areas_of("{\"id\":\"RFC 9611\",\"sdo\":\"IETF\",\"title\":\"Internet Key Exchange "
+                 "Protocol Version 2 (IKEv2) Support for Per-Resource Child Security Associations "
+                 "(SAs)\",\"group\":\"ipsecme\"}");
+    ck_assert(!has_area(a, "child-protection"));
+    json_decref(a);
     a = areas_of("{\"id\":\"ETSI TS 102 940\",\"sdo\":\"ETSI\",\"title\":\"Intelligent Transport "
                  "Systems (ITS); Security; ITS communications security architecture and security "
                  "management\",\"group\":\"TC ITS\"}");
