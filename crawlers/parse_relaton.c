@@ -1146,6 +1146,14 @@ static secstd_status map_document(relaton_ctx *ctx, const json_t *doc)
     set_clean_line(rec, "edition", edition, 64);
 
     map_group(doc, rec);
+    /* ITU-T's X.1000-X.1999 (information and network security) are SG17's
+     * whatever the listing says; two thirds of them name no group. */
+    if (!json_object_get(rec, "group") && strcmp(id.sdo, "ITU-T") == 0 &&
+        strncmp(id.id, "ITU-T X.1", 9) == 0 && strlen(id.id) == 12 && isdigit((unsigned char)id.id[9]) &&
+        isdigit((unsigned char)id.id[10]) && isdigit((unsigned char)id.id[11])) {
+        json_object_set_new(rec, "group", json_string("SG17"));
+        add_unique(rec, "hints", "group:SG17", 50);
+    }
     map_keywords_hints_authors(doc, rec);
 
     /* Other identifiers of the same text: the ITU | ISO/IEC twin is a

@@ -163,6 +163,11 @@ static const char *const security_words[] = {
     "tls", "ipsec", "cipher", "hash", "identity", "safety", "privac", "audit",
     "authoriz", "authoris", "credential", "quantum key", "tamper", "cyber", "anonym",
     "pseudonym", "fraud", "lawful", "evidence", "spoof", "dnssec", "personal data",
+    /* title-only records (rfc-index.txt, many ITU-T entries) of security
+     * work: JWT/JWK, OpenPGP, BGPsec and RPKI origin validation, HKDF,
+     * time-stamp protocol, CWE */
+    "weakness", "pgp", "public key", "public-key", "json web", "rpki", "bgpsec",
+    "origin validation", "key derivation", "time-stamp",
 };
 
 static int contains_ci(const char *hay, const char *needle)
@@ -188,7 +193,10 @@ static int security_gate(const json_t *rec)
     }
     json_array_foreach(json_object_get(rec, "hints"), i, v) {
         const char *h = json_string_value(v);
-        if (h && (strcmp(h, "ietf-area:sec") == 0 || strncmp(h, "ics:35.030", 10) == 0))
+        /* IETF's security area, ICS 35.030, ITU-T SG17 (the security study
+         * group: its Recommendations are security work by mandate) */
+        if (h && (strcmp(h, "ietf-area:sec") == 0 || strncmp(h, "ics:35.030", 10) == 0 ||
+                  strcasecmp(h, "group:SG17") == 0))
             return 1;
     }
     return json_array_size(json_object_get(rec, "areas")) > 0;

@@ -93,6 +93,31 @@ START_TEST(test_homonyms_not_areas)
                  "(SAs)\",\"group\":\"ipsecme\"}");
     ck_assert(!has_area(a, "child-protection"));
     json_decref(a);
+}
+END_TEST
+
+/* Title-only records of security work (rfc-index.txt has no abstracts;
+ * many ITU-T entries neither) pass the security gate. */
+START_TEST(test_title_only_security_work)
+{
+    json_t *a = areas_of("{\"id\":\"RFC 8205\",\"sdo\":\"IETF\",\"title\":\"BGPsec Protocol "
+                         "Specification\"}");
+    ck_assert_uint_gt(json_array_size(a), 0);
+    json_decref(a);
+    a = areas_of("{\"id\":\"RFC 5869\",\"sdo\":\"IETF\",\"title\":\"HMAC-based Extract-and-Expand "
+                 "Key Derivation Function (HKDF)\"}");
+    ck_assert(has_area(a, "crypto"));
+    json_decref(a);
+    /* an SG17 Recommendation is security work by mandate: at least the
+     * general area when its title names no specific one */
+    a = areas_of("{\"id\":\"ITU-T X.1524\",\"sdo\":\"ITU-T\",\"title\":\"Common weakness "
+                 "enumeration\",\"group\":\"SG17\",\"hints\":[\"group:SG17\"]}");
+    ck_assert_uint_gt(json_array_size(a), 0);
+    json_decref(a);
+    /* and a title with none of it stays out */
+    a = areas_of("{\"id\":\"RFC 9110\",\"sdo\":\"IETF\",\"title\":\"HTTP Semantics\"}");
+    ck_assert_uint_eq(json_array_size(a), 0);
+    json_decref(a);
     a = areas_of("{\"id\":\"ETSI TS 102 940\",\"sdo\":\"ETSI\",\"title\":\"Intelligent Transport "
                  "Systems (ITS); Security; ITS communications security architecture and security "
                  "management\",\"group\":\"TC ITS\"}");
@@ -245,6 +270,7 @@ static Suite *classify_suite(void)
     tcase_add_test(t, test_http_rfc_without_security_gets_none);
     tcase_add_test(t, test_tls13_is_network);
     tcase_add_test(t, test_homonyms_not_areas);
+    tcase_add_test(t, test_title_only_security_work);
     tcase_add_test(t, test_en303645_is_iot);
     tcase_add_test(t, test_areas_in_taxonomy_order);
     tcase_add_test(t, test_group_hint);
