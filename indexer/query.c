@@ -222,6 +222,17 @@ static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id
     secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
     c->q = join(XAP_OP_OR, c->q, xap_query_term(term, 1));
     json_array_append_new(c->list, json_string(id->id));
+    /* "ISO 27001" as people write it: the JTC 1 standard is ISO/IEC 27001
+     * (the ISO form is looked for too; ISO-only numbers keep theirs). */
+    if (strcmp(id->sdo, "ISO") == 0 && strncmp(id->id, "ISO ", 4) == 0) {
+        char joint[SECSTD_IDENT_MAX + 8];
+        snprintf(joint, sizeof joint, "ISO/IEC %s", id->id + 4);
+        if (secstd_ident_key(joint, key, sizeof key) != 0) {
+            secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
+            c->q = join(XAP_OP_OR, c->q, xap_query_term(term, 1));
+            json_array_append_new(c->list, json_string(joint));
+        }
+    }
     sb_add(&c->rest, c->text + c->pos, start - c->pos);
     sb_add(&c->rest, " ", 1);
     c->pos = end;

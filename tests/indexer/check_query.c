@@ -103,6 +103,8 @@ START_TEST(test_identifier_first)
         {"rfc8446", "RFC 8446"},
         {"TS 33.501", "3GPP TS 33.501"},
         {"ISO/IEC 27001", "ISO/IEC 27001"},
+        {"ISO 27001", "ISO/IEC 27001"}, /* as people write it */
+        {"x509", "ITU-T X.509"},
         {"SP 800-207", "NIST SP 800-207"},
         {"FIPS 203", "NIST FIPS 203"},
         /* The ITU-T text found by its ISO/IEC twin number. */
