@@ -174,6 +174,11 @@ static const pattern patterns[] = {
      "( V([0-9]+\\.[0-9]+\\.[0-9]+)| ed\\.? ?([0-9]+))?( \\(([0-9]{4}-[0-9]{2})\\))?",
      "ETSI", "{2^}", "ETSI {2^} {3^}", "[V{13}][ed.{14}][ ({16})]", "[A{11}]", "", "", NULL},
 
+    /* EN 303645, TS 133501: ETSI's six-digit numbers typed without their
+     * space (CEN's EN numbers have at most five digits) */
+    {"etsi-nospace", NULL, SCAN, "(ETSI )?(TS|TR|EN|ES|EG|SR|GS|GR) ?([0-9]{3})([0-9]{3})((-[0-9]+)*)",
+     "ETSI", "{2^}", "ETSI {2^} {3} {4}{5}", "", "", "", "", NULL},
+
     /* oneM2M TS-0003, oneM2M TS-0003-V4.1.0; bare TS-0003 is oneM2M's shape too */
     {"onem2m", NULL, SCAN, "(oneM2M )?(TS|TR)-([0-9]{4})(-V?([0-9]+(\\.[0-9]+)*)| V([0-9]+(\\.[0-9]+)*))?",
      "oneM2M", "{2^}", "oneM2M {2^}-{3}", "[{5}][{7}]", "", "", "", NULL},
