@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "build.h"
 #include "index.h"
 
 static int cmp_uint(const void *a, const void *b)
@@ -36,11 +37,9 @@ static size_t list_generations(const char *index_dir, unsigned *out, size_t max)
     struct dirent *de;
     while ((de = readdir(d)) && n < max) {
         unsigned g;
-        char tail, report[4200];
-        if (sscanf(de->d_name, "gen-%u%c", &g, &tail) != 1)
-            continue;
-        snprintf(report, sizeof report, "%s/changes/%06u.json", index_dir, g);
-        if (g == cur || access(report, F_OK) == 0)
+        char tail;
+        if (sscanf(de->d_name, "gen-%u%c", &g, &tail) == 1 &&
+            (g == cur || secstd_generation_completed(index_dir, g)))
             out[n++] = g;
     }
     closedir(d);

@@ -361,6 +361,15 @@ static void add_provenance(json_t *rec, const secstd_source *src, const secstd_p
     json_object_set_new(rec, "source", s);
 }
 
+/* A reason on one line: the report is a table and a journal line per
+ * source, and parsers' messages (libxml2's) can hold line breaks. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\r' || *s == '\t')
+            *s = ' ';
+}
+
 static void fail(secstd_source_report *r, secstd_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void fail(secstd_source_report *r, secstd_status st, const char *fmt, ...)
@@ -371,11 +380,7 @@ static void fail(secstd_source_report *r, secstd_status st, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(r->reason, sizeof r->reason, fmt, ap);
     va_end(ap);
-    /* One line: the report is a table and a journal line per source, and
-     * parsers' messages (libxml2's) can hold line breaks. */
-    for (char *c = r->reason; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
+    one_line(r->reason);
 }
 
 struct retry_note {
@@ -394,9 +399,7 @@ static void note_retry(void *vctx, const char *url, int next_attempt, int max_at
     (void)url;
     snprintf(n->r->reason, sizeof n->r->reason, "attempt %d of %d in %.*f s (%s)", next_attempt,
              max_attempts, wait_ms < 10000 ? 1 : 0, (double)wait_ms / 1000.0, reason);
-    for (char *c = n->r->reason; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
+    one_line(n->r->reason);
     snprintf(n->last, sizeof n->last, "%s", n->r->reason);
     n->progress(n->ctx, n->r);
 }

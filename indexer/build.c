@@ -553,10 +553,7 @@ static int mkdir_p(const char *path)
     return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
-/* 1 when generation g was completed: its change report is written just
- * before it is published. A generation directory without one was left by
- * a run that did not finish. */
-static int generation_completed(const char *index_dir, unsigned g)
+int secstd_generation_completed(const char *index_dir, unsigned g)
 {
     char p[4096];
     snprintf(p, sizeof p, "%s/changes/%06u.json", index_dir, g);
@@ -602,7 +599,7 @@ static void prune_generations(const char *index_dir, unsigned current, unsigned 
         int shard = sscanf(de->d_name, "gen-%u.shard-%u%c", &g, &k, &tail) == 2;
         if (!shard && sscanf(de->d_name, "gen-%u%c", &g, &tail) != 1)
             continue;
-        if (shard || (g > current && !generation_completed(index_dir, g)) || g + keep <= current) {
+        if (shard || (g > current && !secstd_generation_completed(index_dir, g)) || g + keep <= current) {
             char p[4096];
             snprintf(p, sizeof p, "%s/%s", index_dir, de->d_name);
             remove_dir(p);

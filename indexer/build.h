@@ -47,6 +47,10 @@ typedef struct secstd_build_summary {
 } secstd_build_summary;
 
 void secstd_build_opts_init(secstd_build_opts *opts);
+/* 1 when generation g under index_dir was completed: its change report is
+ * written just before it is published. A generation directory without one
+ * was left by a run that did not finish. */
+int secstd_generation_completed(const char *index_dir, unsigned g);
 /* Runs the indexer. Returns SECSTD_OK (bad lines are counted in
  * summary->rejected, not an error), or an error with detail in err when no
  * generation could be published. summary->changes must be json_decref'd. */

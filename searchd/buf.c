@@ -103,3 +103,25 @@ char *sd_buf_take(sd_buf *b)
     b->overflow = 0;
     return s;
 }
+
+void sd_percent_encode(const char *s, char *out, size_t outlen, int space_plus)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    if (!outlen)
+        return;
+    for (; *s && o + 4 < outlen; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out[o++] = (char)c;
+        } else if (c == ' ' && space_plus) {
+            out[o++] = '+';
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    out[o] = '\0';
+}

@@ -35,4 +35,9 @@ int sd_buf_vprintf(sd_buf *b, const char *fmt, va_list ap) __attribute__((format
  * Returns "" copies as a malloc'ed empty string; NULL on allocation failure. */
 char *sd_buf_take(sd_buf *b);
 
+/* s percent-encoded into out (RFC 3986 unreserved characters kept; a space
+ * as '+' when space_plus, for query strings), cut to fit outlen, always
+ * NUL-terminated. */
+void sd_percent_encode(const char *s, char *out, size_t outlen, int space_plus);
+
 #endif

@@ -67,14 +67,8 @@ static int write_entry(xmlTextWriterPtr w, const json_t *gen, const char *kind,
      * percent-encoded (it has spaces and slashes). */
     size_t n = (size_t)snprintf(id, sizeof id, "urn:secstd:change:%lld:%s:",
                                 (long long)json_integer_value(json_object_get(gen, "generation")), kind);
-    for (const unsigned char *p = (const unsigned char *)str(e, "id"); *p && n + 4 < sizeof id; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            id[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(id + n, sizeof id - n, "%%%02X", *p);
-    }
-    id[n] = '\0';
+    if (n < sizeof id)
+        sd_percent_encode(str(e, "id"), id + n, sizeof id - n, 0);
     summary_of(kind, e, summary, sizeof summary);
     const char *updated = str(gen, "built_at");
     int rc = xmlTextWriterStartElement(w, BAD_CAST "entry");

@@ -6,7 +6,6 @@
  * (server.c), call the index or query module, answer. A call that meets a
  * generation being replaced under it (DatabaseModifiedError) is retried
  * once on a reopened handle, so a swap never fails a request. */
-#include <ctype.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,30 +83,10 @@ static char *capture_id(sd_request *rq)
     return id;
 }
 
-/* The id percent-encoded for a query string (RFC 3986 unreserved kept). */
-static void query_encode(const char *s, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (; *s && o + 4 < outlen; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out[o++] = (char)c;
-        } else if (c == ' ') {
-            out[o++] = '+';
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 static enum MHD_Result not_found(sd_request *rq, const char *id)
 {
     char q[3 * MAX_ID_LEN + 1];
-    query_encode(id, q, sizeof q);
+    sd_percent_encode(id, q, sizeof q, 1);
     return sd_respond_errorf(rq, 404, "id",
                              "no standard '%s' in the index (try /api/search?q=%s)", id, q);
 }
