@@ -28,6 +28,9 @@ static void help(FILE *out)
             "                 go at once (refused otherwise: an emptied records file?)\n"
             "  --quiet        no progress or summary\n"
             "  --json         print the summary as JSON\n\n"
+            "A bad records line is named as FILE:LINE: reason and the rest is indexed;\n"
+            "while lines are rejected, no standard of the current generation is removed\n"
+            "(the bad line may hold it): it is kept as it was until the line is fixed.\n\n"
             "Exit status: 0 published or up to date, 1 some lines were rejected,\n"
             "2 nothing could be published.\n");
 }
@@ -86,10 +89,11 @@ int cmd_index(int argc, char **argv)
         return 2;
     }
     if (json) {
-        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b,s:f}", "read", (json_int_t)sum.read,
+        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b,s:f}", "read", (json_int_t)sum.read,
                               "rejected", (json_int_t)sum.rejected, "merged", (json_int_t)sum.merged,
                               "indexed", (json_int_t)sum.indexed, "unchanged",
                               (json_int_t)sum.unchanged, "removed", (json_int_t)sum.removed,
+                              "kept", (json_int_t)sum.kept,
                               "generation", (int)sum.generation, "published", sum.published,
                               "seconds", sum.seconds);
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -98,9 +102,13 @@ int cmd_index(int argc, char **argv)
         free(s);
         json_decref(o);
     } else if (!quiet) {
+        char kept[96] = "";
+        if (sum.kept)
+            snprintf(kept, sizeof kept, ", kept %lu (not in the records while lines were rejected)",
+                     sum.kept);
         printf("records read %lu, rejected %lu, merged %lu; documents indexed %lu, unchanged %lu, "
-               "removed %lu; %s generation %u in %.2f s\n",
-               sum.read, sum.rejected, sum.merged, sum.indexed, sum.unchanged, sum.removed,
+               "removed %lu%s; %s generation %u in %.2f s\n",
+               sum.read, sum.rejected, sum.merged, sum.indexed, sum.unchanged, sum.removed, kept,
                sum.published ? "published" : "nothing changed, still serving", sum.generation,
                sum.seconds);
     }

@@ -362,9 +362,13 @@ int cmd_refresh(int argc, char **argv)
 
     if (bst == SECSTD_OK && !quiet && !skipped) {
         json_t *ch = sum.changes;
-        logf_("index: %lu records, %lu re-indexed, %lu unchanged, %lu removed, %lu bad lines; %s "
+        char kept[80] = "";
+        if (sum.kept)
+            snprintf(kept, sizeof kept, " (%lu standards not in the records kept as they were)",
+                     sum.kept);
+        logf_("index: %lu records, %lu re-indexed, %lu unchanged, %lu removed, %lu bad lines%s; %s "
               "generation %u (added %zu, changed %zu, status changed %zu, removed %zu)",
-              sum.read, sum.indexed, sum.unchanged, sum.removed, sum.rejected,
+              sum.read, sum.indexed, sum.unchanged, sum.removed, sum.rejected, kept,
               sum.published ? "published" : "nothing new, still serving", sum.generation,
               json_array_size(json_object_get(ch, "added")),
               json_array_size(json_object_get(ch, "changed")),
@@ -392,10 +396,11 @@ int cmd_refresh(int argc, char **argv)
     json_object_set_new(report, "crawl", cr);
     json_object_set_new(report, "index",
                         bst == SECSTD_OK
-                            ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:f}", "read", (json_int_t)sum.read,
+                            ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "read", (json_int_t)sum.read,
                                         "indexed", (json_int_t)sum.indexed, "unchanged",
                                         (json_int_t)sum.unchanged, "removed", (json_int_t)sum.removed,
-                                        "rejected", (json_int_t)sum.rejected, "seconds", sum.seconds)
+                                        "rejected", (json_int_t)sum.rejected, "kept",
+                                        (json_int_t)sum.kept, "seconds", sum.seconds)
                             : json_pack("{s:s}", "error", err));
     if (bst == SECSTD_OK && sum.changes)
         json_object_set(report, "changes", sum.changes);

@@ -711,6 +711,43 @@ static int collect_term(void *ctx, const char *term, unsigned freq)
     return 0;
 }
 
+/* Lines were rejected: a standard the current generation holds and the
+ * records no longer name may be on one of them, so it is kept as it is
+ * rather than removed (a bad line loses nothing; the exit status and the
+ * FILE:LINE messages say what to fix). Returns 0, or -1 out of memory. */
+static int keep_missing(struct old_index *old, json_t *byid, secstd_build_summary *sum,
+                        const secstd_build_opts *opts)
+{
+    struct collect_terms ct = {json_object()};
+    if (!ct.set)
+        return -1;
+    xap_db_terms(old->db, secstd_field_get(SECSTD_FIELD_ID)->prefix, collect_term, &ct);
+    size_t plen = strlen(secstd_field_get(SECSTD_FIELD_ID)->prefix);
+    const char *term;
+    json_t *unused;
+    int rc = 0;
+    json_object_foreach(ct.set, term, unused) {
+        if (json_object_get(byid, term + plen))
+            continue;
+        json_t *prev = old_record(old, term);
+        if (!prev)
+            continue;
+        if (json_object_set_new(byid, term + plen, prev) != 0) {
+            rc = -1;
+            break;
+        }
+        sum->kept++;
+    }
+    json_decref(ct.set);
+    if (sum->kept && opts->errors)
+        fprintf(opts->errors,
+                "%lu standard%s of generation %u not in the records kept as they were: the %lu "
+                "rejected line%s may hold them\n",
+                sum->kept, sum->kept == 1 ? "" : "s", old->generation, sum->rejected,
+                sum->rejected == 1 ? "" : "s");
+    return rc;
+}
+
 static void progress(const secstd_build_opts *opts, const char *what, size_t done, size_t total)
 {
     if (!opts->progress || total == 0)
@@ -1066,6 +1103,11 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     unsigned high = highest_generation(opts->index_dir);
     unsigned gen = (high > old.generation ? high : old.generation) + 1;
     sum->generation = old.generation;
+    if (sum->rejected && old.db && keep_missing(&old, byid, sum, opts) != 0) {
+        xap_db_free(old.db);
+        json_decref(byid);
+        return failf(err, errlen, SECSTD_ERR_NOMEM, "out of memory");
+    }
 
     /* Areas and digests, in parallel (classify_all). */
     size_t nall = json_object_size(byid);

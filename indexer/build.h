@@ -40,6 +40,9 @@ typedef struct secstd_build_summary {
     unsigned long indexed;     /* documents added or replaced */
     unsigned long unchanged;   /* documents left as they were */
     unsigned long removed;     /* documents deleted */
+    unsigned long kept;        /* standards missing from the records while
+                                * lines were rejected, kept as the current
+                                * generation has them */
     unsigned generation;       /* published generation (or current if none) */
     int published;             /* 1 if a new generation was published */
     double seconds;

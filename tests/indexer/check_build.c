@@ -441,6 +441,53 @@ START_TEST(test_bad_lines_reported_and_skipped)
 }
 END_TEST
 
+/* A rejected line may be a standard the index holds: it stays as it was
+ * (not removed) in incremental and full builds, and is removed once the
+ * line is gone for good. */
+START_TEST(test_rejected_line_keeps_previous_version)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    fx_edit(dir, "handwritten.jsonl", "{\"id\":\"RFC 5280\",", "{\"id\":\"RFC 5280\",,");
+    for (int full = 0; full <= 1; full++) {
+        char *errbuf = NULL;
+        size_t errlen = 0;
+        FILE *errs = open_memstream(&errbuf, &errlen);
+        ck_assert_ptr_nonnull(errs);
+        ck_assert_int_eq(fx_build_opts(dir, 0, full, errs, &sum), SECSTD_OK);
+        fclose(errs);
+        ck_assert_uint_eq(sum.rejected, 1);
+        ck_assert_uint_eq(sum.kept, 1);
+        ck_assert_uint_eq(sum.removed, 0);
+        ck_assert_ptr_null(change_entry(sum.changes, "removed", "RFC 5280"));
+        ck_assert_msg(strstr(errbuf, "handwritten.jsonl:11: not valid JSON") != NULL, "%s", errbuf);
+        ck_assert_msg(strstr(errbuf, "1 standard of generation") != NULL, "%s", errbuf);
+        json_decref(sum.changes);
+        free(errbuf);
+        secstd_index *idx = fx_open(dir);
+        ck_assert_uint_eq(secstd_index_doccount(idx), FX_RECORDS);
+        json_t *rec = NULL;
+        ck_assert_int_eq(secstd_index_get(idx, "RFC 5280", &rec), SECSTD_OK);
+        ck_assert_str_eq(json_string_value(json_object_get(rec, "group")), "pkix");
+        ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(rec, "title")), "X.509"));
+        json_decref(rec);
+        secstd_index_free(idx);
+    }
+    /* The line gone: the standard goes too. */
+    fx_drop_line(dir, "handwritten.jsonl", "\"id\":\"RFC 5280\"");
+    fx_build(dir, &sum);
+    ck_assert_uint_eq(sum.rejected, 0);
+    ck_assert_uint_eq(sum.kept, 0);
+    ck_assert_uint_eq(sum.removed, 1);
+    ck_assert_ptr_nonnull(change_entry(sum.changes, "removed", "RFC 5280"));
+    json_decref(sum.changes);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_unreadable_records_dir)
 {
     char *dir = tu_mkdtemp();
@@ -977,6 +1024,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_removed_record_deleted_and_reported);
     tcase_add_test(t, test_keep_prunes_old_generations);
     tcase_add_test(t, test_bad_lines_reported_and_skipped);
+    tcase_add_test(t, test_rejected_line_keeps_previous_version);
     tcase_add_test(t, test_unreadable_records_dir);
     tcase_add_test(t, test_overlong_identifiers);
     tcase_add_test(t, test_docmap_terms);
