@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!json_is_object(rec))
             abort();
         size_t len = 0;
-        char *again = secstd_record_encode(rec, &len);
+        char *again = secstd_record_encode(rec, &len, NULL);
         if (!again)
             abort();
         json_t *back = secstd_record_decode(again, len, 0);

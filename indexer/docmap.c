@@ -187,11 +187,11 @@ secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap
         TRY(xap_doc_add_value(doc, (unsigned)F(SECSTD_FIELD_AREA)->slot, areas));
     TRY(xap_doc_add_value(doc, (unsigned)F(SECSTD_FIELD_ID)->slot, id));
 
-    size_t dlen = 0;
-    char *data = secstd_record_encode(rec, &dlen);
+    size_t dlen = 0, head = 0;
+    char *data = secstd_record_encode(rec, &dlen, &head);
     if (!data)
         return SECSTD_ERR_NOMEM;
-    secstd_status st = xap_doc_set_data(doc, data, dlen);
+    secstd_status st = xap_doc_set_data(doc, data, dlen, head);
     free(data);
     return st;
 }
@@ -232,7 +232,7 @@ static int all_strings(const json_t *a)
     return 1;
 }
 
-char *secstd_record_encode(const json_t *rec, size_t *len)
+char *secstd_record_encode(const json_t *rec, size_t *len, size_t *head_len)
 {
     strbuf b = {0};
     int oom = 0;
@@ -259,6 +259,7 @@ char *secstd_record_encode(const json_t *rec, size_t *len)
         if (tag)
             json_object_del(rest, hit_keys[k].key);
     }
+    size_t head = b.n;
     char *text = json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(rest);
     oom |= !text || sb_add(&b, text, strlen(text));
@@ -268,6 +269,8 @@ char *secstd_record_encode(const json_t *rec, size_t *len)
         return NULL;
     }
     *len = b.n;
+    if (head_len)
+        *head_len = head;
     return b.s;
 }
 

@@ -39,8 +39,11 @@ void secstd_date_key(const char *date, char out[9]);
  * load (bench/RESULTS.md). */
 
 /* rec's stored form (malloc'ed, *len bytes; not NUL-terminated: lengths
- * hold NUL bytes), or NULL when out of memory. */
-char *secstd_record_encode(const json_t *rec, size_t *len);
+ * hold NUL bytes), or NULL when out of memory. *head_len (unless NULL) is
+ * the length of the marker and hit fields: the head that the index keeps
+ * in a value slot of its own (xap_doc_set_data) and that decodes alone
+ * with SECSTD_DECODE_HIT. */
+char *secstd_record_encode(const json_t *rec, size_t *len, size_t *head_len);
 
 enum {
     SECSTD_DECODE_HIT = 1,     /* only the hit fields (no JSON parse) */

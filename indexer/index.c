@@ -194,7 +194,9 @@ static json_t *load_doc(secstd_index *idx, unsigned docid, unsigned flags)
 {
     char *data;
     size_t len = 0;
-    if (xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
+    secstd_status st = (flags & SECSTD_DECODE_HIT) ? xap_db_get_head(idx->db, docid, &data, &len)
+                                                   : xap_db_get_data(idx->db, docid, &data, &len);
+    if (st != SECSTD_OK)
         return NULL;
     json_t *rec = secstd_record_decode(data, len, flags);
     free(data);
@@ -491,8 +493,10 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
             for (unsigned k = 0; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
                 /* The result-list fields are enough, but for the relations
                  * republishes() reads in the other-bodies pass. */
-                const char *odata = xap_results_data(res, k);
-                size_t olen = xap_results_data_len(res, k);
+                size_t olen;
+                const char *odata = p == 0 ? xap_results_data(res, k) : xap_results_head(res, k, &olen);
+                if (p == 0)
+                    olen = xap_results_data_len(res, k);
                 json_t *other = secstd_record_decode(
                     odata, olen, p == 0 && may_have_relations(odata, olen) ? 0 : SECSTD_DECODE_HIT);
                 if (!other)

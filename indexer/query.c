@@ -752,8 +752,9 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     }
     json_t *results = json_array();
     for (unsigned i = 0; i < xap_results_count(res); i++) {
-        json_t *rec = secstd_record_decode(xap_results_data(res, i), xap_results_data_len(res, i),
-                                           SECSTD_DECODE_HIT);
+        size_t hlen;
+        const char *head = xap_results_head(res, i, &hlen);
+        json_t *rec = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
         if (!rec)
             continue;
         json_t *r = json_object();

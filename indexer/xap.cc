@@ -508,10 +508,11 @@ struct xap_query {
 
 struct xap_results {
     Xapian::MSet mset;
-    /* Document data, read on first use: /similar looks at a few of the
-     * hits it asks for, and each read is a B-tree lookup plus zlib. */
-    mutable std::vector<std::string> data;
-    mutable std::vector<bool> loaded;
+    /* Document data and heads, read on first use: /similar looks at a few
+     * of the hits it asks for, and each read is a B-tree lookup (plus zlib
+     * for the data). */
+    mutable std::vector<std::string> data, head;
+    mutable std::vector<bool> loaded, head_loaded;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
     bool facets_exact = true;
 };
@@ -646,11 +647,38 @@ secstd_status xap_db_terms(xap_db *db, const char *prefix,
     return each_term(db->db, prefix, fn, ctx);
 }
 
+/* The whole stored data of doc: head (value slot) + rest (data). */
+static std::string whole_data(const Xapian::Document &doc)
+{
+    std::string d = doc.get_value(XAP_HEAD_SLOT);
+    d += doc.get_data();
+    return d;
+}
+
+/* The head alone, or the whole data of a document stored without one. */
+static std::string head_data(const Xapian::Document &doc)
+{
+    std::string h = doc.get_value(XAP_HEAD_SLOT);
+    return h.empty() ? doc.get_data() : h;
+}
+
 secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *len)
 {
     *data = nullptr;
     XAP_GUARD({
-        std::string d = db->db.get_document(docid).get_data();
+        std::string d = whole_data(db->db.get_document(docid));
+        *data = dup_string(d);
+        if (len)
+            *len = d.size();
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *len)
+{
+    *data = nullptr;
+    XAP_GUARD({
+        std::string d = head_data(db->db.get_document(docid));
         *data = dup_string(d);
         if (len)
             *len = d.size();
@@ -883,10 +911,14 @@ secstd_status xap_doc_add_value(xap_doc *d, unsigned slot, const char *value)
     })
 }
 
-secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len)
+secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len, size_t head)
 {
+    if (head > len)
+        return SECSTD_ERR_INVALID;
     XAP_GUARD({
-        d->doc.set_data(std::string(data, len));
+        if (head)
+            d->doc.add_value(XAP_HEAD_SLOT, std::string(data, head));
+        d->doc.set_data(std::string(data + head, len - head));
         return SECSTD_OK;
     })
 }
@@ -1132,6 +1164,8 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
             r->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
             r->data.resize(r->mset.size());
             r->loaded.resize(r->mset.size(), false);
+            r->head.resize(r->mset.size());
+            r->head_loaded.resize(r->mset.size(), false);
             /* More matches than were checked: scale the counts of the
              * checked ones to the estimated total (and say so). */
             Xapian::doccount est = r->mset.get_matches_estimated();
@@ -1179,7 +1213,7 @@ const char *xap_results_data(const xap_results *r, unsigned i)
         return "";
     if (!r->loaded[i]) {
         try {
-            r->data[i] = r->mset[i].get_document().get_data();
+            r->data[i] = whole_data(r->mset[i].get_document());
         } catch (...) {
             /* The handle changed under us (a replica updated in place):
              * an empty record, which callers skip as unparseable. */
@@ -1195,6 +1229,24 @@ size_t xap_results_data_len(const xap_results *r, unsigned i)
 {
     xap_results_data(r, i);
     return i < r->data.size() ? r->data[i].size() : 0;
+}
+
+const char *xap_results_head(const xap_results *r, unsigned i, size_t *len)
+{
+    *len = 0;
+    if (i >= r->head.size())
+        return "";
+    if (!r->head_loaded[i]) {
+        try {
+            r->head[i] = head_data(r->mset[i].get_document());
+        } catch (...) {
+            map_exception();   /* as xap_results_data */
+            r->head[i].clear();
+        }
+        r->head_loaded[i] = true;
+    }
+    *len = r->head[i].size();
+    return r->head[i].c_str();
 }
 
 int xap_results_facets_exact(const xap_results *r) { return r->facets_exact ? 1 : 0; }

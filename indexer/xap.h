@@ -62,8 +62,18 @@ secstd_status xap_db_postings(xap_db *db, const char *term,
 /* Calls fn for each term starting with prefix (with its term frequency). */
 secstd_status xap_db_terms(xap_db *db, const char *prefix,
                            int (*fn)(void *ctx, const char *term, unsigned freq), void *ctx);
-/* The document data (malloc'ed, NUL-terminated) of docid. */
+/* A document's data is kept in two pieces (xap_doc_set_data): its head,
+ * the part a result list reads, in value slot XAP_HEAD_SLOT, and the rest
+ * as Xapian's document data. Glass inflates document data with zlib on
+ * every read and keeps values as they are: reading the head of ten hits
+ * from the value slot measured a third of the time of reading their data.
+ * Field slots (schema/fields.def) must not use this one. */
+#define XAP_HEAD_SLOT 15
+/* The whole document data (head + rest; malloc'ed, NUL-terminated) of
+ * docid. */
 secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *len);
+/* Its head alone, or the whole data when it was stored without one. */
+secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *len);
 /* Value slot of docid (malloc'ed, "" when empty). */
 secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char **value);
 /* A spelling suggestion for word from the database's spelling table, or
@@ -139,7 +149,9 @@ secstd_status xap_doc_increase_termpos(xap_doc *d);
  * (0 for pure filter terms); overlong terms are fitted (xap_term_fit). */
 secstd_status xap_doc_add_term(xap_doc *d, const char *term, unsigned wdf);
 secstd_status xap_doc_add_value(xap_doc *d, unsigned slot, const char *value);
-secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len);
+/* Stores data[0, head) in value slot XAP_HEAD_SLOT and the rest as the
+ * document data (head 0: all of it as the document data). */
+secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len, size_t head);
 
 /* ---- queries ------------------------------------------------------------
  * Query handles are immutable; combinators take their inputs by reference
@@ -241,6 +253,10 @@ double xap_results_weight(const xap_results *r, unsigned i);
 const char *xap_results_data(const xap_results *r, unsigned i);
 /* Its length in bytes (the data may hold NUL bytes: docmap.h). */
 size_t xap_results_data_len(const xap_results *r, unsigned i);
+/* The head of hit i's data alone (the whole data when it was stored
+ * without one); borrowed like xap_results_data, *len its length. A later
+ * xap_results_data of the same hit stays valid alongside it. */
+const char *xap_results_head(const xap_results *r, unsigned i, size_t *len);
 /* 1 if the facet counts cover every match, 0 if they were scaled up to the
  * estimated total from the matches checked (more than check_at_least). */
 int xap_results_facets_exact(const xap_results *r);

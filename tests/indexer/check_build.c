@@ -57,6 +57,12 @@ static unsigned current_gen(const char *dir)
     return g;
 }
 
+static int take_first_doc(void *ctx, unsigned docid)
+{
+    *(unsigned *)ctx = docid;
+    return 1;
+}
+
 /* The entry with this id in changes[key], or NULL. */
 static json_t *change_entry(json_t *changes, const char *key, const char *id)
 {
@@ -616,10 +622,20 @@ END_TEST
  * decodes, and damaged data never decodes to a record. */
 static void check_layout(json_t *rec)
 {
-    size_t len = 0;
-    char *data = secstd_record_encode(rec, &len);
+    size_t len = 0, head = 0;
+    char *data = secstd_record_encode(rec, &len, &head);
     ck_assert_ptr_nonnull(data);
     ck_assert_uint_gt(len, 4);
+    /* The head (kept in a value slot of its own) is the marker and the hit
+     * fields: alone it decodes to them, as the whole data does. */
+    ck_assert_uint_ge(head, 4);
+    ck_assert_uint_lt(head, len);
+    json_t *from_head = secstd_record_decode(data, head, SECSTD_DECODE_HIT);
+    json_t *from_all = secstd_record_decode(data, len, SECSTD_DECODE_HIT);
+    ck_assert_ptr_nonnull(from_head);
+    ck_assert(json_equal(from_head, from_all));
+    json_decref(from_head);
+    json_decref(from_all);
     json_t *back = secstd_record_decode(data, len, 0);
     ck_assert_msg(back && json_equal(back, rec), "record %s changed",
                   json_string_value(json_object_get(rec, "id")));
@@ -664,6 +680,54 @@ static void check_layout(json_t *rec)
     json_decref(legacy);
     json_decref(hit);
 }
+
+/* The index keeps each document's head (marker + hit fields) in value
+ * slot XAP_HEAD_SLOT and the rest as its data; whole reads join them. */
+START_TEST(test_head_in_value_slot)
+{
+    for (int f = 0; f < SECSTD_FIELD_COUNT; f++)
+        ck_assert_int_ne(secstd_field_get((secstd_field_id)f)->slot, XAP_HEAD_SLOT);
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    char *path = fx_path(dir, "index/current");
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    unsigned docid = 0;
+    char term[XAP_MAX_TERM + 1];
+    char key[512];
+    secstd_ident_value("RFC 5280", NULL, key, sizeof key);
+    ck_assert_int_eq(xap_db_postings(db, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term),
+                                     take_first_doc, &docid), SECSTD_OK);
+    ck_assert_uint_gt(docid, 0);
+    char *value = NULL, *head = NULL, *whole = NULL;
+    size_t hlen = 0, wlen = 0;
+    ck_assert_int_eq(xap_db_get_value(db, docid, XAP_HEAD_SLOT, &value), SECSTD_OK);
+    ck_assert_int_eq(xap_db_get_head(db, docid, &head, &hlen), SECSTD_OK);
+    ck_assert_int_eq(xap_db_get_data(db, docid, &whole, &wlen), SECSTD_OK);
+    ck_assert_int_eq(memcmp(value, "\x1eSR1", 4), 0); /* the slot holds the head */
+    ck_assert_int_eq(memcmp(head, "\x1eSR1", 4), 0);
+    ck_assert_uint_lt(hlen, wlen);
+    ck_assert_int_eq(memcmp(head, whole, hlen), 0);
+    json_t *hit = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
+    json_t *rec = secstd_record_decode(whole, wlen, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(hit, "group")), "pkix");
+    ck_assert_ptr_null(json_object_get(hit, "source"));
+    ck_assert_ptr_nonnull(json_object_get(rec, "source"));
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "title")),
+                     json_string_value(json_object_get(hit, "title")));
+    json_decref(hit);
+    json_decref(rec);
+    free(value);
+    free(head);
+    free(whole);
+    xap_db_free(db);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
 
 START_TEST(test_record_layout_roundtrip)
 {
@@ -1029,6 +1093,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_overlong_identifiers);
     tcase_add_test(t, test_docmap_terms);
     tcase_add_test(t, test_record_layout_roundtrip);
+    tcase_add_test(t, test_head_in_value_slot);
     tcase_add_test(t, test_crashed_run_leftovers);
     tcase_add_test(t, test_rollback_keeps_newer_generations);
     tcase_add_test(t, test_mass_removal_refused);

@@ -40,7 +40,7 @@ static void add_doc(xap_writer *w, const char *id, const char *text, const char 
         ck_assert_int_eq(xap_doc_add_value(d, 4, areas), SECSTD_OK);
     if (date)
         ck_assert_int_eq(xap_doc_add_value(d, 0, date), SECSTD_OK);
-    ck_assert_int_eq(xap_doc_set_data(d, id, strlen(id)), SECSTD_OK);
+    ck_assert_int_eq(xap_doc_set_data(d, id, strlen(id), 0), SECSTD_OK);
     ck_assert_int_eq(xap_writer_replace(w, idterm, d), SECSTD_OK);
     xap_doc_free(d);
 }
