@@ -10,6 +10,10 @@
  * base ("NIST SP 800-53"); volumes and parts stay separate documents.
  *   - Finals are added first; the collector keeps the newest as the
  *     record and lists the others under "editions".
+ *   - Supplements (uri .../sup/final, "[Supplement 1] ..."), which the
+ *     export lists under the publication's own docidentifier, attach to
+ *     it as editions ("Supplement 1") like drafts: as finals they would
+ *     stand for the publication.
  *   - Drafts then attach to their base as editions (status
  *     "in-development" while open for comment, else "withdrawn"). A draft
  *     without any final becomes the record itself, "in-development" if
@@ -132,7 +136,27 @@ static secstd_status add_relations(json_t *rec, const char *self, const json_t *
     return SECSTD_OK;
 }
 
-/* One element of the export as a record (draft or final). */
+/* "Supplement N" when pub is a supplement to a publication (its uri ends
+ * in /sup/final, its title may start "[Supplement 1]"): the export gives it
+ * the publication's own docidentifier, so as a final it would stand for
+ * the publication (SP 800-63B showed its 2024 supplement's title). It is
+ * kept as an edition of the publication instead. "" otherwise. */
+static void supplement_of(const json_t *pub, const char *title, char *buf, size_t len)
+{
+    const char *uri = str(pub, "uri");
+    buf[0] = '\0';
+    int n = 0;
+    if (strncasecmp(title, "[Supplement", 11) == 0)
+        n = atoi(title + 11);
+    else if (!uri || !strstr(uri, "/sup/"))
+        return;
+    if (n > 0)
+        snprintf(buf, len, "Supplement %d", n);
+    else
+        snprintf(buf, len, "Supplement");
+}
+
+/* One element of the export as a record (draft, supplement or final). */
 static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, int *is_draft,
                                 char *err, size_t errlen)
 {
@@ -155,6 +179,8 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
     const char *iteration = str(pub, "iteration");
     *is_draft = (status && strncmp(status, "draft", 5) == 0) ||
                 (iteration && strcmp(iteration, "final") != 0);
+    char supplement[32];
+    supplement_of(pub, title, supplement, sizeof supplement);
     json_t *rec = secstd_rec_new(&id);
     if (!rec)
         return SECSTD_ERR_NOMEM;
@@ -175,15 +201,18 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
     }
     /* Edition: revision marker, then the draft iteration ("Rev. 5 ipd"). */
     char ed[96];
-    snprintf(ed, sizeof ed, "%s%s%s", edition, edition[0] && *is_draft && iteration ? " " : "",
+    snprintf(ed, sizeof ed, "%s%s%s%s%s", edition, edition[0] && supplement[0] ? " " : "", supplement,
+             (edition[0] || supplement[0]) && *is_draft && iteration ? " " : "",
              *is_draft && iteration ? iteration : "");
     if (strlen(ed) > 64)
         ed[64] = '\0';
     if (st == SECSTD_OK)
         st = secstd_rec_set(rec, "edition", ed);
-    char edition_id[SECSTD_IDENT_MAX + 16];
-    snprintf(edition_id, sizeof edition_id, "NIST %s%s%s%s", docid, *is_draft && iteration ? " (" : "",
-             *is_draft && iteration ? iteration : "", *is_draft && iteration ? ")" : "");
+    char edition_id[SECSTD_IDENT_MAX + 48];
+    snprintf(edition_id, sizeof edition_id, "NIST %s%s%s%s%s%s", docid, supplement[0] ? " " : "",
+             supplement, *is_draft && iteration ? " (" : "", *is_draft && iteration ? iteration : "",
+             *is_draft && iteration ? ")" : "");
+
     if (st == SECSTD_OK)
         st = secstd_rec_set(rec, "edition_id", edition_id);
     const char *date = str(pub, "published-date");
@@ -228,6 +257,9 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
         secstd_errf(err, errlen, "element %zu (%s): cannot build record", index, docid);
         return st;
     }
+    /* A supplement goes with the drafts: an edition of its publication. */
+    if (supplement[0])
+        *is_draft = 1;
     *out = rec;
     return SECSTD_OK;
 }

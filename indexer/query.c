@@ -239,6 +239,55 @@ static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id
     return 0;
 }
 
+/* A query that is a bare standard number ("27001", "27001:2022", "800-53",
+ * "62443-3-3", "33.501"): people type the number without the body. Each
+ * body's series is tried (ISO/IEC, ISO, IEC, RFC, IEEE, 3GPP, NIST SP) and
+ * the identifiers the index holds are added as if typed in full; the
+ * number also stays a word of the text search. */
+static void bare_number(xap_db *db, const char *q, struct found_ids *c)
+{
+    size_t n = strlen(q);
+    while (n > 0 && q[n - 1] == ' ')
+        n--;
+    if (n == 0 || n > 40 || !isdigit((unsigned char)q[0]))
+        return;
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)q[i]) && !strchr(".-:", q[i]))
+            return;
+        digits += isdigit((unsigned char)q[i]) != 0;
+    }
+    /* Not "1" (RFC 1, ISO 1 ...), nor a year alone ("2022" is more often
+     * a year than RFC 2022). */
+    if (digits < 4 || (n == 4 && digits == 4 && atoi(q) >= 1950 && atoi(q) < 2040))
+        return;
+    static const struct {
+        const char *hint, *prefix;
+    } tries[] = {{"ISO/IEC", ""}, {"ISO", ""}, {"IEC", ""}, {"IETF", ""},
+                 {"IEEE", ""},    {"3GPP", ""}, {NULL, "NIST SP "}};
+    char text[64];
+    for (size_t k = 0; k < sizeof tries / sizeof *tries; k++) {
+        snprintf(text, sizeof text, "%s%.*s", tries[k].prefix, (int)n, q);
+        secstd_ident id;
+        char key[512], term[XAP_MAX_TERM + 1];
+        unsigned freq = 0;
+        if (secstd_ident_parse(text, tries[k].hint, &id) != SECSTD_OK ||
+            secstd_ident_key(id.id, key, sizeof key) == 0)
+            continue;
+        secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
+        if (xap_db_termfreq(db, term, &freq) != SECSTD_OK || freq == 0)
+            continue;
+        size_t j;
+        json_t *seen;
+        int dup = 0;
+        json_array_foreach(c->list, j, seen) dup |= strcmp(json_string_value(seen), id.id) == 0;
+        if (dup)
+            continue;
+        c->q = join(XAP_OP_OR, c->q, xap_query_term(term, 1));
+        json_array_append_new(c->list, json_string(id.id));
+    }
+}
+
 /* Rewrites words that have synonyms as (word OR "expansion" ...), outside
  * quotes and fielded terms; records what was expanded in `used`. */
 static char *expand_synonyms(const char *q, json_t *used)
@@ -558,6 +607,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     struct found_ids ids = {json_object_get(qinfo, "identifiers"), NULL, {0}, 0, q};
     secstd_ident_scan(q, on_ident, &ids);
     sb_add(&ids.rest, q + ids.pos, strlen(q + ids.pos));
+    if (!ids.q)
+        bare_number(db, q, &ids);
     ident_q = ids.q;
 
     /* 2. The text through QueryParser (synonyms rewritten in), AND by

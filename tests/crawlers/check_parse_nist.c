@@ -45,6 +45,30 @@ START_TEST(real_export)
     ck_assert_str_eq(pt_str(r, "edition"), "Rev. 5");
     ck_assert_str_eq(pt_str(r, "status"), "published");
 
+    /* A supplement (same docidentifier, uri .../sup/final, newer than the
+     * publication's finals) is an edition, not the record. */
+    r = pt_get(c, "NIST SP 800-63B");
+    ck_assert_str_eq(pt_str(r, "title"),
+                     "Digital Identity Guidelines: Authentication and Lifecycle Management");
+    ck_assert_str_eq(pt_str(r, "date"), "2020-03-02");
+    ck_assert_str_eq(pt_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/63/b/upd2/final");
+    int found = 0;
+    size_t k;
+    json_t *ed;
+    json_array_foreach(json_object_get(r, "editions"), k, ed) {
+        const char *eid = json_string_value(json_object_get(ed, "id"));
+        if (eid && strcmp(eid, "NIST SP 800-63B Supplement 1") == 0) {
+            found = 1;
+            ck_assert_str_eq(json_string_value(json_object_get(ed, "edition")), "Supplement 1");
+            ck_assert_str_eq(json_string_value(json_object_get(ed, "date")), "2024-04-22");
+        }
+    }
+    ck_assert_msg(found, "no Supplement 1 edition of NIST SP 800-63B");
+    r = pt_get(c, "NIST SP 800-38A");
+    ck_assert_str_eq(pt_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/38/a/final");
+    ck_assert_str_eq(pt_str(r, "title"),
+                     "Recommendation for Block Cipher Modes of Operation: Methods and Techniques");
+
     /* withdrawn without successor */
     r = pt_get(c, "NIST SP 800-1");
     ck_assert_str_eq(pt_str(r, "status"), "withdrawn");

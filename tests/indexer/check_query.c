@@ -115,9 +115,30 @@ START_TEST(test_identifier_first)
         {"5G security architecture TS 33.501", "3GPP TS 33.501"},
         {"controls ISO/IEC 27001", "ISO/IEC 27001"},
         {"zero trust SP 800-207", "NIST SP 800-207"},
+        /* Bare numbers, as people type them: each body's series is tried. */
+        {"27001", "ISO/IEC 27001"},
+        {"27001:2022", "ISO/IEC 27001"},
+        {"8446", "RFC 8446"},
+        {"800-207", "NIST SP 800-207"},
+        {"62443-3-3", "IEC 62443-3-3"},
+        {"33.501", "3GPP TS 33.501"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         assert_first(cases[i].q, cases[i].want);
+    /* Only the identifiers the index holds are named; a year or a short
+     * number is not an identifier. */
+    json_t *bare = search_q("27002");
+    json_t *bids = json_object_get(json_object_get(bare, "query"), "identifiers");
+    ck_assert_uint_eq(json_array_size(bids), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(bids, 0)), "ISO/IEC 27002");
+    json_decref(bare);
+    static const char *const not_ids[] = {"2022", "645", "99999"};
+    for (size_t i = 0; i < sizeof not_ids / sizeof *not_ids; i++) {
+        bare = search_q(not_ids[i]);
+        bids = json_object_get(json_object_get(bare, "query"), "identifiers");
+        ck_assert_msg(json_array_size(bids) == 0, "%s read as an identifier", not_ids[i]);
+        json_decref(bare);
+    }
 
     /* The query says what it recognised. */
     json_t *res = search_q("tls RFC 8446 handshake");
