@@ -4,6 +4,7 @@
  * data other components trust blindly (prefixes, slots, canonical names),
  * so their invariants are checked here. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "ident.h"
 #include "schema.h"
 #include "status.h"
+#include "testutil.h"
 
 START_TEST(test_field_table)
 {
@@ -225,6 +227,29 @@ START_TEST(test_status_messages)
 }
 END_TEST
 
+/* SCHEMA.md names every field with its prefix, and every value slot with
+ * its field, in its two tables: the page and fields.def cannot drift. */
+START_TEST(test_schema_page)
+{
+    size_t len = 0;
+    char *page = tu_read_file(SECSTD_SOURCE_DIR "/schema/SCHEMA.md", &len);
+    ck_assert_ptr_nonnull(page);
+    for (int i = 0; i < SECSTD_FIELD_COUNT; i++) {
+        const secstd_field *f = secstd_field_get((secstd_field_id)i);
+        char row[128];
+        if (f->prefix[0]) {
+            snprintf(row, sizeof row, "| `%s` | `%s` |", f->name, f->prefix);
+            ck_assert_msg(strstr(page, row) != NULL, "SCHEMA.md has no row \"%s\"", row);
+        }
+        if (f->slot >= 0) {
+            snprintf(row, sizeof row, "| %d | `%s` |", f->slot, f->name);
+            ck_assert_msg(strstr(page, row) != NULL, "SCHEMA.md has no row \"%s\"", row);
+        }
+    }
+    free(page);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("schema");
@@ -238,6 +263,7 @@ int main(void)
     tcase_add_test(tc, test_status_vocabulary);
     tcase_add_test(tc, test_list_each);
     tcase_add_test(tc, test_status_messages);
+    tcase_add_test(tc, test_schema_page);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
