@@ -83,7 +83,8 @@ int cmd_generations(int argc, char **argv)
 {
     const char *data = NULL, *index = NULL;
     static const char usage[] = "usage: secstd generations [--data DIR] [--index DIR]\n\n"
-                                "Lists the index generations kept on disk; * marks the one served.\n";
+                                "Lists the index generations kept on disk; * marks the one served.\n\n"
+                                "Exit status: 0 listed, 1 no generation yet, 2 bad usage.\n";
     int rc = parse_common(argc, argv, &data, &index, NULL, usage);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -115,7 +116,9 @@ int cmd_rollback(int argc, char **argv)
     static const char usage[] =
         "usage: secstd rollback [--data DIR] [--index DIR] [--to N]\n\n"
         "Serves an older index generation: the one before the current, or N.\n"
-        "The next `secstd refresh` publishes a new generation on top again.\n";
+        "The next `secstd refresh` publishes a new generation on top again.\n\n"
+        "Exit status: 0 now serving it; 2 no index, no such or no older\n"
+        "generation kept (the kept ones are listed), it does not open, or bad usage.\n";
     int rc = parse_common(argc, argv, &data, &index, &to, usage);
     if (rc)
         return rc == 1 ? 0 : rc;

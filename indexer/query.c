@@ -288,6 +288,63 @@ static void bare_number(xap_db *db, const char *q, struct found_ids *c)
     }
 }
 
+/* A word typed as an acronym: 2-6 letters, all capitals, an optional
+ * plural 's', digits allowed (SPDM, LLMs, SBOM, FIDO2). Xapian's spelling
+ * table offers the nearest title word for any word it lacks ("SPDM" ->
+ * "spam", "LLMs" -> "lots"); an acronym is a name, not a misspelling. */
+static int acronym(const char *w, size_t n)
+{
+    size_t upper = 0, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (isupper(c))
+            upper++;
+        else if (c == 's' && i == n - 1 && upper >= 2)
+            ;
+        else if (!isdigit(c))
+            return 0;
+        letters += isalpha(c) != 0;
+    }
+    return upper >= 2 && letters <= 7;
+}
+
+/* The corrected query with the corrections of acronyms undone (words are
+ * compared in order; a correction that changed the word count is kept
+ * whole). Takes corrected (malloc'ed) and returns the result, malloc'ed. */
+static char *keep_acronyms(const char *typed, char *corrected)
+{
+    strbuf out = {0};
+    const char *a = typed;
+    const char *b = corrected;
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (!*a || !*b)
+            break;
+        size_t na = strcspn(a, " "), nb = strcspn(b, " ");
+        if (out.n)
+            sb_add(&out, " ", 1);
+        if (acronym(a, na))
+            sb_add(&out, a, na);
+        else
+            sb_add(&out, b, nb);
+        a += na;
+        b += nb;
+    }
+    while (*a == ' ')
+        a++;
+    while (*b == ' ')
+        b++;
+    if (*a || *b || !out.s) { /* not word for word */
+        free(out.s);
+        return corrected;
+    }
+    free(corrected);
+    return out.s;
+}
+
 /* Rewrites words that have synonyms as (word OR "expansion" ...), outside
  * quotes and fielded terms; records what was expanded in `used`. */
 static char *expand_synonyms(const char *q, json_t *used)
@@ -857,7 +914,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         xap_query *sq = NULL;
         if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
                             &corrected) == SECSTD_OK &&
-            corrected && *corrected && strcmp(corrected, q) != 0)
+            corrected && *corrected && strcmp(corrected = keep_acronyms(q, corrected), q) != 0)
             dym = json_string(corrected);
         xap_query_free(sq);
     }

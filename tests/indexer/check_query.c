@@ -618,6 +618,22 @@ START_TEST(test_did_you_mean)
     ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")),
                      "certificate management");
     json_decref(res);
+    /* An acronym is a name, not a misspelling ("SPDM" got "spam", "LLMs"
+     * "lots"): typed in capitals it is left alone, the other words are
+     * still corrected; typed in lower case it is a word like any other. */
+    res = search_q("cybr");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "cyber");
+    json_decref(res);
+    static const char *const acronyms[] = {"CYBR", "CYBRs", "CYBR2"};
+    for (size_t i = 0; i < sizeof acronyms / sizeof *acronyms; i++) {
+        res = search_q(acronyms[i]);
+        ck_assert_msg(json_is_null(json_object_get(res, "did_you_mean")), "%s corrected to %s",
+                      acronyms[i], json_string_value(json_object_get(res, "did_you_mean")));
+        json_decref(res);
+    }
+    res = search_q("certifcate CYBR");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate CYBR");
+    json_decref(res);
 }
 END_TEST
 
