@@ -147,7 +147,7 @@ static void supplement_of(const json_t *pub, const char *title, char *buf, size_
     buf[0] = '\0';
     int n = 0;
     if (strncasecmp(title, "[Supplement", 11) == 0)
-        n = atoi(title + 11);
+        n = (int)strtol(title + 11, NULL, 10);
     else if (!uri || !strstr(uri, "/sup/"))
         return;
     if (n > 0)

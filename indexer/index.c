@@ -66,11 +66,12 @@ static secstd_status open_generation(const char *dir, unsigned gen, xap_db **out
         return errf(err, errlen, st, "%s: %s", path, xap_last_error());
     char *schema = NULL, *built = NULL;
     st = xap_db_get_metadata(db, SECSTD_META_SCHEMA, &schema);
-    if (st == SECSTD_OK && strcmp(schema, SECSTD_SCHEMA_VERSION) != 0)
+    if (st == SECSTD_OK && strcmp(schema, SECSTD_SCHEMA_VERSION) != 0 &&
+        strcmp(schema, SECSTD_SCHEMA_VERSION_READ) != 0)
         st = errf(err, errlen, SECSTD_ERR_SCHEMA_VERSION,
-                  "%s was written with schema version \"%s\", this program reads \"%s\": "
-                  "rebuild it with `secstd index --full`",
-                  path, schema, SECSTD_SCHEMA_VERSION);
+                  "%s was written with schema version \"%s\", this program reads \"%s\" and "
+                  "\"%s\": rebuild it with `secstd index --full`",
+                  path, schema, SECSTD_SCHEMA_VERSION, SECSTD_SCHEMA_VERSION_READ);
     if (st == SECSTD_OK)
         st = xap_db_doccount(db, count);
     if (st == SECSTD_OK && xap_db_get_metadata(db, SECSTD_META_BUILT_AT, &built) == SECSTD_OK)

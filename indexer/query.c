@@ -259,7 +259,8 @@ static void bare_number(xap_db *db, const char *q, struct found_ids *c)
     }
     /* Not "1" (RFC 1, ISO 1 ...), nor a year alone ("2022" is more often
      * a year than RFC 2022). */
-    if (digits < 4 || (n == 4 && digits == 4 && atoi(q) >= 1950 && atoi(q) < 2040))
+    long year = n == 4 && digits == 4 ? strtol(q, NULL, 10) : 0;
+    if (digits < 4 || (year >= 1950 && year < 2040))
         return;
     static const struct {
         const char *hint, *prefix;

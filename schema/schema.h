@@ -9,8 +9,13 @@
 #include <stddef.h>
 
 /* Written by the indexer into the database metadata key "secstd.schema",
- * checked by every reader. Bump when terms, slots or the record change. */
-#define SECSTD_SCHEMA_VERSION "1"
+ * checked by every reader. Bump when terms, slots or the record change.
+ * 2: the head of each document's data in a value slot (XAP_HEAD_SLOT);
+ * version 1 indexes still read (their documents hold all of it as data),
+ * and readers of version 1 refuse version 2 instead of misreading it. */
+#define SECSTD_SCHEMA_VERSION "2"
+/* The older version this program still reads. */
+#define SECSTD_SCHEMA_VERSION_READ "1"
 
 typedef enum secstd_field_kind {
     SECSTD_KIND_TEXT,

@@ -37,6 +37,13 @@ typedef struct sd_request {
     int handled;              /* the handler ran (later calls only drain the body) */
     enum MHD_Result queued;   /* result of queuing the response */
     struct timespec start;
+    /* A slow route runs on the slow pool (server.c) while its connection
+     * is suspended: its response is kept here and queued on resume. */
+    enum MHD_Result (*slow_handler)(struct sd_request *rq);
+    int offloaded;            /* running or ran on the slow pool */
+    struct MHD_Response *deferred;
+    unsigned deferred_status;
+    struct sd_request *next_slow;   /* the pool's queue */
 } sd_request;
 
 /* The limits handlers apply (from the server's configuration). */

@@ -37,6 +37,8 @@ typedef struct sd_worker {
     struct sd_worker *next;
 } sd_worker;
 
+#define SD_SLOW_THREADS 2
+
 struct searchd_server {
     struct MHD_Daemon *daemon;
     searchd_config cfg;        /* strings below are owned copies */
@@ -59,7 +61,22 @@ struct searchd_server {
     _Atomic int draining;
     _Atomic long long settled_trim_at; /* CLOCK_MONOTONIC second of the trim after a
                                           generation switch; 0 = none due */
+    /* The slow pool: threads of their own for the routes that can take a
+     * second or more (overlap, coverage, CSV exports). libmicrohttpd's
+     * workers each serve many connections in turn, so such a request
+     * held up every other connection of its worker until it was done. */
+    pthread_mutex_t slow_lock;
+    pthread_cond_t slow_cond;
+    sd_request *slow_head, *slow_tail;
+    unsigned slow_queued;
+    int slow_stop;
+    unsigned slow_nthreads;
+    pthread_t slow_threads[SD_SLOW_THREADS];
 };
+
+/* Threads of the slow pool, and the requests it holds at most (running
+ * or waiting); beyond, a slow route answers 503 with Retry-After. */
+#define SD_SLOW_QUEUE 64
 
 /* How long after a worker switched generation the switch is taken as over
  * (every worker on the new generation, the overlap cache refilled). */
@@ -304,6 +321,14 @@ enum MHD_Result sd_respond(sd_request *rq, unsigned status, struct MHD_Response 
         MHD_add_response_header(resp, "Retry-After", "5");
     if (atomic_load(&rq->srv->draining))
         MHD_add_response_header(resp, "Connection", "close");
+    if (rq->offloaded) {
+        /* On the slow pool: queued by on_request once resumed. */
+        rq->deferred = resp;
+        rq->deferred_status = status;
+        rq->status = status;
+        rq->queued = MHD_YES;
+        return MHD_YES;
+    }
     enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
     MHD_destroy_response(resp);
     rq->status = status;
@@ -512,6 +537,81 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* ---- the slow pool ------------------------------------------------------- */
+
+static int slow_route(sd_route_id r)
+{
+    return r == SD_ROUTE_OVERLAP || r == SD_ROUTE_OVERLAP_CSV || r == SD_ROUTE_COVERAGE ||
+           r == SD_ROUTE_COVERAGE_CSV || r == SD_ROUTE_CSV;
+}
+
+static void *slow_thread(void *arg)
+{
+    searchd_server *srv = arg;
+    for (;;) {
+        pthread_mutex_lock(&srv->slow_lock);
+        while (!srv->slow_head && !srv->slow_stop)
+            pthread_cond_wait(&srv->slow_cond, &srv->slow_lock);
+        sd_request *rq = srv->slow_head;
+        if (!rq) { /* stopping, and nothing left to answer */
+            pthread_mutex_unlock(&srv->slow_lock);
+            return NULL;
+        }
+        srv->slow_head = rq->next_slow;
+        if (!srv->slow_head)
+            srv->slow_tail = NULL;
+        pthread_mutex_unlock(&srv->slow_lock);
+        /* rq->queued is MHD_NO when no response could be made: the
+         * connection is then closed on resume, as on a worker. */
+        rq->queued = rq->slow_handler(rq);
+        pthread_mutex_lock(&srv->slow_lock);
+        srv->slow_queued--;
+        pthread_mutex_unlock(&srv->slow_lock);
+        MHD_resume_connection(rq->conn);
+    }
+}
+
+/* Lets the pool's threads answer what is queued, then joins them. */
+static void stop_slow_pool(searchd_server *srv)
+{
+    pthread_mutex_lock(&srv->slow_lock);
+    srv->slow_stop = 1;
+    pthread_cond_broadcast(&srv->slow_cond);
+    pthread_mutex_unlock(&srv->slow_lock);
+    for (unsigned i = 0; i < srv->slow_nthreads; i++)
+        pthread_join(srv->slow_threads[i], NULL);
+}
+
+/* Hands rq to the slow pool and suspends its connection; 503 when the
+ * pool holds SD_SLOW_QUEUE requests already. */
+static enum MHD_Result offload(sd_request *rq, enum MHD_Result (*handler)(sd_request *))
+{
+    searchd_server *srv = rq->srv;
+    pthread_mutex_lock(&srv->slow_lock);
+    if (srv->slow_queued >= SD_SLOW_QUEUE || srv->slow_stop) {
+        pthread_mutex_unlock(&srv->slow_lock);
+        return sd_respond_errorf(rq, 503, NULL,
+                                 "busy: %u slow requests (overlap, coverage, exports) are being "
+                                 "answered; retry shortly", SD_SLOW_QUEUE);
+    }
+    srv->slow_queued++;
+    rq->slow_handler = handler;
+    rq->offloaded = 1;
+    rq->queued = MHD_YES;
+    /* Suspended before a pool thread can see it, so that its resume
+     * cannot come first. */
+    MHD_suspend_connection(rq->conn);
+    rq->next_slow = NULL;
+    if (srv->slow_tail)
+        srv->slow_tail->next_slow = rq;
+    else
+        srv->slow_head = rq;
+    srv->slow_tail = rq;
+    pthread_cond_signal(&srv->slow_cond);
+    pthread_mutex_unlock(&srv->slow_lock);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -527,6 +627,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = rq;
     }
     if (rq->handled) {
+        if (rq->offloaded) {
+            /* Resumed: the slow pool's answer, or none (close). */
+            struct MHD_Response *resp = rq->deferred;
+            rq->deferred = NULL;
+            rq->offloaded = 0;
+            if (!resp)
+                return rq->queued;
+            enum MHD_Result r = MHD_queue_response(conn, rq->deferred_status, resp);
+            MHD_destroy_response(resp);
+            rq->queued = r;
+            return r;
+        }
         /* A body we already answered (405/413): drop it. */
         *upload_data_size = 0;
         return MHD_YES;
@@ -595,6 +707,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return sd_respond_errorf(rq, 414, NULL, "too many query parameters (at most %u)",
                                  srv->cfg.max_args);
     rq->nargs = c.n;
+    if (slow_route(route->id) && srv->slow_nthreads > 0)
+        return offload(rq, route->handler);
     return route->handler(rq);
 }
 
@@ -639,6 +753,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         };
         sd_access_log_write(srv->log, &e);
     }
+    if (rq->deferred)
+        MHD_destroy_response(rq->deferred);
     free(rq->raw_uri);
     free(rq->args);
     free(rq);
@@ -718,6 +834,8 @@ static void free_server(searchd_server *srv)
     if (srv->have_key)
         pthread_key_delete(srv->worker_key);
     pthread_mutex_destroy(&srv->workers_lock);
+    pthread_mutex_destroy(&srv->slow_lock);
+    pthread_cond_destroy(&srv->slow_cond);
     sd_access_log_close(srv->log);
     free(srv->bind);
     free(srv->index_dir);
@@ -765,6 +883,8 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         return -1;
     }
     pthread_mutex_init(&srv->workers_lock, NULL);
+    pthread_mutex_init(&srv->slow_lock, NULL);
+    pthread_cond_init(&srv->slow_cond, NULL);
     srv->cfg = *cfg;
     srv->bind = strdup(bind);
     srv->index_dir = strdup(cfg->index_dir);
@@ -796,8 +916,13 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
 
     if (cfg->port != 0)
         set_url(srv, ipv6, bind, cfg->port);   /* before any request can ask */
+    /* The slow pool, before any worker can look at it; without a thread
+     * of it, slow routes run on the workers. */
+    while (srv->slow_nthreads < SD_SLOW_THREADS &&
+           pthread_create(&srv->slow_threads[srv->slow_nthreads], NULL, slow_thread, srv) == 0)
+        srv->slow_nthreads++;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
@@ -816,6 +941,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port,
                  errno ? strerror(errno) : "libmicrohttpd refused the options");
+        stop_slow_pool(srv);
         free_server(srv);
         return -1;
     }
@@ -847,6 +973,9 @@ void searchd_stop(searchd_server *srv)
                 break;
             nanosleep(&step, NULL);
         }
+        /* The slow pool answers what it holds and stops, so no connection
+         * stays suspended (and no resume comes) once the daemon is gone. */
+        stop_slow_pool(srv);
         MHD_stop_daemon(srv->daemon);
         if (listen_fd != MHD_INVALID_SOCKET)
             close(listen_fd);

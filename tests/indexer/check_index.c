@@ -95,6 +95,14 @@ START_TEST(test_schema_version_mismatch)
     ck_assert_ptr_null(idx);
     ck_assert_msg(strstr(err, "0-older") && strstr(err, SECSTD_SCHEMA_VERSION), "%s", err);
 
+    /* Version 1 (before the head slot) still reads. */
+    ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_set_metadata(w, SECSTD_META_SCHEMA, "1"), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    ck_assert_int_eq(secstd_index_open(index, &idx, err, sizeof err), SECSTD_OK);
+    secstd_index_free(idx);
+
     /* A metadata key that is missing altogether is a mismatch too. */
     ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
     ck_assert_int_eq(xap_writer_set_metadata(w, SECSTD_META_SCHEMA, ""), SECSTD_OK);

@@ -575,6 +575,10 @@ START_TEST(test_search_sort_range_facets)
     ck_assert_uint_eq(xap_results_total(r), 2);
     ck_assert_uint_eq(xap_results_count(r), 2);
     ck_assert_str_eq(xap_results_data(r, 0), "a"); /* twice in a */
+    /* Stored without a head: the head is the whole data. */
+    size_t hlen = 0;
+    ck_assert_str_eq(xap_results_head(r, 0, &hlen), "a");
+    ck_assert_uint_eq(hlen, 1);
     ck_assert(xap_results_weight(r, 0) >= xap_results_weight(r, 1));
     xap_results_free(r);
 
