@@ -212,7 +212,6 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
     snprintf(edition_id, sizeof edition_id, "NIST %s%s%s%s%s%s", docid, supplement[0] ? " " : "",
              supplement, *is_draft && iteration ? " (" : "", *is_draft && iteration ? iteration : "",
              *is_draft && iteration ? ")" : "");
-
     if (st == SECSTD_OK)
         st = secstd_rec_set(rec, "edition_id", edition_id);
     const char *date = str(pub, "published-date");

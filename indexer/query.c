@@ -289,24 +289,21 @@ static void bare_number(xap_db *db, const char *q, struct found_ids *c)
     }
 }
 
-/* A word typed as an acronym: 2-6 letters, all capitals, an optional
- * plural 's', digits allowed (SPDM, LLMs, SBOM, FIDO2). Xapian's spelling
+/* A word typed as an acronym: 2-6 capitals, digits allowed, an optional
+ * plural 's' (SPDM, LLMs, SBOM, FIDO2). Xapian's spelling
  * table offers the nearest title word for any word it lacks ("SPDM" ->
  * "spam", "LLMs" -> "lots"); an acronym is a name, not a misspelling. */
 static int acronym(const char *w, size_t n)
 {
-    size_t upper = 0, letters = 0;
+    size_t upper = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];
         if (isupper(c))
             upper++;
-        else if (c == 's' && i == n - 1 && upper >= 2)
-            ;
-        else if (!isdigit(c))
+        else if (!isdigit(c) && !(c == 's' && i == n - 1))
             return 0;
-        letters += isalpha(c) != 0;
     }
-    return upper >= 2 && letters <= 7;
+    return upper >= 2 && upper <= 6;
 }
 
 /* The corrected query with the corrections of acronyms undone (words are

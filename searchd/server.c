@@ -37,6 +37,7 @@ typedef struct sd_worker {
     struct sd_worker *next;
 } sd_worker;
 
+/* Threads of the slow pool (below), each with its own index handle. */
 #define SD_SLOW_THREADS 2
 
 struct searchd_server {
@@ -74,8 +75,8 @@ struct searchd_server {
     pthread_t slow_threads[SD_SLOW_THREADS];
 };
 
-/* Threads of the slow pool, and the requests it holds at most (running
- * or waiting); beyond, a slow route answers 503 with Retry-After. */
+/* Requests the slow pool holds at most (running or waiting); beyond, a
+ * slow route answers 503 with Retry-After. */
 #define SD_SLOW_QUEUE 64
 
 /* How long after a worker switched generation the switch is taken as over
