@@ -404,6 +404,38 @@ static void note_retry(void *vctx, const char *url, int next_attempt, int max_at
     n->progress(n->ctx, n->r);
 }
 
+/* "812 kB", "12.3 MB". */
+static void size_text(double bytes, char *buf, size_t len)
+{
+    if (bytes < 1e6)
+        snprintf(buf, len, "%.0f kB", bytes / 1e3);
+    else
+        snprintf(buf, len, "%.1f MB", bytes / 1e6);
+}
+
+/* A long attempt says how far it got ("waiting for an answer, 20 s";
+ * "received 12.3 MB of 40.1 MB, 30 s"), like a retry. */
+static void note_transfer(void *vctx, const char *url, long long received, long long total,
+                          double seconds)
+{
+    struct retry_note *n = vctx;
+    if (!n->r)
+        return;
+    (void)url;
+    char got[32], of[40] = "", all[32];
+    size_text((double)received, got, sizeof got);
+    if (total > 0) {
+        size_text((double)total, all, sizeof all);
+        snprintf(of, sizeof of, " of %s", all);
+    }
+    if (received <= 0)
+        snprintf(n->r->reason, sizeof n->r->reason, "waiting for an answer, %.0f s", seconds);
+    else
+        snprintf(n->r->reason, sizeof n->r->reason, "received %s%s, %.0f s", got, of, seconds);
+    snprintf(n->last, sizeof n->last, "%s", n->r->reason);
+    n->progress(n->ctx, n->r);
+}
+
 /* Body digest of document i for the source digest: the new one, or the
  * remembered one when the document answered 304. */
 static const char *doc_digest(const secstd_fetch_result *res, const json_t *url_state)
@@ -713,12 +745,15 @@ secstd_status secstd_crawl_run(const secstd_crawl_options *o, const char *const 
         secstd_crawl_report_free(rep);
         return SECSTD_ERR_NOMEM;
     }
-    /* Retries of a slow or failing source show as progress of that source. */
+    /* Retries and long attempts of a slow or failing source show as
+     * progress of that source. */
     struct retry_note rn = {progress, ctx, NULL, ""};
     secstd_fetch_options fo = o->fetch;
     if (progress) {
         fo.on_retry = note_retry;
         fo.on_retry_ctx = &rn;
+        fo.on_transfer = note_transfer;
+        fo.on_transfer_ctx = &rn;
     }
     secstd_fetcher *f = secstd_fetcher_new(&fo);
     if (!f) {

@@ -72,6 +72,7 @@ void secstd_fetch_options_default(secstd_fetch_options *o)
     o->max_redirects = 5;
     o->max_body = (size_t)64 * 1024 * 1024;
     o->retries = 3;
+    o->transfer_note_ms = 10000;
     o->retry_base_ms = 2000;
     o->retry_max_ms = 60000;
     o->retry_after_max_s = 300;
@@ -347,7 +348,27 @@ typedef struct transfer {
     char etag[MAX_HEADER_VALUE];
     char last_modified[MAX_HEADER_VALUE];
     char retry_after[128];
+    /* progress notes (on_transfer) */
+    const secstd_fetcher *f;
+    const char *url;
+    long long started_ms, noted_ms;
 } transfer;
+
+/* libcurl's progress callback: a note every transfer_note_ms. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)ultotal;
+    (void)ulnow;
+    transfer *t = ud;
+    long long now = now_ms();
+    if (now - t->noted_ms >= t->f->o.transfer_note_ms) {
+        t->noted_ms = now;
+        t->f->o.on_transfer(t->f->o.on_transfer_ctx, t->url, (long long)dlnow, (long long)dltotal,
+                            (double)(now - t->started_ms) / 1000.0);
+    }
+    return 0;
+}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
@@ -559,6 +580,14 @@ static CURLcode perform(secstd_fetcher *f, const char *url, const secstd_fetch_r
             hdrs = tmp;
     }
     t->max = max;
+    if (req && f->o.on_transfer) {
+        t->f = f;
+        t->url = url;
+        t->started_ms = t->noted_ms = now_ms();
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocols_http_only ? "http,https" : "http,https,file");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

@@ -44,6 +44,14 @@ typedef struct secstd_fetch_options {
     void (*on_retry)(void *ctx, const char *url, int next_attempt, int max_attempts,
                      long long wait_ms, const char *reason);
     void *on_retry_ctx;
+    /* Called every transfer_note_ms (10 s) while an http(s) attempt runs
+     * (progress for people: a slow or stalled source is not silent): the
+     * URL, bytes received so far, the expected total (0 when unknown) and
+     * the seconds since the attempt began. NULL: nothing called. */
+    void (*on_transfer)(void *ctx, const char *url, long long received, long long total,
+                        double seconds);
+    void *on_transfer_ctx;
+    long transfer_note_ms;
 } secstd_fetch_options;
 
 void secstd_fetch_options_default(secstd_fetch_options *o);

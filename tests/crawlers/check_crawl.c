@@ -203,6 +203,38 @@ START_TEST(test_retries_shown_as_progress)
 }
 END_TEST
 
+/* A long attempt is not silent: notes while it waits, then the outcome. */
+START_TEST(test_long_attempt_shown_as_progress)
+{
+    if (!have_ietf_txt())
+        return;
+    lb_add(srv, &(lb_route){.path = "/stalled.txt", .body = "x", .delay_ms = 2500});
+    char *url = lb_url(srv, "/stalled.txt");
+    char *text = tu_strdupf("data_dir = %s\n[crawl]\nretries = 0\nhost_delay = 0\n"
+                            "[source ietf-txt]\nurl = %s\n", data, url);
+    secstd_config *cfg = secstd_config_new();
+    char err[512];
+    ck_assert_msg(secstd_config_parse(cfg, text, strlen(text), "t.conf", err, sizeof err) == SECSTD_OK, "%s", err);
+    secstd_crawl_options o;
+    ck_assert_msg(secstd_crawl_options_init(&o, cfg, err, sizeof err) == SECSTD_OK, "%s", err);
+    o.fetch.transfer_note_ms = 200;
+    char *seen = NULL;
+    secstd_crawl_report *rep = NULL;
+    const char *names[] = {"ietf-txt"};
+    ck_assert(secstd_crawl_run(&o, names, 1, note_progress, &seen, &rep, err, sizeof err) == SECSTD_OK);
+    ck_assert_ptr_nonnull(seen);
+    /* libcurl reports an idle transfer about once a second */
+    ck_assert_msg(strstr(seen, "waiting for an answer, ") != NULL, "%s", seen);
+    /* the outcome's reason is the outcome's, not the last note */
+    ck_assert_msg(strstr(rep->sources[0].reason, "waiting") == NULL, "%s", rep->sources[0].reason);
+    secstd_crawl_report_free(rep);
+    secstd_config_free(cfg);
+    free(seen);
+    free(text);
+    free(url);
+}
+END_TEST
+
 START_TEST(test_count_drop_rejected)
 {
     if (!have_ietf_txt())
@@ -321,6 +353,7 @@ int main(void)
     tcase_add_test(tc, test_first_crawl_then_unchanged);
     tcase_add_test(tc, test_http_failure_keeps_records);
     tcase_add_test(tc, test_retries_shown_as_progress);
+    tcase_add_test(tc, test_long_attempt_shown_as_progress);
     tcase_add_test(tc, test_count_drop_rejected);
     tcase_add_test(tc, test_malformed_listing);
     tcase_add_test(tc, test_error_page_instead_of_listing);
