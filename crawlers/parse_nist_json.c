@@ -263,10 +263,15 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
     return SECSTD_OK;
 }
 
-/* The summary of a draft kept in its base record's "editions". */
+/* The summary of a draft or supplement kept in its base record's
+ * "editions"; a supplement keeps its own title (it is another text, and
+ * the indexer makes edition titles searchable). */
 static json_t *draft_edition(const json_t *rec)
 {
     json_t *ed = json_object();
+    const char *edition = json_string_value(json_object_get(rec, "edition"));
+    if (edition && strstr(edition, "Supplement"))
+        json_object_set(ed, "title", json_object_get(rec, "title"));
     static const char *const keys[] = {"date", "edition", "status", "url"};
     json_object_set(ed, "id", json_object_get(rec, "edition_id"));
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -317,7 +322,21 @@ secstd_status secstd_parse_nist_json(const secstd_parse_input *in, secstd_collec
         const char *id = json_string_value(json_object_get(d, "id"));
         json_t *base = secstd_collector_get(out, id);
         if (base && !json_object_get(base, "draft_only")) {
-            st = secstd_collector_add_edition(out, id, draft_edition(d));
+            /* A supplement's DOI and keywords find its publication. */
+            const char *edition = json_string_value(json_object_get(d, "edition"));
+            if (edition && strstr(edition, "Supplement")) {
+                static const char *const lists[] = {"aliases", "keywords"};
+                for (size_t k = 0; k < 2 && st == SECSTD_OK; k++) {
+                    size_t j;
+                    json_t *v;
+                    json_array_foreach(json_object_get(d, lists[k]), j, v) {
+                        if (st == SECSTD_OK)
+                            st = secstd_rec_add(base, lists[k], json_string_value(v));
+                    }
+                }
+            }
+            if (st == SECSTD_OK)
+                st = secstd_collector_add_edition(out, id, draft_edition(d));
             continue;
         }
         json_t *copy = json_deep_copy(d);

@@ -135,6 +135,15 @@ secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap
     TRY(add_text(doc, SECSTD_FIELD_TITLE, id));
     TRY(add_text(doc, SECSTD_FIELD_ABSTRACT, str(rec, "abstract")));
     json_array_foreach(json_object_get(rec, "keywords"), i, v) TRY(add_text(doc, SECSTD_FIELD_KEYWORD, json_string_value(v)));
+    /* Titles of editions that are texts of their own (a NIST supplement):
+     * their words find the standard, unprefixed, at the abstract's weight. */
+    json_array_foreach(json_object_get(rec, "editions"), i, v) {
+        const char *etitle = json_string_value(json_object_get(v, "title"));
+        if (etitle && *etitle) {
+            TRY(xap_doc_index_text(doc, etitle, F(SECSTD_FIELD_ABSTRACT)->weight, ""));
+            TRY(xap_doc_increase_termpos(doc));
+        }
+    }
     json_array_foreach(json_object_get(rec, "authors"), i, v) TRY(add_text(doc, SECSTD_FIELD_AUTHOR, json_string_value(v)));
 
     TRY(add_bool(doc, SECSTD_FIELD_SDO, sdo));

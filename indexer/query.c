@@ -239,44 +239,46 @@ static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id
     return 0;
 }
 
-/* A query that is a bare standard number ("27001", "27001:2022", "800-53",
- * "62443-3-3", "33.501"): people type the number without the body. Each
- * body's series is tried (ISO/IEC, ISO, IEC, RFC, IEEE, 3GPP, NIST SP) and
- * the identifiers the index holds are added as if typed in full; the
- * number also stays a word of the text search. */
-static void bare_number(xap_db *db, const char *q, struct found_ids *c)
+/* Whether the standard holding identifier term `term` is in the security
+ * scope (the scope term on its document). */
+static int first_doc(void *ctx, unsigned docid)
 {
-    size_t n = strlen(q);
-    while (n > 0 && q[n - 1] == ' ')
-        n--;
-    if (n == 0 || n > 40 || !isdigit((unsigned char)q[0]))
-        return;
-    size_t digits = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isalnum((unsigned char)q[i]) && !strchr(".-:", q[i]))
-            return;
-        digits += isdigit((unsigned char)q[i]) != 0;
-    }
-    /* Not "1" (RFC 1, ISO 1 ...), nor a year alone ("2022" is more often
-     * a year than RFC 2022). */
-    long year = n == 4 && digits == 4 ? strtol(q, NULL, 10) : 0;
-    if (digits < 4 || (year >= 1950 && year < 2040))
-        return;
+    *(unsigned *)ctx = docid;
+    return 1;
+}
+
+static int in_scope(xap_db *db, const char *term)
+{
+    unsigned docid = 0;
+    char scope[XAP_MAX_TERM + 1];
+    int has = 0;
+    secstd_term(SECSTD_FIELD_SCOPE, "security", scope, sizeof scope);
+    return xap_db_postings(db, term, first_doc, &docid) == SECSTD_OK && docid &&
+           xap_db_has_term(db, scope, docid, &has) == SECSTD_OK && has;
+}
+
+/* Adds the identifiers of each body's series that text (a bare number,
+ * possibly with an edition: "800-53 rev 5") names and the index holds, in
+ * scope unless all; returns how many. */
+static int number_in_series(xap_db *db, const char *text, size_t n, int all, struct found_ids *c)
+{
     static const struct {
         const char *hint, *prefix;
-    } tries[] = {{"ISO/IEC", ""}, {"ISO", ""}, {"IEC", ""}, {"IETF", ""},
-                 {"IEEE", ""},    {"3GPP", ""}, {NULL, "NIST SP "}};
-    char text[64];
+    } tries[] = {{"ISO/IEC", ""},   {"ISO", ""},      {"IEC", ""},        {"IETF", ""},
+                 {"IEEE", ""},      {"3GPP", ""},     {NULL, "NIST SP "}, {NULL, "NIST FIPS "},
+                 {NULL, "ETSI EN "}, {NULL, "ETSI TS "}, {NULL, "ITU-T X"}};
+    int added = 0;
     for (size_t k = 0; k < sizeof tries / sizeof *tries; k++) {
-        snprintf(text, sizeof text, "%s%.*s", tries[k].prefix, (int)n, q);
+        char buf[96];
+        snprintf(buf, sizeof buf, "%s%.*s", tries[k].prefix, (int)n, text);
         secstd_ident id;
         char key[512], term[XAP_MAX_TERM + 1];
         unsigned freq = 0;
-        if (secstd_ident_parse(text, tries[k].hint, &id) != SECSTD_OK ||
+        if (secstd_ident_parse(buf, tries[k].hint, &id) != SECSTD_OK ||
             secstd_ident_key(id.id, key, sizeof key) == 0)
             continue;
         secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
-        if (xap_db_termfreq(db, term, &freq) != SECSTD_OK || freq == 0)
+        if (xap_db_termfreq(db, term, &freq) != SECSTD_OK || freq == 0 || (!all && !in_scope(db, term)))
             continue;
         size_t j;
         json_t *seen;
@@ -286,30 +288,98 @@ static void bare_number(xap_db *db, const char *q, struct found_ids *c)
             continue;
         c->q = join(XAP_OP_OR, c->q, xap_query_term(term, 1));
         json_array_append_new(c->list, json_string(id.id));
+        added++;
     }
+    return added;
 }
 
-/* A word typed as an acronym: 2-6 capitals, digits allowed, an optional
- * plural 's' (SPDM, LLMs, SBOM, FIDO2). Xapian's spelling
- * table offers the nearest title word for any word it lacks ("SPDM" ->
- * "spam", "LLMs" -> "lots"); an acronym is a name, not a misspelling. */
-static int acronym(const char *w, size_t n)
+/* A query that starts with a bare standard number ("27001", "27001:2022",
+ * "800-53 rev 5", "62443-3-3", "33.501", "303645"): people type the number
+ * without the body. Each body's series is tried (ISO/IEC, ISO, IEC, RFC,
+ * IEEE, 3GPP, NIST SP and FIPS, ETSI EN and TS, ITU-T X), on the whole
+ * query and then on its first word, and the standards the index holds
+ * (security standards, unless all) are added as if typed in full; the
+ * words also stay in the text search; when the security scope holds none,
+ * the others. Numbers of fewer than four digits, or with a leading zero,
+ * are left as words. */
+static void bare_number(xap_db *db, const char *q, int all, struct found_ids *c)
 {
-    size_t upper = 0;
+    size_t n = strlen(q);
+    while (n > 0 && q[n - 1] == ' ')
+        n--;
+    size_t first = strcspn(q, " ");
+    if (first > n)
+        first = n;
+    if (n == 0 || n > 60 || q[0] < '1' || q[0] > '9')
+        return;
+    size_t digits = 0;
+    for (size_t i = 0; i < first; i++) {
+        if (!isalnum((unsigned char)q[i]) && !strchr(".-:", q[i]))
+            return;
+        digits += isdigit((unsigned char)q[i]) != 0;
+    }
+    if (digits < 4)
+        return;
+    if (number_in_series(db, q, n, all, c) == 0 && first < n)
+        number_in_series(db, q, first, all, c);
+    /* None in scope: the standards the number names elsewhere, as for an
+     * identifier typed in full (RFC 1964, not a security standard here,
+     * rather than nothing) — but a year alone stays a year. */
+    long year = first == 4 && digits == 4 ? strtol(q, NULL, 10) : 0;
+    if (!c->q && !all && !(year >= 1950 && year < 2040) &&
+        number_in_series(db, q, n, 1, c) == 0 && first < n)
+        number_in_series(db, q, first, 1, c);
+}
+
+/* A word typed as a name rather than a word: at least two capitals and
+ * no more lower-case letters than capitals, digits and inner '-' allowed
+ * (SPDM, LLMs, FIDO2, IoT, mTLS, eIDAS, IKEv2, ML-KEM), punctuation around
+ * it aside. Xapian's spelling table offers the nearest title word for any
+ * word it lacks ("SPDM" -> "spam", "IoT" -> "iotp"). */
+static int typed_as_name(const char *w, size_t n)
+{
+    while (n > 0 && strchr("\"'(+-", *w)) {
+        w++;
+        n--;
+    }
+    while (n > 0 && strchr("\"'),.;:!?", w[n - 1]))
+        n--;
+    size_t upper = 0, lower = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];
         if (isupper(c))
             upper++;
-        else if (!isdigit(c) && !(c == 's' && i == n - 1))
+        else if (islower(c))
+            lower++;
+        else if (!isdigit(c) && c != '-')
             return 0;
     }
-    return upper >= 2 && upper <= 6;
+    return upper >= 2 && lower <= upper;
 }
 
-/* The corrected query with the corrections of acronyms undone (words are
+/* Whether the letters of typed (case aside) appear in order in corrected,
+ * with a few more: a word typed with letters left out (AUDT, PRIVCY). */
+static int letters_left_out(const char *typed, size_t nt, const char *corrected, size_t nc)
+{
+    size_t j = 0, letters = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (!isalpha((unsigned char)typed[i]))
+            continue;
+        letters++;
+        while (j < nc && tolower((unsigned char)corrected[j]) != tolower((unsigned char)typed[i]))
+            j++;
+        if (j == nc)
+            return 0;
+        j++;
+    }
+    return letters >= 4 && nc > nt;
+}
+
+/* The corrected query with the corrections of names undone (words are
  * compared in order; a correction that changed the word count is kept
- * whole). Takes corrected (malloc'ed) and returns the result, malloc'ed. */
-static char *keep_acronyms(const char *typed, char *corrected)
+ * whole), unless the name was a word with letters left out. Takes
+ * corrected (malloc'ed) and returns the result, malloc'ed. */
+static char *keep_names(const char *typed, char *corrected)
 {
     strbuf out = {0};
     const char *a = typed;
@@ -324,7 +394,7 @@ static char *keep_acronyms(const char *typed, char *corrected)
         size_t na = strcspn(a, " "), nb = strcspn(b, " ");
         if (out.n)
             sb_add(&out, " ", 1);
-        if (acronym(a, na))
+        if (typed_as_name(a, na) && !letters_left_out(a, na, b, nb))
             sb_add(&out, a, na);
         else
             sb_add(&out, b, nb);
@@ -663,7 +733,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     secstd_ident_scan(q, on_ident, &ids);
     sb_add(&ids.rest, q + ids.pos, strlen(q + ids.pos));
     if (!ids.q)
-        bare_number(db, q, &ids);
+        bare_number(db, q, req->all_records, &ids);
     ident_q = ids.q;
 
     /* 2. The text through QueryParser (synonyms rewritten in), AND by
@@ -912,7 +982,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         xap_query *sq = NULL;
         if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
                             &corrected) == SECSTD_OK &&
-            corrected && *corrected && strcmp(corrected = keep_acronyms(q, corrected), q) != 0)
+            corrected && *corrected && strcmp(corrected = keep_names(q, corrected), q) != 0)
             dym = json_string(corrected);
         xap_query_free(sq);
     }

@@ -164,7 +164,7 @@ static secstd_status check_source(const json_t *src, char *err, size_t errlen)
 
 static secstd_status check_editions(const json_t *v, size_t max, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"id", "date", "edition", "part", "status", "url"};
+    static const char *const keys[] = {"id", "date", "edition", "part", "status", "title", "url"};
     if (!json_is_array(v))
         return fail(err, errlen, "field \"editions\" must be an array of objects");
     if (json_array_size(v) > max)

@@ -61,9 +61,13 @@ START_TEST(real_export)
             found = 1;
             ck_assert_str_eq(json_string_value(json_object_get(ed, "edition")), "Supplement 1");
             ck_assert_str_eq(json_string_value(json_object_get(ed, "date")), "2024-04-22");
+            /* its own title stays on the edition (searchable there) */
+            ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(ed, "title")),
+                                         "Syncable Authenticators"));
         }
     }
     ck_assert_msg(found, "no Supplement 1 edition of NIST SP 800-63B");
+    ck_assert(pt_has(r, "aliases", "10.6028/NIST.SP.800-63Bsup1")); /* its DOI finds it */
     r = pt_get(c, "NIST SP 800-38A");
     ck_assert_str_eq(pt_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/38/a/final");
     ck_assert_str_eq(pt_str(r, "title"),

@@ -28,6 +28,15 @@ static void suite_setup(void)
                      "Extension for HTTP\",\"abstract\":\"Pinning <script>alert(1)</script> & "
                      "\\\"quoted\\\" certificate keys so that a browser trusts only them.\","
                      "\"status\":\"historic\",\"date\":\"2015-04\",\"group\":\"websec\"}\n");
+    /* One number, two bodies: a security standard and an RFC outside the
+     * scope (bare numbers). */
+    fx_write_records(g_dir, "numbers.jsonl",
+                     "{\"id\":\"IEEE 1619\",\"sdo\":\"IEEE\",\"title\":\"IEEE Standard for "
+                     "Cryptographic Protection of Data on Block-Oriented Storage Devices\","
+                     "\"status\":\"published\",\"date\":\"2018-01\",\"editions\":[{\"id\":"
+                     "\"IEEE 1619 Supplement 1\",\"title\":\"Wide-block tweakable ciphers\"}]}\n"
+                     "{\"id\":\"RFC 1619\",\"sdo\":\"IETF\",\"title\":\"PPP over SONET/SDH\","
+                     "\"status\":\"published\",\"date\":\"1994-05\"}\n");
     secstd_build_summary sum;
     fx_build(g_dir, &sum);
     json_decref(sum.changes);
@@ -122,6 +131,12 @@ START_TEST(test_identifier_first)
         {"800-207", "NIST SP 800-207"},
         {"62443-3-3", "IEC 62443-3-3"},
         {"33.501", "3GPP TS 33.501"},
+        {"140-3", "NIST FIPS 140-3"},
+        {"303645", "ETSI EN 303 645"},
+        {"1254", "ITU-T X.1254"},
+        /* followed by other words: the whole, then the first word */
+        {"800-207 rev 1", "NIST SP 800-207"},
+        {"27001 annex A controls", "ISO/IEC 27001"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         assert_first(cases[i].q, cases[i].want);
@@ -132,13 +147,39 @@ START_TEST(test_identifier_first)
     ck_assert_uint_eq(json_array_size(bids), 1);
     ck_assert_str_eq(json_string_value(json_array_get(bids, 0)), "ISO/IEC 27002");
     json_decref(bare);
-    static const char *const not_ids[] = {"2022", "645", "99999"};
+    static const char *const not_ids[] = {"2022", "645", "99999", "08446"};
     for (size_t i = 0; i < sizeof not_ids / sizeof *not_ids; i++) {
         bare = search_q(not_ids[i]);
         bids = json_object_get(json_object_get(bare, "query"), "identifiers");
         ck_assert_msg(json_array_size(bids) == 0, "%s read as an identifier", not_ids[i]);
         json_decref(bare);
     }
+    /* A number two bodies use: the security standard alone (RFC 1619, PPP
+     * over SONET, is outside the scope); every record: both. */
+    bare = search_q("1619");
+    bids = json_object_get(json_object_get(bare, "query"), "identifiers");
+    ck_assert_uint_eq(json_array_size(bids), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(bids, 0)), "IEEE 1619");
+    ck_assert_str_eq(result_id(bare, 0), "IEEE 1619");
+    ck_assert(!has_id(bare, "RFC 1619"));
+    json_decref(bare);
+    secstd_search_request breq;
+    secstd_search_request_init(&breq);
+    breq.q = "1619";
+    breq.all_records = 1;
+    bare = search_req(&breq);
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(bare, "query"), "identifiers")), 2);
+    json_decref(bare);
+    /* The title of an edition that is a text of its own finds the
+     * standard. */
+    bare = search_q("tweakable");
+    ck_assert_int_eq(total(bare), 1);
+    ck_assert_str_eq(result_id(bare, 0), "IEEE 1619");
+    json_decref(bare);
+    /* Only outside the scope: found rather than nothing (RFC 9110). */
+    bare = search_q("9110");
+    ck_assert_str_eq(result_id(bare, 0), "RFC 9110");
+    json_decref(bare);
 
     /* The query says what it recognised. */
     json_t *res = search_q("tls RFC 8446 handshake");
@@ -618,21 +659,25 @@ START_TEST(test_did_you_mean)
     ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")),
                      "certificate management");
     json_decref(res);
-    /* An acronym is a name, not a misspelling ("SPDM" got "spam", "LLMs"
-     * "lots"): typed in capitals it is left alone, the other words are
-     * still corrected; typed in lower case it is a word like any other. */
-    res = search_q("cybr");
+    /* A word typed as a name (capitals: SPDM got "spam", IoT "iotp") is
+     * left alone, the other words are still corrected; typed in lower case
+     * it is a word like any other, and a word in capitals with letters left
+     * out (CYBR, AUDT) is still a typo. */
+    res = search_q("ciber");
     ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "cyber");
     json_decref(res);
-    static const char *const acronyms[] = {"CYBR", "CYBRs", "CYBR2"};
-    for (size_t i = 0; i < sizeof acronyms / sizeof *acronyms; i++) {
-        res = search_q(acronyms[i]);
+    static const char *const names[] = {"CIBER", "CIBERs", "CIBER2", "CiBER", "\"CIBER\""};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        res = search_q(names[i]);
         ck_assert_msg(json_is_null(json_object_get(res, "did_you_mean")), "%s corrected to %s",
-                      acronyms[i], json_string_value(json_object_get(res, "did_you_mean")));
+                      names[i], json_string_value(json_object_get(res, "did_you_mean")));
         json_decref(res);
     }
-    res = search_q("certifcate CYBR");
-    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate CYBR");
+    res = search_q("certifcate CIBER");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate CIBER");
+    json_decref(res);
+    res = search_q("CYBR");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "cyber");
     json_decref(res);
 }
 END_TEST

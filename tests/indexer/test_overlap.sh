@@ -44,6 +44,8 @@ check "IEEE 802.1AE linked to ISO/IEC/IEEE 8802-1AE" rel "IEEE 802.1AE" identica
 check "ISO/IEC/IEEE 8802-1AE linked to IEEE 802.1AE" rel "ISO/IEC/IEEE 8802-1AE" identical_to "IEEE 802.1AE"
 check "searching ISO/IEC 27011 finds ITU-T X.1051" \
     bash -c "'$BIN' search --json --data '$tmp/d' 'ISO/IEC 27011' | jq -e '[.results[:3][].id] | index(\"ITU-T X.1051\")' >/dev/null"
+check "a NIST supplement's words find its publication (syncable authenticators)" \
+    bash -c "'$BIN' search --json --data '$tmp/d' 'syncable authenticators' | jq -e '.results[0].id == \"NIST SP 800-63B\"' >/dev/null"
 check "oneM2M TS-0003 (no record of its own) answers with its transposition" \
     bash -c "'$BIN' show --json --data '$tmp/d' 'oneM2M TS-0003' | jq -e '.id == \"ETSI TS 118 103\"' >/dev/null"
 # show's text: the scope, the relations and the editions newest first.
