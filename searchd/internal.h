@@ -44,6 +44,8 @@ typedef struct sd_request {
     struct MHD_Response *deferred;
     unsigned deferred_status;
     struct sd_request *next_slow;   /* the pool's queue */
+    char client[48];          /* client address of an offloaded request (its share) */
+    unsigned retry_after;     /* Retry-After of a 503, seconds (0: 5) */
 } sd_request;
 
 /* The limits handlers apply (from the server's configuration). */

@@ -306,9 +306,18 @@ int main(int argc, char **argv)
                 fprintf(stderr, "searchd: reopened the access log and the index\n");
             continue;
         }
-        fprintf(stderr, "searchd: %s, draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        fprintf(stderr, "searchd: %s, draining (again to stop at once)\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
+    /* A second SIGTERM or Ctrl-C while draining ends the process. */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
     searchd_stop(srv);
     secstd_config_free(cfg);
     secstd_config_free(flags);

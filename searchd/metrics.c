@@ -15,8 +15,9 @@ static const char *const ROUTE_LABELS[SD_ROUTE_COUNT] = {
     [SD_ROUTE_STATIC] = "static",     [SD_ROUTE_OTHER] = "other",
 };
 
-static const unsigned STATUSES[SD_METRIC_STATUSES] = {200, 204, 304, 400, 404, 405,
-                                                       408, 413, 414, 431, 500, 503};
+/* 499: the client went away before the answer was sent (nginx's code). */
+static const unsigned STATUSES[SD_METRIC_STATUSES] = {200, 204, 304, 400, 404, 405, 408,
+                                                       413, 414, 431, 499, 500, 503};
 
 /* Upper bounds of the latency buckets, seconds; the last is +Inf. */
 static const char *const BUCKET_LABELS[SD_METRIC_BUCKETS] = {
@@ -119,6 +120,14 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                   "# HELP searchd_index_reopens_total Times a worker reopened the index.\n"
                   "# TYPE searchd_index_reopens_total counter\n"
                   "searchd_index_reopens_total %llu\n"
+                  "# HELP searchd_slow_requests Overlap, coverage and CSV requests the slow "
+                  "pool holds (running or waiting).\n"
+                  "# TYPE searchd_slow_requests gauge\n"
+                  "searchd_slow_requests %u\n"
+                  "# HELP searchd_slow_refused_total Slow requests refused with 503 (pool or "
+                  "client address at its share).\n"
+                  "# TYPE searchd_slow_refused_total counter\n"
+                  "searchd_slow_refused_total %llu\n"
                   "# HELP searchd_start_time_seconds Unix time searchd started.\n"
                   "# TYPE searchd_start_time_seconds gauge\n"
                   "searchd_start_time_seconds %lld\n",
@@ -127,6 +136,8 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                   atomic_load_explicit(&m->index_built_at, memory_order_relaxed),
                   (unsigned long long)atomic_load_explicit(&m->index_reopens,
                                                            memory_order_relaxed),
+                  atomic_load_explicit(&m->slow_held, memory_order_relaxed),
+                  (unsigned long long)atomic_load_explicit(&m->slow_refused, memory_order_relaxed),
                   m->started_at);
     return out->overflow ? -1 : 0;
 }

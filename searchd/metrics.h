@@ -36,7 +36,7 @@ typedef enum sd_route_id {
 } sd_route_id;
 
 /* Status codes counted individually; anything else counts as "other". */
-#define SD_METRIC_STATUSES 12
+#define SD_METRIC_STATUSES 13
 #define SD_METRIC_BUCKETS 12
 
 typedef struct sd_metrics {
@@ -45,6 +45,8 @@ typedef struct sd_metrics {
     _Atomic uint64_t latency_sum_us[SD_ROUTE_COUNT];
     _Atomic uint64_t latency_count[SD_ROUTE_COUNT];
     _Atomic uint64_t index_reopens;
+    _Atomic unsigned slow_held;          /* slow-pool requests running or waiting */
+    _Atomic uint64_t slow_refused;       /* slow requests refused (pool or address full) */
     _Atomic unsigned index_generation;
     _Atomic unsigned index_records;
     _Atomic long long index_built_at;

@@ -39,6 +39,13 @@ typedef struct sd_worker {
 
 /* Threads of the slow pool (below), each with its own index handle. */
 #define SD_SLOW_THREADS 2
+/* Requests the slow pool holds at most (running or waiting), and at most
+ * from one client address (half: one address cannot take the pool);
+ * beyond, a slow route answers 503 with a Retry-After of SD_SLOW_RETRY
+ * seconds. */
+#define SD_SLOW_QUEUE 64
+#define SD_SLOW_PER_ADDRESS 32
+#define SD_SLOW_RETRY 30
 
 struct searchd_server {
     struct MHD_Daemon *daemon;
@@ -71,13 +78,14 @@ struct searchd_server {
     sd_request *slow_head, *slow_tail;
     unsigned slow_queued;
     int slow_stop;
+    _Atomic int slow_stop_now;   /* read by the pool without the lock */
     unsigned slow_nthreads;
     pthread_t slow_threads[SD_SLOW_THREADS];
+    struct {
+        char addr[48];
+        unsigned held;
+    } slow_share[SD_SLOW_QUEUE];   /* requests held per client address */
 };
-
-/* Requests the slow pool holds at most (running or waiting); beyond, a
- * slow route answers 503 with Retry-After. */
-#define SD_SLOW_QUEUE 64
 
 /* How long after a worker switched generation the switch is taken as over
  * (every worker on the new generation, the overlap cache refilled). */
@@ -318,8 +326,11 @@ enum MHD_Result sd_respond(sd_request *rq, unsigned status, struct MHD_Response 
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     if (status == 405)
         MHD_add_response_header(resp, "Allow", "GET, HEAD");
-    if (status == 503)   /* no index yet, or busy: both pass */
-        MHD_add_response_header(resp, "Retry-After", "5");
+    if (status == 503) { /* no index yet, or busy: both pass */
+        char after[16];
+        snprintf(after, sizeof after, "%u", rq->retry_after ? rq->retry_after : 5);
+        MHD_add_response_header(resp, "Retry-After", after);
+    }
     if (atomic_load(&rq->srv->draining))
         MHD_add_response_header(resp, "Connection", "close");
     if (rq->offloaded) {
@@ -546,6 +557,47 @@ static int slow_route(sd_route_id r)
            r == SD_ROUTE_COVERAGE_CSV || r == SD_ROUTE_CSV;
 }
 
+/* The share of the client address addr: its entry, created when absent
+ * (NULL when the table is full, which SD_SLOW_QUEUE entries never are).
+ * Caller holds slow_lock. */
+static unsigned *share_of(searchd_server *srv, const char *addr)
+{
+    int free_slot = -1;
+    for (int i = 0; i < SD_SLOW_QUEUE; i++) {
+        if (srv->slow_share[i].held && strcmp(srv->slow_share[i].addr, addr) == 0)
+            return &srv->slow_share[i].held;
+        if (!srv->slow_share[i].held && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot < 0)
+        return NULL;
+    snprintf(srv->slow_share[free_slot].addr, sizeof srv->slow_share[free_slot].addr, "%s", addr);
+    return &srv->slow_share[free_slot].held;
+}
+
+static void release_share(searchd_server *srv, const char *addr)
+{
+    for (int i = 0; i < SD_SLOW_QUEUE; i++)
+        if (srv->slow_share[i].held && strcmp(srv->slow_share[i].addr, addr) == 0) {
+            srv->slow_share[i].held--;
+            return;
+        }
+}
+
+static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
+{
+    snprintf(buf, len, "-");
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)len);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)len);
+}
+
 static void *slow_thread(void *arg)
 {
     searchd_server *srv = arg;
@@ -563,20 +615,28 @@ static void *slow_thread(void *arg)
             srv->slow_tail = NULL;
         pthread_mutex_unlock(&srv->slow_lock);
         /* rq->queued is MHD_NO when no response could be made: the
-         * connection is then closed on resume, as on a worker. */
-        rq->queued = rq->slow_handler(rq);
+         * connection is then closed on resume, as on a worker. Once
+         * stopping, what waits is refused at once, not computed. */
+        if (srv->slow_stop_now)
+            rq->queued = sd_respond_errorf(rq, 503, NULL, "searchd is shutting down");
+        else
+            rq->queued = rq->slow_handler(rq);
         pthread_mutex_lock(&srv->slow_lock);
         srv->slow_queued--;
+        release_share(srv, rq->client);
         pthread_mutex_unlock(&srv->slow_lock);
+        atomic_fetch_sub(&srv->metrics.slow_held, 1);
         MHD_resume_connection(rq->conn);
     }
 }
 
-/* Lets the pool's threads answer what is queued, then joins them. */
+/* Lets the pool's threads finish what they run and refuse what waits
+ * (503), then joins them. */
 static void stop_slow_pool(searchd_server *srv)
 {
     pthread_mutex_lock(&srv->slow_lock);
     srv->slow_stop = 1;
+    atomic_store(&srv->slow_stop_now, 1);
     pthread_cond_broadcast(&srv->slow_cond);
     pthread_mutex_unlock(&srv->slow_lock);
     for (unsigned i = 0; i < srv->slow_nthreads; i++)
@@ -588,14 +648,28 @@ static void stop_slow_pool(searchd_server *srv)
 static enum MHD_Result offload(sd_request *rq, enum MHD_Result (*handler)(sd_request *))
 {
     searchd_server *srv = rq->srv;
+    client_address(rq->conn, rq->client, sizeof rq->client);
     pthread_mutex_lock(&srv->slow_lock);
-    if (srv->slow_queued >= SD_SLOW_QUEUE || srv->slow_stop) {
+    unsigned *share = srv->slow_stop ? NULL : share_of(srv, rq->client);
+    if (srv->slow_queued >= SD_SLOW_QUEUE || !share || *share >= SD_SLOW_PER_ADDRESS) {
+        int mine = share && *share >= SD_SLOW_PER_ADDRESS;
         pthread_mutex_unlock(&srv->slow_lock);
+        atomic_fetch_add(&srv->metrics.slow_refused, 1);
+        rq->retry_after = SD_SLOW_RETRY;
+        if (srv->slow_stop)
+            return sd_respond_errorf(rq, 503, NULL, "searchd is shutting down");
+        if (mine)
+            return sd_respond_errorf(rq, 503, NULL,
+                                     "busy: %u slow requests (overlap, coverage, exports) from "
+                                     "your address are being answered; retry when they are done",
+                                     SD_SLOW_PER_ADDRESS);
         return sd_respond_errorf(rq, 503, NULL,
                                  "busy: %u slow requests (overlap, coverage, exports) are being "
                                  "answered; retry shortly", SD_SLOW_QUEUE);
     }
+    (*share)++;
     srv->slow_queued++;
+    atomic_fetch_add(&srv->metrics.slow_held, 1);
     rq->slow_handler = handler;
     rq->offloaded = 1;
     rq->queued = MHD_YES;
@@ -717,7 +791,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     searchd_server *srv = cls;
-    (void)toe;
     sd_request *rq = *con_cls;
     if (!rq)
         return;
@@ -726,29 +799,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     clock_gettime(CLOCK_MONOTONIC, &now);
     long long us = (long long)(now.tv_sec - rq->start.tv_sec) * 1000000LL +
                    (now.tv_nsec - rq->start.tv_nsec) / 1000;
-    if (rq->status)
-        sd_metrics_request(&srv->metrics, rq->route, rq->status, us < 0 ? 0 : (uint64_t)us);
+    /* An answer the client did not wait for is counted and logged as 499
+     * (nginx's "client closed request"), not as what was queued. */
+    unsigned status = rq->status;
+    if (status && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        status = 499;
+    if (status)
+        sd_metrics_request(&srv->metrics, rq->route, status, us < 0 ? 0 : (uint64_t)us);
     if (srv->log) {
-        char client[INET6_ADDRSTRLEN] = "-";
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (ci && ci->client_addr) {
-            const struct sockaddr *sa = ci->client_addr;
-            if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                          client, sizeof(client));
-            else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                          client, sizeof(client));
-        }
+        char client[INET6_ADDRSTRLEN];
+        client_address(conn, client, sizeof client);
         sd_access_entry e = {
             .client = client,
             .when = time(NULL),
             .method = rq->method,
             .uri = rq->raw_uri,
             .version = rq->version,
-            .status = rq->status,
-            .bytes = rq->status ? rq->bytes : -1,
+            .status = status,
+            .bytes = status && status != 499 ? rq->bytes : -1,
             .referer = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer"),
             .user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent"),
         };
@@ -967,7 +1035,11 @@ void searchd_stop(searchd_server *srv)
     sd_overlap_cache_clear();
     if (srv->daemon) {
         atomic_store(&srv->draining, 1);
+        /* No new connections from here: closed, they are refused at once
+         * instead of waiting in the backlog until the daemon stops. */
         MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+        if (listen_fd != MHD_INVALID_SOCKET)
+            close(listen_fd);
         struct timespec step = {0, 20 * 1000 * 1000};
         for (unsigned waited = 0; waited < srv->cfg.drain_seconds * 50u; waited++) {
             if (atomic_load(&srv->in_flight) == 0)
@@ -977,9 +1049,14 @@ void searchd_stop(searchd_server *srv)
         /* The slow pool answers what it holds and stops, so no connection
          * stays suspended (and no resume comes) once the daemon is gone. */
         stop_slow_pool(srv);
+        /* The pool's last answers are queued by the workers after their
+         * connections resume: give them a moment to go out. */
+        for (unsigned waited = 0; waited < 100; waited++) {
+            if (atomic_load(&srv->in_flight) == 0)
+                break;
+            nanosleep(&step, NULL);
+        }
         MHD_stop_daemon(srv->daemon);
-        if (listen_fd != MHD_INVALID_SOCKET)
-            close(listen_fd);
     }
     free_server(srv);
 }

@@ -140,7 +140,7 @@ check "unstated pairs sampled for review" jq -e '.relations.unstated_sample | le
 # so a request that comes after it on the same worker is answered before
 # it is (on the worker itself, /healthz waited for the overlap).
 SEARCHD="${SECSTD_BIN}/searchd"
-"$SEARCHD" --index "$tmp/d/index" --bind 127.0.0.1 --port 0 --threads 1 \
+"$SEARCHD" --index "$tmp/d/index" --bind 127.0.0.1 --port 0 --threads 1 --max-per-ip 64 \
     >"$tmp/sd.out" 2>"$tmp/sd.err" &
 sd=$!
 trap 'kill $sd 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -169,7 +169,70 @@ check "the slow pool's answer is the overlap" jq -e '.clusters | length > 10' "$
 # but it goes through the same pool.)
 check "a whole CSV export through the slow pool" \
     bash -c "curl -fsS '$url/search.csv?q=&scope=all' | [ \$(wc -l) -gt 14000 ]"
+# One client address holds at most half the slow pool (32 requests): two
+# uncached overlaps keep both pool threads busy while 38 coverage requests
+# queue behind them; beyond 32, 503 with a Retry-After that fits.
+share() {
+    rm -rf "$tmp/share" && mkdir "$tmp/share"
+    local pids=()
+    for i in 1 2; do
+        curl -sS -o "$tmp/share/$i.body" -D "$tmp/share/$i.head" \
+            "$url/api/overlap?area=architecture&limit=$((500 + i))" &
+        pids+=($!)
+    done
+    sleep 0.1
+    for i in $(seq 3 40); do
+        curl -sS -o "$tmp/share/$i.body" -D "$tmp/share/$i.head" "$url/api/coverage" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    local ok=0 busy=0
+    for i in $(seq 1 40); do
+        if grep -q '^HTTP/1.1 200' "$tmp/share/$i.head"; then
+            ok=$((ok + 1))
+        elif grep -q '^HTTP/1.1 503' "$tmp/share/$i.head" && grep -qi '^Retry-After: 30' "$tmp/share/$i.head" &&
+            jq -e '.error.message | test("your address")' "$tmp/share/$i.body" >/dev/null; then
+            busy=$((busy + 1))
+        fi
+    done
+    echo "share: $ok answered, $busy refused" >&2
+    [ "$ok" -ge 32 ] && [ "$busy" -ge 1 ] && [ $((ok + busy)) -eq 40 ]
+}
+check "one address holds at most half the slow pool (503 + Retry-After beyond)" share
+check "/metrics counts the refused slow requests" \
+    bash -c "curl -fsS '$url/metrics' | grep -qE '^searchd_slow_refused_total [1-9]'"
+# SIGTERM with slow requests waiting, on a searchd that drains for 1 s:
+# each client gets an answer (the overlap, or 503 "shutting down"), none
+# an empty reply, and searchd exits.
 kill -TERM $sd
+wait $sd 2>/dev/null || true
+"$SEARCHD" --index "$tmp/d/index" --bind 127.0.0.1 --port 0 --threads 4 --drain-seconds 1 \
+    >"$tmp/sd.out" 2>>"$tmp/sd.err" &
+sd=$!
+for _ in $(seq 100); do grep -q '^searchd: serving http' "$tmp/sd.out" && break; sleep 0.1; done
+url="$(sed -n 's/^searchd: serving \(http[^ ]*\).*/\1/p' "$tmp/sd.out" | head -1)"
+url="${url%/}"
+term_pids=()
+for i in $(seq 1 8); do
+    curl -sS -o "$tmp/term$i.body" -w '%{http_code}' \
+        "$url/api/overlap?area=identity&limit=$((700 + i))" > "$tmp/term$i.code" 2>/dev/null &
+    term_pids+=($!)
+done
+sleep 0.3
+kill -TERM $sd
+wait_sd() { for _ in $(seq 600); do kill -0 $sd 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+check "searchd exits after SIGTERM with slow requests waiting" wait_sd
+wait "${term_pids[@]}" || true
+answered() {
+    for i in $(seq 1 8); do
+        case "$(cat "$tmp/term$i.code")" in
+            200) jq -e '.clusters' "$tmp/term$i.body" >/dev/null || return 1 ;;
+            503) jq -e '.error.message | test("shutting down")' "$tmp/term$i.body" >/dev/null || return 1 ;;
+            *) echo "request $i: $(cat "$tmp/term$i.code")"; return 1 ;;
+        esac
+    done
+}
+check "every waiting slow request was answered at SIGTERM" answered
 wait $sd 2>/dev/null || true
 check "searchd stopped cleanly" bash -c "! grep -qiE 'sanitizer|assert|abort' '$tmp/sd.err'"
 exit $fail
