@@ -1,5 +1,5 @@
 /* overlap_cache.c — the answers of secstd_index_overlap() kept per
- * (generation, area, limit).
+ * (generation, area): one per area, cut to each request's limit.
  *
  * Overlap clusters cost up to about a second for a large area (a
  * more-like-this per member), and they depend only on the published
@@ -72,22 +72,48 @@ static void store(const char *dir, unsigned gen, const char *area, unsigned limi
     cache[victim].json = text;
 }
 
+/* The clusters of an answer cut to the first limit (same order). */
+static void cut_clusters(json_t *answer, unsigned limit)
+{
+    json_t *all = json_object_get(answer, "clusters");
+    if (!json_is_array(all) || json_array_size(all) <= limit)
+        return;
+    json_t *first = json_array();
+    for (size_t i = 0; i < limit && first; i++)
+        json_array_append(first, json_array_get(all, i));
+    if (first)
+        json_object_set_new(answer, "clusters", first);
+}
+
+/* The clusters cost the same whatever the limit (all are computed, then
+ * cut), so one answer per area is kept, with the most clusters any limit
+ * can ask for, and each request gets its cut: a client varying limit
+ * cannot make every request a new computation. */
+#define LIMIT_KEPT 1000
+
 secstd_status sd_overlap_cached(secstd_index *idx, const char *area, unsigned limit, json_t **out)
 {
     unsigned gen = secstd_index_generation(idx);
     const char *dir = secstd_index_dir(idx);
+    if (limit == 0)
+        limit = 50;   /* secstd_index_overlap's defaults */
+    if (limit > LIMIT_KEPT)
+        limit = LIMIT_KEPT;
     *out = NULL;
     pthread_mutex_lock(&lock);
-    int hit = lookup(dir, gen, area, limit, out);
+    int hit = lookup(dir, gen, area, LIMIT_KEPT, out);
     pthread_mutex_unlock(&lock);
-    if (hit)
+    if (hit) {
+        cut_clusters(*out, limit);
         return SECSTD_OK;
+    }
     /* Computed outside the lock: other areas need not wait for this one. */
-    secstd_status st = secstd_index_overlap(idx, area, limit, out);
+    secstd_status st = secstd_index_overlap(idx, area, LIMIT_KEPT, out);
     if (st == SECSTD_OK) {
         pthread_mutex_lock(&lock);
-        store(dir, gen, area, limit, *out);
+        store(dir, gen, area, LIMIT_KEPT, *out);
         pthread_mutex_unlock(&lock);
+        cut_clusters(*out, limit);
     }
     return st;
 }

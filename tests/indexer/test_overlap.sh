@@ -167,6 +167,15 @@ check "a slow overlap does not hold up the worker's other requests" \
 check "the slow pool's answer is the overlap" jq -e '.clusters | length > 10' "$tmp/slow.body"
 # (A whole export takes about 0.1 s here: too quick to show the order,
 # but it goes through the same pool.)
+# One computation per area, cut to each limit: limit=3 is the first three
+# clusters of limit=1000 (the answer above), clusters_total the same.
+cut_same() {
+    curl -fsS "$url/api/overlap?area=crypto&limit=3" > "$tmp/cut3.json" &&
+        jq -e --slurpfile all "$tmp/slow.body" \
+            '(.clusters | length) == 3 and .clusters == $all[0].clusters[:3] and .clusters_total == $all[0].clusters_total' \
+            "$tmp/cut3.json" >/dev/null
+}
+check "overlap with a smaller limit is the larger answer cut" cut_same
 check "a whole CSV export through the slow pool" \
     bash -c "curl -fsS '$url/search.csv?q=&scope=all' | [ \$(wc -l) -gt 14000 ]"
 # One client address holds at most half the slow pool (32 requests): two
