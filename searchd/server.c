@@ -644,19 +644,21 @@ static void stop_slow_pool(searchd_server *srv)
 }
 
 /* Hands rq to the slow pool and suspends its connection; 503 when the
- * pool holds SD_SLOW_QUEUE requests already. */
+ * pool holds SD_SLOW_QUEUE requests already, or SD_SLOW_PER_ADDRESS from
+ * this client's address, or is stopping. */
 static enum MHD_Result offload(sd_request *rq, enum MHD_Result (*handler)(sd_request *))
 {
     searchd_server *srv = rq->srv;
     client_address(rq->conn, rq->client, sizeof rq->client);
     pthread_mutex_lock(&srv->slow_lock);
-    unsigned *share = srv->slow_stop ? NULL : share_of(srv, rq->client);
+    int stopping = srv->slow_stop;
+    unsigned *share = stopping ? NULL : share_of(srv, rq->client);
     if (srv->slow_queued >= SD_SLOW_QUEUE || !share || *share >= SD_SLOW_PER_ADDRESS) {
         int mine = share && *share >= SD_SLOW_PER_ADDRESS;
         pthread_mutex_unlock(&srv->slow_lock);
         atomic_fetch_add(&srv->metrics.slow_refused, 1);
         rq->retry_after = SD_SLOW_RETRY;
-        if (srv->slow_stop)
+        if (stopping)
             return sd_respond_errorf(rq, 503, NULL, "searchd is shutting down");
         if (mine)
             return sd_respond_errorf(rq, 503, NULL,
