@@ -677,19 +677,13 @@ struct old_index {
     unsigned generation;
 };
 
-static int take_first(void *ctx, unsigned docid)
-{
-    *(unsigned *)ctx = docid;
-    return 1;
-}
-
 /* The record stored in the old generation under idterm, or NULL. */
 static json_t *old_record(struct old_index *old, const char *idterm)
 {
     if (!old->db)
         return NULL;
     unsigned docid = 0;
-    if (xap_db_postings(old->db, idterm, take_first, &docid) != SECSTD_OK || !docid)
+    if (xap_db_first_posting(old->db, idterm, &docid) != SECSTD_OK || !docid)
         return NULL;
     char *data;
     size_t len = 0;
@@ -700,15 +694,30 @@ static json_t *old_record(struct old_index *old, const char *idterm)
     return rec;
 }
 
-struct collect_terms {
-    json_t *set;    /* term -> true */
+struct missing_ctx {
+    const json_t *byid;
+    size_t plen;     /* length of the id prefix */
+    json_t *terms;   /* id terms not in byid */
 };
 
-static int collect_term(void *ctx, const char *term, unsigned freq)
+static int note_missing(void *vctx, const char *term, unsigned freq)
 {
     (void)freq;
-    json_object_set_new(((struct collect_terms *)ctx)->set, term, json_true());
+    struct missing_ctx *c = vctx;
+    if (!json_object_get(c->byid, term + c->plen))
+        json_array_append_new(c->terms, json_string(term));
     return 0;
+}
+
+/* The id terms of the current generation that no record in byid has (new
+ * reference), or NULL when out of memory. */
+static json_t *missing_id_terms(struct old_index *old, const json_t *byid)
+{
+    const char *prefix = secstd_field_get(SECSTD_FIELD_ID)->prefix;
+    struct missing_ctx c = {byid, strlen(prefix), json_array()};
+    if (c.terms)
+        xap_db_terms(old->db, prefix, note_missing, &c);
+    return c.terms;
 }
 
 /* Lines were rejected: a standard the current generation holds and the
@@ -718,17 +727,15 @@ static int collect_term(void *ctx, const char *term, unsigned freq)
 static int keep_missing(struct old_index *old, json_t *byid, secstd_build_summary *sum,
                         const secstd_build_opts *opts)
 {
-    struct collect_terms ct = {json_object()};
-    if (!ct.set)
+    json_t *missing = missing_id_terms(old, byid);
+    if (!missing)
         return -1;
-    xap_db_terms(old->db, secstd_field_get(SECSTD_FIELD_ID)->prefix, collect_term, &ct);
     size_t plen = strlen(secstd_field_get(SECSTD_FIELD_ID)->prefix);
-    const char *term;
-    json_t *unused;
+    size_t i;
+    json_t *t;
     int rc = 0;
-    json_object_foreach(ct.set, term, unused) {
-        if (json_object_get(byid, term + plen))
-            continue;
+    json_array_foreach(missing, i, t) {
+        const char *term = json_string_value(t);
         json_t *prev = old_record(old, term);
         if (!prev)
             continue;
@@ -738,7 +745,7 @@ static int keep_missing(struct old_index *old, json_t *byid, secstd_build_summar
         }
         sum->kept++;
     }
-    json_decref(ct.set);
+    json_decref(missing);
     if (sum->kept && opts->errors)
         fprintf(opts->errors,
                 "%lu standard%s of generation %u not in the records kept as they were: the %lu "
@@ -1158,7 +1165,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         /* The digest slot answers "unchanged?" without loading the record. */
         unsigned olddoc = 0;
         if (old.db)
-            xap_db_postings(old.db, idterm, take_first, &olddoc);
+            xap_db_first_posting(old.db, idterm, &olddoc);
         int same = 0;
         if (olddoc) {
             char *prev_digest = NULL;
@@ -1222,25 +1229,18 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     }
 
     /* Standards that disappeared from every records file. */
-    json_t *gone = json_array();
-    if (old.db) {
-        struct collect_terms ct = {json_object()};
-        xap_db_terms(old.db, secstd_field_get(SECSTD_FIELD_ID)->prefix, collect_term, &ct);
-        const char *term;
-        json_t *unused;
-        size_t plen = strlen(secstd_field_get(SECSTD_FIELD_ID)->prefix);
-        json_object_foreach(ct.set, term, unused) {
-            if (json_object_get(byid, term + plen))
-                continue;
-            json_array_append_new(gone, json_string(term));
-            json_t *prev = old_record(&old, term);
-            if (prev) {
-                json_array_append_new(removed, brief(prev));
-                count_change(counts, "removed", prev);
-                json_decref(prev);
-            }
+    json_t *gone = old.db ? missing_id_terms(&old, byid) : json_array();
+    if (!gone)
+        gone = json_array();
+    size_t g_i;
+    json_t *g_t;
+    json_array_foreach(gone, g_i, g_t) {
+        json_t *prev = old_record(&old, json_string_value(g_t));
+        if (prev) {
+            json_array_append_new(removed, brief(prev));
+            count_change(counts, "removed", prev);
+            json_decref(prev);
         }
-        json_decref(ct.set);
     }
 
     /* Most of the index gone at once is a records file emptied or deleted

@@ -159,12 +159,6 @@ const char *secstd_index_dir(const secstd_index *idx) { return idx->dir; }
 
 /* ---- lookups ---------------------------------------------------------------- */
 
-static int take_first(void *ctx, unsigned docid)
-{
-    *(unsigned *)ctx = docid;
-    return 1;
-}
-
 /* docid of the standard known by identifier text (id term, then any
  * identifier term, then a transposition of it: "oneM2M TS-0003" has no
  * record of its own, ETSI TS 118 103 is its text), 0 if none. */
@@ -173,16 +167,15 @@ static unsigned find_docid(secstd_index *idx, const char *ident)
     char key[512], term[XAP_MAX_TERM + 1];
     secstd_ident_value(ident, NULL, key, sizeof key);
     unsigned docid = 0;
-    xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), take_first,
-                    &docid);
+    xap_db_first_posting(idx->db, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), &docid);
     if (!docid)
-        xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term),
-                        take_first, &docid);
+        xap_db_first_posting(idx->db, secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term),
+                             &docid);
     if (!docid) {
         char value[600];
         snprintf(value, sizeof value, "transposes:%s", key);
-        xap_db_postings(idx->db, secstd_term(SECSTD_FIELD_RELATION, value, term, sizeof term),
-                        take_first, &docid);
+        xap_db_first_posting(idx->db, secstd_term(SECSTD_FIELD_RELATION, value, term, sizeof term),
+                             &docid);
     }
     return docid;
 }

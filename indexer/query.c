@@ -241,19 +241,13 @@ static int on_ident(void *vctx, size_t start, size_t end, const secstd_ident *id
 
 /* Whether the standard holding identifier term `term` is in the security
  * scope (the scope term on its document). */
-static int first_doc(void *ctx, unsigned docid)
-{
-    *(unsigned *)ctx = docid;
-    return 1;
-}
-
 static int in_scope(xap_db *db, const char *term)
 {
     unsigned docid = 0;
     char scope[XAP_MAX_TERM + 1];
     int has = 0;
     secstd_term(SECSTD_FIELD_SCOPE, "security", scope, sizeof scope);
-    return xap_db_postings(db, term, first_doc, &docid) == SECSTD_OK && docid &&
+    return xap_db_first_posting(db, term, &docid) == SECSTD_OK && docid &&
            xap_db_has_term(db, scope, docid, &has) == SECSTD_OK && has;
 }
 

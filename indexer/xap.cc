@@ -628,6 +628,18 @@ secstd_status xap_db_postings(xap_db *db, const char *term, int (*fn)(void *, un
     })
 }
 
+secstd_status xap_db_first_posting(xap_db *db, const char *term, unsigned *docid)
+{
+    *docid = 0;
+    XAP_GUARD({
+        std::string t = fit(term);
+        auto it = db->db.postlist_begin(t);
+        if (it != db->db.postlist_end(t))
+            *docid = *it;
+        return SECSTD_OK;
+    })
+}
+
 static secstd_status each_term(const Xapian::Database &db, const char *prefix,
                                int (*fn)(void *, const char *, unsigned), void *ctx)
 {
@@ -1207,22 +1219,30 @@ unsigned xap_results_docid(const xap_results *r, unsigned i) { return *r->mset[i
 
 double xap_results_weight(const xap_results *r, unsigned i) { return r->mset[i].get_weight(); }
 
-const char *xap_results_data(const xap_results *r, unsigned i)
+/* Hit i's whole data or head (read), loaded on first use into cache. */
+static const std::string &load_hit(const xap_results *r, unsigned i, std::vector<std::string> &cache,
+                                   std::vector<bool> &loaded,
+                                   std::string (*read)(const Xapian::Document &))
 {
-    if (i >= r->data.size())
-        return "";
-    if (!r->loaded[i]) {
+    if (!loaded[i]) {
         try {
-            r->data[i] = whole_data(r->mset[i].get_document());
+            cache[i] = read(r->mset[i].get_document());
         } catch (...) {
             /* The handle changed under us (a replica updated in place):
              * an empty record, which callers skip as unparseable. */
             map_exception();
-            r->data[i].clear();
+            cache[i].clear();
         }
-        r->loaded[i] = true;
+        loaded[i] = true;
     }
-    return r->data[i].c_str();
+    return cache[i];
+}
+
+const char *xap_results_data(const xap_results *r, unsigned i)
+{
+    if (i >= r->data.size())
+        return "";
+    return load_hit(r, i, r->data, r->loaded, whole_data).c_str();
 }
 
 size_t xap_results_data_len(const xap_results *r, unsigned i)
@@ -1236,17 +1256,9 @@ const char *xap_results_head(const xap_results *r, unsigned i, size_t *len)
     *len = 0;
     if (i >= r->head.size())
         return "";
-    if (!r->head_loaded[i]) {
-        try {
-            r->head[i] = head_data(r->mset[i].get_document());
-        } catch (...) {
-            map_exception();   /* as xap_results_data */
-            r->head[i].clear();
-        }
-        r->head_loaded[i] = true;
-    }
-    *len = r->head[i].size();
-    return r->head[i].c_str();
+    const std::string &h = load_hit(r, i, r->head, r->head_loaded, head_data);
+    *len = h.size();
+    return h.c_str();
 }
 
 int xap_results_facets_exact(const xap_results *r) { return r->facets_exact ? 1 : 0; }

@@ -59,6 +59,8 @@ secstd_status xap_db_has_term(xap_db *db, const char *term, unsigned docid, int 
  * returns non-zero. */
 secstd_status xap_db_postings(xap_db *db, const char *term,
                               int (*fn)(void *ctx, unsigned docid), void *ctx);
+/* The first document holding term in *docid (0 when none). */
+secstd_status xap_db_first_posting(xap_db *db, const char *term, unsigned *docid);
 /* Calls fn for each term starting with prefix (with its term frequency). */
 secstd_status xap_db_terms(xap_db *db, const char *prefix,
                            int (*fn)(void *ctx, const char *term, unsigned freq), void *ctx);

@@ -173,33 +173,45 @@ static void note_progress(void *ctx, const secstd_source_report *r)
     }
 }
 
-START_TEST(test_retries_shown_as_progress)
+/* Crawls ietf-txt from path on the loopback server with the [crawl]
+ * settings given, transfer notes every note_ms (0: the default); returns
+ * the progress notes seen ('|'-separated, malloc'ed) and the report. */
+static char *crawl_noting(const char *path, const char *crawl_settings, long note_ms,
+                          secstd_crawl_report **rep)
 {
-    if (!have_ietf_txt())
-        return;
-    lb_add(srv, &(lb_route){.path = "/flaky.txt", .body = "x", .fail_times = 100, .fail_status = 503});
-    char *url = lb_url(srv, "/flaky.txt");
-    char *text = tu_strdupf("data_dir = %s\n[crawl]\nretries = 2\nretry_delay = 10\nhost_delay = 0\n"
-                            "[source ietf-txt]\nurl = %s\n", data, url);
+    char *url = lb_url(srv, path);
+    char *text = tu_strdupf("data_dir = %s\n[crawl]\n%shost_delay = 0\n[source ietf-txt]\nurl = %s\n",
+                            data, crawl_settings, url);
     secstd_config *cfg = secstd_config_new();
     char err[512];
     ck_assert_msg(secstd_config_parse(cfg, text, strlen(text), "t.conf", err, sizeof err) == SECSTD_OK, "%s", err);
     secstd_crawl_options o;
     ck_assert_msg(secstd_crawl_options_init(&o, cfg, err, sizeof err) == SECSTD_OK, "%s", err);
+    if (note_ms)
+        o.fetch.transfer_note_ms = note_ms;
     char *seen = NULL;
-    secstd_crawl_report *rep = NULL;
     const char *names[] = {"ietf-txt"};
-    ck_assert(secstd_crawl_run(&o, names, 1, note_progress, &seen, &rep, err, sizeof err) == SECSTD_OK);
+    ck_assert(secstd_crawl_run(&o, names, 1, note_progress, &seen, rep, err, sizeof err) == SECSTD_OK);
+    secstd_config_free(cfg);
+    free(text);
+    free(url);
+    return seen;
+}
+
+START_TEST(test_retries_shown_as_progress)
+{
+    if (!have_ietf_txt())
+        return;
+    lb_add(srv, &(lb_route){.path = "/flaky.txt", .body = "x", .fail_times = 100, .fail_status = 503});
+    secstd_crawl_report *rep = NULL;
+    char *seen = crawl_noting("/flaky.txt", "retries = 2\nretry_delay = 10\n", 0, &rep);
     ck_assert_ptr_nonnull(seen);
     ck_assert_msg(strstr(seen, "attempt 2 of 3") && strstr(seen, "attempt 3 of 3") && strstr(seen, "HTTP 503"),
                   "%s", seen);
     /* the outcome's reason is the failure, not the last retry note */
     ck_assert_msg(strstr(rep->sources[0].reason, "after 3 attempts") != NULL, "%s", rep->sources[0].reason);
     secstd_crawl_report_free(rep);
-    secstd_config_free(cfg);
     free(seen);
-    free(text);
-    free(url);
 }
 END_TEST
 
@@ -209,29 +221,15 @@ START_TEST(test_long_attempt_shown_as_progress)
     if (!have_ietf_txt())
         return;
     lb_add(srv, &(lb_route){.path = "/stalled.txt", .body = "x", .delay_ms = 2500});
-    char *url = lb_url(srv, "/stalled.txt");
-    char *text = tu_strdupf("data_dir = %s\n[crawl]\nretries = 0\nhost_delay = 0\n"
-                            "[source ietf-txt]\nurl = %s\n", data, url);
-    secstd_config *cfg = secstd_config_new();
-    char err[512];
-    ck_assert_msg(secstd_config_parse(cfg, text, strlen(text), "t.conf", err, sizeof err) == SECSTD_OK, "%s", err);
-    secstd_crawl_options o;
-    ck_assert_msg(secstd_crawl_options_init(&o, cfg, err, sizeof err) == SECSTD_OK, "%s", err);
-    o.fetch.transfer_note_ms = 200;
-    char *seen = NULL;
     secstd_crawl_report *rep = NULL;
-    const char *names[] = {"ietf-txt"};
-    ck_assert(secstd_crawl_run(&o, names, 1, note_progress, &seen, &rep, err, sizeof err) == SECSTD_OK);
+    char *seen = crawl_noting("/stalled.txt", "retries = 0\n", 200, &rep);
     ck_assert_ptr_nonnull(seen);
     /* libcurl reports an idle transfer about once a second */
     ck_assert_msg(strstr(seen, "waiting for an answer, ") != NULL, "%s", seen);
     /* the outcome's reason is the outcome's, not the last note */
     ck_assert_msg(strstr(rep->sources[0].reason, "waiting") == NULL, "%s", rep->sources[0].reason);
     secstd_crawl_report_free(rep);
-    secstd_config_free(cfg);
     free(seen);
-    free(text);
-    free(url);
 }
 END_TEST
 
