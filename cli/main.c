@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "commands.h"
 
 static const struct command {
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("secstd 0.1.0\n");
+        char alloc[128];
+        printf("secstd 0.1.0 (%s)\n", secstd_allocator(alloc, sizeof alloc));
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "config.h"
 #include "index.h"
 #include "server.h"
@@ -104,7 +105,8 @@ static void usage(FILE *f)
  * memory at the top of a heap goes back to the system. Called before any
  * thread starts. An operator's own malloc settings in the environment
  * (MALLOC_ARENA_MAX and the like, glibc.malloc tunables) win: then
- * nothing is changed. */
+ * nothing is changed. (searchd runs on glibc's malloc even where the
+ * secstd command runs on jemalloc: allocator.h.) */
 static void tune_malloc(unsigned threads)
 {
 #ifdef __GLIBC__
@@ -145,7 +147,8 @@ static int parse_flags(int argc, char **argv, secstd_config *flags, const char *
             exit(0);
         }
         if (strcmp(a, "--version") == 0) {
-            printf("searchd (secstd) 0.1.0\n");
+            char alloc[128];
+            printf("searchd (secstd) 0.1.0 (%s)\n", secstd_allocator(alloc, sizeof alloc));
             exit(0);
         }
         if (strncmp(a, "--", 2) != 0) {

@@ -14,7 +14,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "accesslog.h"
+#include "allocator.h"
 #include "internal.h"
 
 /* One worker thread's index handle. */
@@ -246,7 +246,7 @@ secstd_index *sd_request_index(sd_request *rq)
              * generation while computing the overlaps the cache no longer
              * has, all at once. on_completed() trims once more when that is
              * over, or the resident size would keep that peak. */
-            malloc_trim(0);
+            secstd_allocator_trim();
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
             atomic_store(&srv->settled_trim_at, (long long)now.tv_sec + SWITCH_SETTLE_SECONDS);
@@ -834,7 +834,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
      * one worker does it. */
     long long due = atomic_load(&srv->settled_trim_at);
     if (due && now.tv_sec >= due && atomic_compare_exchange_strong(&srv->settled_trim_at, &due, 0))
-        malloc_trim(0);
+        secstd_allocator_trim();
 }
 
 /* libmicrohttpd's messages quote what clients sent (request targets,

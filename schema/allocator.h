@@ -1,0 +1,30 @@
+/* allocator.h — which malloc a program runs on.
+ *
+ * The secstd command (the indexer above all) links jemalloc unless built
+ * without it (-DSECSTD_JEMALLOC=OFF, and always under the sanitizers, which
+ * bring their own malloc): a tenth of the indexer's CPU went to glibc's
+ * malloc and free of Xapian's and jansson's many small blocks, and
+ * jemalloc serves them faster, in less memory (bench/RESULTS.md, sixth
+ * round). searchd stays on glibc's malloc: no faster there, measured, and
+ * its memory settings are tuned for it (searchd/main.c, tune_malloc).
+ * The build compiles allocator.c once per choice (CMakeLists.txt);
+ * `secstd --version` and `searchd --version` name the one in use. */
+#ifndef SECSTD_ALLOCATOR_H
+#define SECSTD_ALLOCATOR_H
+
+#include <stddef.h>
+
+/* Writes "jemalloc 5.3.0-..." or "glibc malloc" to buf (always
+ * terminated when len > 0) and returns buf. */
+char *secstd_allocator(char *buf, size_t len);
+
+/* Bytes this thread has allocated so far according to jemalloc, or -1 when
+ * the programs run on another malloc (the tests check that malloc() in
+ * the process really is jemalloc's). */
+long long secstd_allocator_thread_allocated(void);
+
+/* Hands free memory back to the system now (glibc: malloc_trim; jemalloc:
+ * purges every arena's unused pages instead of waiting for its decay). */
+void secstd_allocator_trim(void);
+
+#endif
