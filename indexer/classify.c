@@ -170,26 +170,47 @@ static const char *const security_words[] = {
     "origin validation", "key derivation", "time-stamp",
 };
 
-static int contains_ci(const char *hay, const char *needle)
+/* 1 if text holds one of security_words, any case. The text is lowered
+ * once and searched with strstr (the words are lower-case ASCII, and
+ * secstd runs in the C locale, where strcasestr folds ASCII only: the same
+ * answers): strcasestr once per word was 8 % of the CPU of reading and
+ * classifying 260k records, most of it on texts with no security word,
+ * which every word scans to the end. */
+static int has_security_word(const char *text)
 {
-    return hay && strcasestr(hay, needle) != NULL;
+    if (!text || !*text)
+        return 0;
+    size_t n = strlen(text);
+    char small[2048];
+    char *low = n < sizeof small ? small : malloc(n + 1);
+    int found = 0;
+    if (!low) {
+        for (size_t i = 0; !found && i < sizeof security_words / sizeof *security_words; i++)
+            found = strcasestr(text, security_words[i]) != NULL;
+        return found;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    low[n] = '\0';
+    for (size_t i = 0; !found && i < sizeof security_words / sizeof *security_words; i++)
+        found = strstr(low, security_words[i]) != NULL;
+    if (low != small)
+        free(low);
+    return found;
 }
 
 static int security_gate(const json_t *rec)
 {
-    const char *fields[] = {"title", "abstract"};
-    for (size_t f = 0; f < 2; f++) {
-        const char *text = json_string_value(json_object_get(rec, fields[f]));
-        for (size_t i = 0; text && i < sizeof security_words / sizeof *security_words; i++)
-            if (contains_ci(text, security_words[i]))
-                return 1;
-    }
+    if (has_security_word(json_string_value(json_object_get(rec, "title"))) ||
+        has_security_word(json_string_value(json_object_get(rec, "abstract"))))
+        return 1;
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(rec, "keywords"), i, v) {
-        for (size_t k = 0; k < sizeof security_words / sizeof *security_words; k++)
-            if (contains_ci(json_string_value(v), security_words[k]))
-                return 1;
+        if (has_security_word(json_string_value(v)))
+            return 1;
     }
     json_array_foreach(json_object_get(rec, "hints"), i, v) {
         const char *h = json_string_value(v);
