@@ -490,6 +490,78 @@ static char *expand_synonyms(const char *q, json_t *used)
     return out.s;
 }
 
+/* An acronym typed in the plural: two or more capitals (digits allowed)
+ * and a lower-case 's' (HSMs, VPNs, PKIs, CAs). The parser leaves words
+ * that start with a capital unstemmed, so "HSMs" looked for that spelling
+ * only: 1 crawled record against 31 for "HSM". */
+static int plural_acronym(const char *w, size_t n)
+{
+    if (n < 3 || w[n - 1] != 's')
+        return 0;
+    size_t upper = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (isupper(c))
+            upper++;
+        else if (!isdigit(c))
+            return 0;
+    }
+    /* "ORs", "ANDs", "NOTs": the singular would be an operator. */
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+        if (n - 1 == strlen(ops[k]) && strncmp(w, ops[k], n - 1) == 0)
+            return 0;
+    return upper >= 2;
+}
+
+/* Rewrites each plural acronym as (HSMs OR HSM), outside quotes, fielded
+ * terms, love/hate and wildcards, before the synonyms (which then expand
+ * the singular). */
+static char *singular_acronyms(const char *q)
+{
+    strbuf out = {0};
+    const char *p = q;
+    int in_quote = 0;
+    while (*p) {
+        if (*p == '"')
+            in_quote = !in_quote;
+        if (in_quote || !isalnum((unsigned char)*p)) {
+            sb_add(&out, p++, 1);
+            continue;
+        }
+        const char *w = p;
+        while (*p && (isalnum((unsigned char)*p) || (*p == '-' && isalnum((unsigned char)p[1]))))
+            p++;
+        size_t n = (size_t)(p - w);
+        int leave = *p == ':' || *p == '*' ||
+                    (w > q && (w[-1] == ':' || w[-1] == '+' || w[-1] == '-'));
+        if (leave || !plural_acronym(w, n)) {
+            sb_add(&out, w, n);
+            continue;
+        }
+        sb_add(&out, "(", 1);
+        sb_add(&out, w, n);
+        sb_add(&out, " OR ", 4);
+        sb_add(&out, w, n - 1);
+        sb_add(&out, ")", 1);
+    }
+    if (!out.s)
+        sb_add(&out, "", 0);
+    return out.s;
+}
+
+/* The text the parser gets: plural acronyms with their singular, then the
+ * synonyms when on (recorded in `used`). */
+static char *rewrite_text(const char *q, int synonyms, json_t *used)
+{
+    char *sing = singular_acronyms(q);
+    if (!sing || !synonyms)
+        return sing;
+    char *out = expand_synonyms(sing, used);
+    free(sing);
+    return out;
+}
+
 /* The text with query-syntax characters and operator words (AND, OR,
  * NOT, XOR, NEAR, ADJ: any case, as the parser reads them) turned into
  * spaces: the plain terms fallback after a syntax error ("tls AND" is
@@ -736,8 +808,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     for (const char *p = q; *p; p++)
         has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
     if (has_text) {
-        char *expanded = req->synonyms ? expand_synonyms(q, json_object_get(qinfo, "synonyms"))
-                                       : strdup(q);
+        char *expanded = rewrite_text(q, req->synonyms, json_object_get(qinfo, "synonyms"));
         unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE |
                          XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND;
         st = xap_query_parse(db, expanded ? expanded : q, flags, &text_q, NULL);
@@ -831,7 +902,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         (!ident_q || rest_has_text)) {
         xap_query *or_text = NULL;
         json_t *unused = json_array();
-        char *expanded = req->synonyms ? expand_synonyms(q, unused) : strdup(q);
+        char *expanded = rewrite_text(q, req->synonyms, unused);
         json_decref(unused);
         if (xap_query_parse(db, expanded ? expanded : q,
                             XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE, &or_text,

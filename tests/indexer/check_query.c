@@ -3,7 +3,8 @@
  * queries), fielded syntax, synonyms on and off, filters (OR within a
  * field, AND across), date bounds and sorting, stable disjoint paging,
  * disjunctive facets, validation errors that name the parameter, the
- * syntax-error fallback, spelling suggestions, snippets and escaping. */
+ * syntax-error fallback, spelling suggestions, snippets and escaping,
+ * plural acronyms. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,12 @@ static void suite_setup(void)
                      "\"IEEE 1619 Supplement 1\",\"title\":\"Wide-block tweakable ciphers\"}]}\n"
                      "{\"id\":\"RFC 1619\",\"sdo\":\"IETF\",\"title\":\"PPP over SONET/SDH\","
                      "\"status\":\"published\",\"date\":\"1994-05\"}\n");
+    /* An acronym in the singular only (plural acronyms). */
+    fx_write_records(g_dir, "acronyms.jsonl",
+                     "{\"id\":\"ISO/IEC 19790\",\"sdo\":\"ISO/IEC\",\"title\":\"Security "
+                     "requirements for cryptographic modules\",\"abstract\":\"Requirements for "
+                     "an HSM and other cryptographic modules.\",\"status\":\"published\","
+                     "\"date\":\"2025-02\"}\n");
     secstd_build_summary sum;
     fx_build(g_dir, &sum);
     json_decref(sum.changes);
@@ -288,6 +295,35 @@ START_TEST(test_synonyms_on_off)
     res = search_q("\"qkd\"");
     ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(res, "query"), "synonyms")), 0);
     ck_assert(has_id(res, "ETSI GS QKD 014"));
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_plural_acronyms)
+{
+    /* "HSMs" finds the record that says "HSM": capitalised words are not
+     * stemmed by the parser, so the singular is added (HSMs OR HSM). */
+    json_t *res = search_q("HSMs");
+    ck_assert_msg(has_id(res, "ISO/IEC 19790"), "HSMs: %d results", (int)total(res));
+    json_decref(res);
+    res = search_q("HSMs cryptographic");
+    ck_assert(has_id(res, "ISO/IEC 19790"));
+    json_decref(res);
+    /* With synonyms off too: it is not a synonym. */
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "HSMs";
+    req.synonyms = 0;
+    res = search_req(&req);
+    ck_assert(has_id(res, "ISO/IEC 19790"));
+    json_decref(res);
+    /* Quoted, it is the word as typed. */
+    res = search_q("\"HSMs\"");
+    ck_assert(!has_id(res, "ISO/IEC 19790"));
+    json_decref(res);
+    /* Not an operator's plural: "ORs" stays a word, no syntax fallback. */
+    res = search_q("ORs");
+    ck_assert(!json_is_true(json_object_get(json_object_get(res, "query"), "fallback")));
     json_decref(res);
 }
 END_TEST
@@ -861,6 +897,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_identifier_first);
     tcase_add_test(t, test_fielded_syntax);
     tcase_add_test(t, test_synonyms_on_off);
+    tcase_add_test(t, test_plural_acronyms);
     tcase_add_test(t, test_filters_or_within_and_across);
     tcase_add_test(t, test_date_bounds_and_sort);
     tcase_add_test(t, test_date_windows_counted);
