@@ -251,9 +251,36 @@ static int in_scope(xap_db *db, const char *term)
            xap_db_has_term(db, scope, docid, &has) == SECSTD_OK && has;
 }
 
+/* The parts of a multi-part standard (ISO/IEC 15408-1 ... -5) when the
+ * number alone names none: its ident terms that continue with '-'. */
+#define MAX_PARTS 30
+
+struct parts {
+    xap_db *db;
+    size_t prefix_len;     /* of the ident field's term prefix */
+    const char *hint;
+    int all;
+    struct found_ids *c;
+    int added;
+};
+
+static int add_part(void *vctx, const char *term, unsigned freq)
+{
+    struct parts *p = vctx;
+    if (freq == 0 || (!p->all && !in_scope(p->db, term)))
+        return 0;
+    secstd_ident id;
+    const char *key = term + p->prefix_len;
+    const char *name = secstd_ident_parse(key, p->hint, &id) == SECSTD_OK ? id.id : key;
+    p->c->q = join(XAP_OP_OR, p->c->q, xap_query_term(term, 1));
+    json_array_append_new(p->c->list, json_string(name));
+    return ++p->added >= MAX_PARTS;
+}
+
 /* Adds the identifiers of each body's series that text (a bare number,
  * possibly with an edition: "800-53 rev 5") names and the index holds, in
- * scope unless all; returns how many. */
+ * scope unless all, or the parts of the multi-part standard it names
+ * ("15408": ISO/IEC 15408-1 ... -5); returns how many. */
 static int number_in_series(xap_db *db, const char *text, size_t n, int all, struct found_ids *c)
 {
     static const struct {
@@ -272,7 +299,16 @@ static int number_in_series(xap_db *db, const char *text, size_t n, int all, str
             secstd_ident_key(id.id, key, sizeof key) == 0)
             continue;
         secstd_term(SECSTD_FIELD_IDENT, key, term, sizeof term);
-        if (xap_db_termfreq(db, term, &freq) != SECSTD_OK || freq == 0 || (!all && !in_scope(db, term)))
+        if (xap_db_termfreq(db, term, &freq) == SECSTD_OK && freq == 0) {
+            char prefix[XAP_MAX_TERM + 2];
+            struct parts p = {db, strlen(secstd_field_get(SECSTD_FIELD_IDENT)->prefix),
+                              tries[k].hint, all, c, 0};
+            if ((size_t)snprintf(prefix, sizeof prefix, "%s-", term) < sizeof prefix &&
+                xap_db_terms(db, prefix, add_part, &p) == SECSTD_OK)
+                added += p.added;
+            continue;
+        }
+        if (freq == 0 || (!all && !in_scope(db, term)))
             continue;
         size_t j;
         json_t *seen;

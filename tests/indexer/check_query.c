@@ -38,6 +38,17 @@ static void suite_setup(void)
                      "\"IEEE 1619 Supplement 1\",\"title\":\"Wide-block tweakable ciphers\"}]}\n"
                      "{\"id\":\"RFC 1619\",\"sdo\":\"IETF\",\"title\":\"PPP over SONET/SDH\","
                      "\"status\":\"published\",\"date\":\"1994-05\"}\n");
+    /* A multi-part standard with no part 0, and a text that mentions its
+     * number more often than the parts do (bare numbers). */
+    fx_write_records(g_dir, "parts.jsonl",
+                     "{\"id\":\"ISO/IEC 29192-1\",\"sdo\":\"ISO/IEC\",\"title\":\"Lightweight "
+                     "cryptography - Part 1: General\",\"status\":\"published\",\"date\":\"2012-06\"}\n"
+                     "{\"id\":\"ISO/IEC 29192-2\",\"sdo\":\"ISO/IEC\",\"title\":\"Lightweight "
+                     "cryptography - Part 2: Block ciphers\",\"status\":\"published\",\"date\":\"2012-11\"}\n"
+                     "{\"id\":\"OASIS LWC v1.0\",\"sdo\":\"OASIS\",\"title\":\"Block cipher "
+                     "profiles\",\"abstract\":\"Profiles the 29192 block ciphers: which 29192 "
+                     "cipher, which mode of 29192 encryption.\",\"status\":\"published\","
+                     "\"date\":\"2021-03\"}\n");
     /* An acronym in the singular only (plural acronyms). */
     fx_write_records(g_dir, "acronyms.jsonl",
                      "{\"id\":\"ISO/IEC 19790\",\"sdo\":\"ISO/IEC\",\"title\":\"Security "
@@ -182,6 +193,17 @@ START_TEST(test_identifier_first)
     bare = search_q("tweakable");
     ck_assert_int_eq(total(bare), 1);
     ck_assert_str_eq(result_id(bare, 0), "IEEE 1619");
+    json_decref(bare);
+    /* A number that names only parts: the parts, first, named; the text
+     * that mentions the number after them. */
+    bare = search_q("29192");
+    bids = json_object_get(json_object_get(bare, "query"), "identifiers");
+    ck_assert_uint_eq(json_array_size(bids), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(bids, 0)), "ISO/IEC 29192-1");
+    ck_assert_str_eq(json_string_value(json_array_get(bids, 1)), "ISO/IEC 29192-2");
+    ck_assert_int_eq(total(bare), 3);
+    ck_assert_str_eq(result_id(bare, 2), "OASIS LWC v1.0");
+    ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(bare, "results"), 0), "exact")));
     json_decref(bare);
     /* Only outside the scope: found rather than nothing (RFC 9110). */
     bare = search_q("9110");
