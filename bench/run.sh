@@ -47,6 +47,14 @@ MIRROR="$(cd "$MIRROR" && pwd)"
 log() { printf '== %s\n' "$*" >&2; }
 
 # ---- dependencies (Debian packages) ------------------------------------------------
+# secstd's own build dependencies (scripts/deps.sh, as the README's commands
+# install them: a checkout newer than the last install may need one more),
+# then the peers and the load client.
+if [ "$SMOKE" = 0 ] && [ -z "${SECSTD_BIN:-}" ]; then
+    # shellcheck source=../scripts/deps.sh
+    . "$SRC/scripts/deps.sh"
+    secstd_install "${SECSTD_BUILD_PACKAGES[@]}" || { echo "run.sh: could not install secstd's build dependencies" >&2; exit 2; }
+fi
 missing=()
 command -v python3 >/dev/null || missing+=(python3)
 command -v wrk >/dev/null || missing+=(wrk)
