@@ -37,8 +37,13 @@ void secstd_allocator_trim(void)
 #else
 char *secstd_allocator(char *buf, size_t len)
 {
+#ifdef SECSTD_SANITIZER_MALLOC
+    const char *name = "sanitizer malloc";
+#else
+    const char *name = "glibc malloc";
+#endif
     if (len > 0)
-        snprintf(buf, len, "glibc malloc");
+        snprintf(buf, len, "%s", name);
     return buf;
 }
 
@@ -49,7 +54,7 @@ long long secstd_allocator_thread_allocated(void)
 
 void secstd_allocator_trim(void)
 {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(SECSTD_SANITIZER_MALLOC)
     malloc_trim(0);
 #endif
 }

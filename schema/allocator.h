@@ -14,8 +14,17 @@
 
 #include <stddef.h>
 
-/* Writes "jemalloc 5.3.0-..." or "glibc malloc" to buf (always
- * terminated when len > 0) and returns buf. */
+/* Built with a sanitizer, whose malloc replaces the C library's. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SECSTD_SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SECSTD_SANITIZER_MALLOC 1
+#endif
+#endif
+
+/* Writes "jemalloc 5.3.0-...", "glibc malloc" or "sanitizer malloc" to buf
+ * (always terminated when len > 0) and returns buf. */
 char *secstd_allocator(char *buf, size_t len);
 
 /* Bytes this thread has allocated so far according to jemalloc, or -1 when
@@ -24,7 +33,9 @@ char *secstd_allocator(char *buf, size_t len);
 long long secstd_allocator_thread_allocated(void);
 
 /* Hands free memory back to the system now (glibc: malloc_trim; jemalloc:
- * purges every arena's unused pages instead of waiting for its decay). */
+ * purges every arena's unused pages instead of waiting for its decay;
+ * under a sanitizer nothing: glibc's arenas are not the malloc in use, and
+ * malloc_trim on them crashed searchd's suite under ThreadSanitizer). */
 void secstd_allocator_trim(void);
 
 #endif

@@ -22,6 +22,9 @@ START_TEST(test_malloc_is_the_named_allocator)
      * its counter would not see this megabyte. */
     ck_assert_int_ge(after - before, 1 << 20);
     free(p);
+#elif defined(SECSTD_SANITIZER_MALLOC)
+    ck_assert_str_eq(name, "sanitizer malloc");
+    ck_assert_int_eq(secstd_allocator_thread_allocated(), -1);
 #else
     ck_assert_str_eq(name, "glibc malloc");
     ck_assert_int_eq(secstd_allocator_thread_allocated(), -1);
