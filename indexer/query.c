@@ -443,6 +443,32 @@ static char *keep_names(const char *typed, char *corrected)
     return out.s;
 }
 
+/* The end of the word at p: letters, digits and inner '-'. */
+static const char *word_end(const char *p)
+{
+    while (*p && (isalnum((unsigned char)*p) || (*p == '-' && isalnum((unsigned char)p[1]))))
+        p++;
+    return p;
+}
+
+/* Whether the word [w, end) of q is a field's value or name (title:x) or
+ * carries love/hate (+x, -x): the rewrites leave it as typed. */
+static int fielded_or_lovehate(const char *q, const char *w, const char *end)
+{
+    return *end == ':' || (w > q && (w[-1] == ':' || w[-1] == '+' || w[-1] == '-'));
+}
+
+/* Whether w (n bytes) is an operator word the parser reads (AND, OR, NOT,
+ * XOR, NEAR, ADJ: any case). */
+static int operator_word(const char *w, size_t n)
+{
+    static const char *const ops[] = {"and", "or", "not", "xor", "near", "adj"};
+    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+        if (n == strlen(ops[k]) && strncasecmp(w, ops[k], n) == 0)
+            return 1;
+    return 0;
+}
+
 /* Rewrites words that have synonyms as (word OR "expansion" ...), outside
  * quotes and fielded terms; records what was expanded in `used`. */
 static char *expand_synonyms(const char *q, json_t *used)
@@ -462,9 +488,8 @@ static char *expand_synonyms(const char *q, json_t *used)
         }
         /* A word: letters, digits and inner '-'. Try two words, then one. */
         const char *w1 = p;
-        while (*p && (isalnum((unsigned char)*p) || (*p == '-' && isalnum((unsigned char)p[1]))))
-            p++;
-        if (*p == ':' || (w1 > q && (w1[-1] == ':' || w1[-1] == '+' || w1[-1] == '-'))) {
+        p = word_end(p);
+        if (fielded_or_lovehate(q, w1, p)) {
             sb_add(&out, w1, (size_t)(p - w1)); /* fielded or love/hate: leave as typed */
             continue;
         }
@@ -543,11 +568,7 @@ static int plural_acronym(const char *w, size_t n)
             return 0;
     }
     /* "ORs", "ANDs", "NOTs": the singular would be an operator. */
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-        if (n - 1 == strlen(ops[k]) && strncmp(w, ops[k], n - 1) == 0)
-            return 0;
-    return upper >= 2;
+    return upper >= 2 && !operator_word(w, n - 1);
 }
 
 /* Rewrites each plural acronym as (HSMs OR HSM), outside quotes, fielded
@@ -566,12 +587,9 @@ static char *singular_acronyms(const char *q)
             continue;
         }
         const char *w = p;
-        while (*p && (isalnum((unsigned char)*p) || (*p == '-' && isalnum((unsigned char)p[1]))))
-            p++;
+        p = word_end(p);
         size_t n = (size_t)(p - w);
-        int leave = *p == ':' || *p == '*' ||
-                    (w > q && (w[-1] == ':' || w[-1] == '+' || w[-1] == '-'));
-        if (leave || !plural_acronym(w, n)) {
+        if (fielded_or_lovehate(q, w, p) || *p == '*' || !plural_acronym(w, n)) {
             sb_add(&out, w, n);
             continue;
         }
@@ -604,7 +622,6 @@ static char *rewrite_text(const char *q, int synonyms, json_t *used)
  * "tls", not "tls" and the word "and"). */
 static char *plain_terms(const char *q)
 {
-    static const char *const ops[] = {"and", "or", "not", "xor", "near", "adj"};
     char *s = strdup(q);
     if (!s)
         return NULL;
@@ -617,9 +634,8 @@ static char *plain_terms(const char *q)
             continue;
         }
         size_t n = strcspn(p, " ");
-        for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-            if (n == strlen(ops[k]) && strncasecmp(p, ops[k], n) == 0)
-                memset(p, ' ', n);
+        if (operator_word(p, n))
+            memset(p, ' ', n);
         p += n;
     }
     return s;
