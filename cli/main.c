@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "deflate_level.h"
 #include "commands.h"
 
 static const struct command {
@@ -50,8 +51,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        char alloc[128];
-        printf("secstd 0.1.0 (%s)\n", secstd_allocator(alloc, sizeof alloc));
+        char alloc[128], deflate[64];
+        printf("secstd 0.1.0 (%s; index written with %s)\n", secstd_allocator(alloc, sizeof alloc),
+               secstd_index_compression(deflate, sizeof deflate));
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

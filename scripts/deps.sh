@@ -5,7 +5,7 @@
 set -euo pipefail
 
 SECSTD_BUILD_PACKAGES=(build-essential cmake pkg-config libxapian-dev xapian-tools
-  libcurl4-openssl-dev libxml2-dev libjansson-dev libyaml-dev libmicrohttpd-dev check libjemalloc-dev
+  libcurl4-openssl-dev libxml2-dev libjansson-dev libyaml-dev libmicrohttpd-dev check libjemalloc-dev zlib1g-dev
   python3 curl ca-certificates)
 # Only the tests need these: a real browser for the page, sanitizers' runtime.
 SECSTD_TEST_PACKAGES=(chromium libclang-rt-14-dev clang valgrind)

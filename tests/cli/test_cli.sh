@@ -44,6 +44,11 @@ cp "$FIXTURE" "$D/records/"
 # ---- help ----------------------------------------------------------------------
 run help 0 "$BIN" --help
 grep -q '^usage: secstd' "$TMP/help.out" || fail "secstd --help: no usage line"
+# The command writes Xapian's compressed tables at zlib level 1: libxapian's
+# deflateInit2_ binds to the executable's (cli/deflate_level.c).
+run version 0 "$BIN" --version
+grep -q 'index written with zlib [0-9.]* level 1' "$TMP/version.out" ||
+    fail "secstd --version: $(cat "$TMP/version.out")"
 run no-args 2 "$BIN"
 run unknown-command 2 "$BIN" frobnicate
 grep -q 'unknown command "frobnicate"' "$TMP/unknown-command.err" || fail "unknown command not named"
