@@ -93,13 +93,18 @@ static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
     if (!text || !*text)
         return SECSTD_OK;
     const secstd_field *field = F(f);
-    /* The abstract's prefixed copy (abstract:word) goes without positions:
-     * it is most of the text, and its phrases are answered by the
-     * unprefixed copy (measured: a third of the position table). Titles
-     * keep theirs for title:"zero trust". */
-    secstd_status st = f == SECSTD_FIELD_ABSTRACT
-                           ? xap_doc_index_text_nopos(doc, text, field->weight, field->prefix)
-                           : xap_doc_index_text(doc, text, field->weight, field->prefix);
+    /* The prefixed copy holds the terms the field table says: the
+     * abstract's its stems alone, without positions (it is most of the
+     * text, its phrases are answered by the unprefixed copy: a third of
+     * the position table, and a tenth of all postings with the unstemmed
+     * words); authors' their names without stems. Titles keep words,
+     * stems and positions for title:"zero trust". */
+    static const xap_stem stems[] = {
+        [SECSTD_STEM_SOME] = XAP_STEM_SOME,
+        [SECSTD_STEM_ALL] = XAP_STEM_ALL,
+        [SECSTD_STEM_NONE] = XAP_STEM_NONE,
+    };
+    secstd_status st = xap_doc_index_field(doc, text, field->weight, field->prefix, stems[field->stem]);
     if (st == SECSTD_OK && f != SECSTD_FIELD_AUTHOR)
         st = xap_doc_index_text(doc, text, field->weight, "");
     if (st == SECSTD_OK)

@@ -54,6 +54,15 @@ static secstd_status errf(char *err, size_t errlen, secstd_status st, const char
     return st;
 }
 
+/* Whether a schema version (decimal digits) is one this program reads. */
+static int schema_readable(const char *v)
+{
+    if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 6)
+        return 0;
+    long n = strtol(v, NULL, 10);
+    return n >= strtol(SECSTD_SCHEMA_VERSION_OLDEST, NULL, 10) && n <= strtol(SECSTD_SCHEMA_VERSION, NULL, 10);
+}
+
 /* Opens generation gen of dir and checks its schema version. */
 static secstd_status open_generation(const char *dir, unsigned gen, xap_db **out, unsigned *count,
                                      long long *built_at, char *err, size_t errlen)
@@ -66,12 +75,11 @@ static secstd_status open_generation(const char *dir, unsigned gen, xap_db **out
         return errf(err, errlen, st, "%s: %s", path, xap_last_error());
     char *schema = NULL, *built = NULL;
     st = xap_db_get_metadata(db, SECSTD_META_SCHEMA, &schema);
-    if (st == SECSTD_OK && strcmp(schema, SECSTD_SCHEMA_VERSION) != 0 &&
-        strcmp(schema, SECSTD_SCHEMA_VERSION_READ) != 0)
+    if (st == SECSTD_OK && !schema_readable(schema))
         st = errf(err, errlen, SECSTD_ERR_SCHEMA_VERSION,
-                  "%s was written with schema version \"%s\", this program reads \"%s\" and "
+                  "%s was written with schema version \"%s\", this program reads \"%s\" to "
                   "\"%s\": rebuild it with `secstd index --full`",
-                  path, schema, SECSTD_SCHEMA_VERSION, SECSTD_SCHEMA_VERSION_READ);
+                  path, schema, SECSTD_SCHEMA_VERSION_OLDEST, SECSTD_SCHEMA_VERSION);
     if (st == SECSTD_OK)
         st = xap_db_doccount(db, count);
     if (st == SECSTD_OK && xap_db_get_metadata(db, SECSTD_META_BUILT_AT, &built) == SECSTD_OK)

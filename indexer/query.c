@@ -604,11 +604,92 @@ static char *singular_acronyms(const char *q)
     return out.s;
 }
 
-/* The text the parser gets: plural acronyms with their singular, then the
- * synonyms when on (recorded in `used`). */
+/* The TEXT field named by [w, end), or NULL. */
+static const secstd_field *text_field(const char *w, const char *end)
+{
+    char name[32];
+    if ((size_t)(end - w) >= sizeof name)
+        return NULL;
+    memcpy(name, w, (size_t)(end - w));
+    name[end - w] = '\0';
+    const secstd_field *f = secstd_field_by_name(name);
+    return f && f->kind == SECSTD_KIND_TEXT ? f : NULL;
+}
+
+/* One word of a field's value in the case its terms need: the parser
+ * stems a word that starts lower-case and keeps one that starts with a
+ * capital as a word. A field indexed by stems alone (abstract:) gets its
+ * words lower-cased, so "abstract:Encryption" finds the stem too; one
+ * indexed without stems (author:) gets a capital, so "author:jerichow"
+ * is looked for as the name, not as a stem nobody indexed. Operator
+ * words and nested field names stay as typed. */
+static void value_word_case(char *w, const char *end, secstd_field_stem stem)
+{
+    if (*end == ':' || operator_word(w, (size_t)(end - w)))
+        return;
+    if (stem == SECSTD_STEM_ALL)
+        for (char *c = w; c < end; c++)
+            *c = (char)tolower((unsigned char)*c);
+    else if (stem == SECSTD_STEM_NONE && islower((unsigned char)*w))
+        *w = (char)toupper((unsigned char)*w);
+}
+
+/* Puts the values of fields indexed by stems alone or without stems in
+ * the case their terms need (value_word_case): a word (or wildcard) after
+ * the colon, or each word of a bracketed group. Quoted phrases are left:
+ * the parser never stems their words. Changes case only, in place. */
+static void field_value_case(char *q)
+{
+    int in_quote = 0;
+    for (char *p = q; *p;) {
+        if (*p == '"')
+            in_quote = !in_quote;
+        if (in_quote || !isalnum((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        char *w = p;
+        p = (char *)word_end(p);
+        const secstd_field *f = *p == ':' && (w == q || !isalnum((unsigned char)w[-1])) ? text_field(w, p) : NULL;
+        if (!f || f->stem == SECSTD_STEM_SOME)
+            continue;
+        p++;   /* the colon */
+        if (isalnum((unsigned char)*p)) {
+            char *v = p;
+            p = (char *)word_end(p);
+            value_word_case(v, p, f->stem);
+        } else if (*p == '(') {
+            int depth = 0, quoted = 0;
+            for (; *p; ) {
+                if (*p == '"')
+                    quoted = !quoted;
+                else if (!quoted && *p == '(')
+                    depth++;
+                else if (!quoted && *p == ')' && --depth == 0)
+                    break;
+                if (!quoted && isalnum((unsigned char)*p)) {
+                    char *v = p;
+                    p = (char *)word_end(p);
+                    value_word_case(v, p, f->stem);
+                    continue;
+                }
+                p++;
+            }
+        }
+    }
+}
+
+/* The text the parser gets: field values in the case their terms need,
+ * plural acronyms with their singular, then the synonyms when on
+ * (recorded in `used`). */
 static char *rewrite_text(const char *q, int synonyms, json_t *used)
 {
-    char *sing = singular_acronyms(q);
+    char *cased = strdup(q);
+    if (!cased)
+        return NULL;
+    field_value_case(cased);
+    char *sing = singular_acronyms(cased);
+    free(cased);
     if (!sing || !synonyms)
         return sing;
     char *out = expand_synonyms(sing, used);

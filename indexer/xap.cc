@@ -887,11 +887,30 @@ secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc,
     })
 }
 
-secstd_status xap_doc_index_text_nopos(xap_doc *d, const char *text, unsigned wdf_inc,
-                                       const char *prefix)
+secstd_status xap_doc_index_field(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix,
+                                  xap_stem stem)
 {
     XAP_GUARD({
-        d->gen.index_text_without_positions(text, wdf_inc, prefix ? prefix : "");
+        /* The generator is the document's own: its strategy is put back
+         * for the next field whatever happens. */
+        struct Restore {
+            Xapian::TermGenerator &gen;
+            ~Restore() { gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME); }
+        } restore{d->gen};
+        const std::string p = prefix ? prefix : "";
+        switch (stem) {
+        case XAP_STEM_SOME:
+            d->gen.index_text(text, wdf_inc, p);
+            break;
+        case XAP_STEM_ALL:
+            d->gen.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+            d->gen.index_text_without_positions(text, wdf_inc, p);
+            break;
+        case XAP_STEM_NONE:
+            d->gen.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+            d->gen.index_text(text, wdf_inc, p);
+            break;
+        }
         return SECSTD_OK;
     })
 }
@@ -1108,8 +1127,15 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
             const secstd_field *f = secstd_field_get(static_cast<secstd_field_id>(i));
             if (!f || !f->prefix[0])
                 continue;
-            if (f->kind == SECSTD_KIND_TEXT)
+            if (f->kind == SECSTD_KIND_TEXT) {
                 qp.add_prefix(f->name, f->prefix);
+                /* A field indexed by stems alone: its words are found as
+                 * 'Z' + prefix + stem by the parser's stemming (query.c
+                 * lower-cases them), its wildcards need the stems'
+                 * prefix too ("abstract:encrypt*" expands Z...encrypt...). */
+                if (f->stem == SECSTD_STEM_ALL)
+                    qp.add_prefix(f->name, std::string("Z") + f->prefix);
+            }
             else if (f->kind == SECSTD_KIND_BOOLEAN || f->kind == SECSTD_KIND_UNIQUE ||
                      f->kind == SECSTD_KIND_IDENT)
                 qp.add_boolean_prefix(

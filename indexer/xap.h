@@ -140,11 +140,19 @@ void xap_doc_free(xap_doc *d);
  * wdf_inc weights the field; spelling words are recorded when the doc is
  * given a writer through xap_doc_set_spelling_writer. */
 secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix);
-/* The same without positions: the terms match words, not phrases (for a
- * second, prefixed copy of a long field whose phrases the unprefixed copy
- * already answers). */
-secstd_status xap_doc_index_text_nopos(xap_doc *d, const char *text, unsigned wdf_inc,
-                                       const char *prefix);
+/* Which terms xap_doc_index_field makes of each word. */
+typedef enum xap_stem {
+    XAP_STEM_SOME,   /* as xap_doc_index_text: the word (with its position) and
+                      * 'Z' + prefix + its stem */
+    XAP_STEM_ALL,    /* 'Z' + prefix + the stem only, without positions: words
+                      * match by stem, phrases do not match */
+    XAP_STEM_NONE,   /* the word only, with positions: no stems (names) */
+} xap_stem;
+/* A field's prefixed copy of free text, with the terms `stem` says (the
+ * query parser must look for the same: xap_query_parse follows the field
+ * table). */
+secstd_status xap_doc_index_field(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix,
+                                  xap_stem stem);
 /* Leaves a gap in positions so phrases do not span fields. */
 secstd_status xap_doc_increase_termpos(xap_doc *d);
 /* Adds a full term (prefix + value) with within-document frequency wdf

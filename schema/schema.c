@@ -6,8 +6,8 @@
 #include <strings.h>
 
 static const secstd_field fields[] = {
-#define FIELD(E, name, prefix, kind, weight, slot, maxlen, facet, help) \
-    {SECSTD_FIELD_##E, name, prefix, SECSTD_KIND_##kind, weight, slot, maxlen, facet, help},
+#define FIELD(E, name, prefix, kind, weight, stem, slot, maxlen, facet, help)                    \
+    {SECSTD_FIELD_##E, name, prefix, SECSTD_KIND_##kind, weight, SECSTD_STEM_##stem, slot, maxlen, facet, help},
 #include "fields.def"
 #undef FIELD
 };

@@ -11,11 +11,15 @@
 /* Written by the indexer into the database metadata key "secstd.schema",
  * checked by every reader. Bump when terms, slots or the record change.
  * 2: the head of each document's data in a value slot (XAP_HEAD_SLOT);
- * version 1 indexes still read (their documents hold all of it as data),
- * and readers of version 1 refuse version 2 instead of misreading it. */
-#define SECSTD_SCHEMA_VERSION "2"
-/* The older version this program still reads. */
-#define SECSTD_SCHEMA_VERSION_READ "1"
+ * version 1 indexes still read (their documents hold all of it as data).
+ * 3: the abstract's prefixed copy holds stems only and authors no stems
+ * (fields.def, "stem"); version 2 and 1 indexes, which hold both, still
+ * read. Readers of an older version refuse a newer one instead of
+ * misreading it. */
+#define SECSTD_SCHEMA_VERSION "3"
+/* The oldest version this program still reads: it reads that one to
+ * SECSTD_SCHEMA_VERSION. */
+#define SECSTD_SCHEMA_VERSION_OLDEST "1"
 
 typedef enum secstd_field_kind {
     SECSTD_KIND_TEXT,
@@ -25,8 +29,15 @@ typedef enum secstd_field_kind {
     SECSTD_KIND_NONE,
 } secstd_field_kind;
 
+/* Which terms a TEXT field's prefixed copy holds (fields.def, "stem"). */
+typedef enum secstd_field_stem {
+    SECSTD_STEM_SOME,   /* words as typed and their stems (Xapian's STEM_SOME) */
+    SECSTD_STEM_ALL,    /* stems only, no positions */
+    SECSTD_STEM_NONE,   /* words only, no stems */
+} secstd_field_stem;
+
 typedef enum secstd_field_id {
-#define FIELD(E, name, prefix, kind, weight, slot, maxlen, facet, help) SECSTD_FIELD_##E,
+#define FIELD(E, name, prefix, kind, weight, stem, slot, maxlen, facet, help) SECSTD_FIELD_##E,
 #include "fields.def"
 #undef FIELD
     SECSTD_FIELD_COUNT
@@ -38,6 +49,7 @@ typedef struct secstd_field {
     const char *prefix;     /* Xapian term prefix ("" for value-only) */
     secstd_field_kind kind;
     unsigned weight;        /* wdf increment for TEXT */
+    secstd_field_stem stem; /* terms of a TEXT field's prefixed copy */
     int slot;               /* value slot or -1 */
     size_t maxlen;
     int facet;

@@ -95,13 +95,24 @@ START_TEST(test_schema_version_mismatch)
     ck_assert_ptr_null(idx);
     ck_assert_msg(strstr(err, "0-older") && strstr(err, SECSTD_SCHEMA_VERSION), "%s", err);
 
-    /* Version 1 (before the head slot) still reads. */
-    ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
-    ck_assert_int_eq(xap_writer_set_metadata(w, SECSTD_META_SCHEMA, "1"), SECSTD_OK);
-    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
-    xap_writer_free(w);
-    ck_assert_int_eq(secstd_index_open(index, &idx, err, sizeof err), SECSTD_OK);
-    secstd_index_free(idx);
+    /* Versions 1 (before the head slot) and 2 (before the field stems)
+     * still read; a newer one, or one that is not a number, does not. */
+    static const struct {
+        const char *version;
+        secstd_status want;
+    } versions[] = {{"1", SECSTD_OK}, {"2", SECSTD_OK}, {"3", SECSTD_OK},
+                    {"4", SECSTD_ERR_SCHEMA_VERSION}, {"0", SECSTD_ERR_SCHEMA_VERSION},
+                    {"2x", SECSTD_ERR_SCHEMA_VERSION}, {"-1", SECSTD_ERR_SCHEMA_VERSION}};
+    for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+        ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_set_metadata(w, SECSTD_META_SCHEMA, versions[i].version), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+        xap_writer_free(w);
+        ck_assert_msg(secstd_index_open(index, &idx, err, sizeof err) == versions[i].want,
+                      "version \"%s\": %s", versions[i].version, err);
+        if (versions[i].want == SECSTD_OK)
+            secstd_index_free(idx);
+    }
 
     /* A metadata key that is missing altogether is a mismatch too. */
     ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);

@@ -55,6 +55,12 @@ static void suite_setup(void)
                      "requirements for cryptographic modules\",\"abstract\":\"Requirements for "
                      "an HSM and other cryptographic modules.\",\"status\":\"published\","
                      "\"date\":\"2025-02\"}\n");
+    /* Authors, and an abstract that says "tunnelled" (field stemming). */
+    fx_write_records(g_dir, "fields.jsonl",
+                     "{\"id\":\"OASIS GWT v1.0\",\"sdo\":\"OASIS\",\"title\":\"Security "
+                     "of gateway links\",\"abstract\":\"Traffic between the gateways is "
+                     "tunnelled end to end with IPsec.\",\"authors\":[\"Anja Jerichow\"],"
+                     "\"status\":\"published\",\"date\":\"2016-03\"}\n");
     secstd_build_summary sum;
     fx_build(g_dir, &sum);
     json_decref(sum.changes);
@@ -287,6 +293,61 @@ START_TEST(test_fielded_syntax)
     static const char *const cyber[] = {"ETSI EN 303 645"};
     assert_ids("sdo:etsi status:published consumer", cyber, 1);
     json_t *res = search_q("sdo:nosuchbody");
+    ck_assert_int_eq(total(res), 0);
+    json_decref(res);
+}
+END_TEST
+
+/* Terms of a prefix, counted (xap_db_terms). */
+static int count_term(void *ctx, const char *term, unsigned freq)
+{
+    (void)term;
+    (void)freq;
+    ++*(unsigned *)ctx;
+    return 0;
+}
+
+static unsigned terms_with_prefix(const char *prefix)
+{
+    unsigned n = 0;
+    ck_assert_int_eq(xap_db_terms(secstd_index_db(g_idx), prefix, count_term, &n), SECSTD_OK);
+    return n;
+}
+
+START_TEST(test_field_stemming)
+{
+    /* The field table's stem column: the abstract's prefixed copy holds
+     * stems alone, authors' names no stems. */
+    const secstd_field *abs = secstd_field_get(SECSTD_FIELD_ABSTRACT);
+    const secstd_field *au = secstd_field_get(SECSTD_FIELD_AUTHOR);
+    char zabs[16], zau[16];
+    snprintf(zabs, sizeof zabs, "Z%s", abs->prefix);
+    snprintf(zau, sizeof zau, "Z%s", au->prefix);
+    ck_assert_uint_gt(terms_with_prefix(zabs), 0);
+    ck_assert_uint_eq(terms_with_prefix(abs->prefix), 0);
+    ck_assert_uint_gt(terms_with_prefix(au->prefix), 0);
+    ck_assert_uint_eq(terms_with_prefix(zau), 0);
+
+    /* So the parser must look for what is there: an author's name however
+     * typed (lower-case, the parser would stem it), an abstract's words by
+     * stem however typed (capitalised, it would keep the word). */
+    static const char *const gw[] = {"OASIS GWT v1.0"};
+    static const char *const queries[] = {
+        "author:jerichow",   "author:Jerichow",       "author:\"anja jerichow\"",
+        "author:jer*",       "author:(anja jerichow)", "abstract:tunnelling",
+        "abstract:Tunnelling", "abstract:TUNNELLED",  "abstract:tunnel*",
+        "abstract:(Tunnels gateway)", "abstract:ipsec gateway",
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        assert_ids(queries[i], gw, 1);
+    /* Operator words and other fields inside a group keep their case. */
+    assert_ids("author:(jerichow OR nobody)", gw, 1);
+    assert_ids("abstract:(tunnels AND title:gateway)", gw, 1);
+    json_t *res = search_q("author:(jerichow AND nobody)");
+    ck_assert_int_eq(total(res), 0);
+    json_decref(res);
+    /* A name is not stemmed: "jerichows" is another name. */
+    res = search_q("author:jerichows");
     ck_assert_int_eq(total(res), 0);
     json_decref(res);
 }
@@ -918,6 +979,7 @@ static Suite *query_suite(void)
     tcase_add_unchecked_fixture(t, suite_setup, suite_teardown);
     tcase_add_test(t, test_identifier_first);
     tcase_add_test(t, test_fielded_syntax);
+    tcase_add_test(t, test_field_stemming);
     tcase_add_test(t, test_synonyms_on_off);
     tcase_add_test(t, test_plural_acronyms);
     tcase_add_test(t, test_filters_or_within_and_across);
