@@ -765,7 +765,10 @@ static void progress(const secstd_build_opts *opts, const char *what, size_t don
     fflush(opts->progress);
 }
 
-static void add_spellings(xap_writer *w, const char *title)
+/* Calls fn for each word of a title that goes to the spelling table
+ * (Xapian's "did you mean"): runs of ASCII letters, lower-cased, of 4 to
+ * 63 letters. */
+static void title_words(const char *title, void (*fn)(void *ctx, const char *word), void *ctx)
 {
     if (!title)
         return;
@@ -780,12 +783,28 @@ static void add_spellings(xap_writer *w, const char *title)
         }
         if (n >= 4) {
             word[n] = '\0';
-            xap_writer_add_spelling(w, word, 1);
+            fn(ctx, word);
         }
         n = 0;
         if (!c)
             break;
     }
+}
+
+static void spell_now(void *w, const char *word)
+{
+    xap_writer_add_spelling(w, word, 1);
+}
+
+/* Counts a word in a JSON object of word -> count (NULL after running out
+ * of memory: the words are then left out, as a failed add_spelling is). */
+static void spell_count(void *counts, const char *word)
+{
+    json_t *c = json_object_get(counts, word);
+    if (c)
+        json_integer_set(c, json_integer_value(c) + 1);
+    else
+        json_object_set_new(counts, word, json_integer(1));
 }
 
 /* ---- writing documents ------------------------------------------------------ */
@@ -803,6 +822,20 @@ struct todo {
     size_t weight;
 };
 
+/* When a job puts the words of its records' titles in the spelling table.
+ * Xapian merges a batch's words into its spelling table at each commit:
+ * every word list the new words touch is inflated, extended and deflated
+ * again (at 26k records, 33,000 deflates and 27,000 inflates on top of the
+ * documents' 52,000 deflates), and the compactor merges the shards' lists
+ * once more. A fresh build counts each word instead and adds it once. */
+enum spelling_mode {
+    SPELL_EACH,      /* with each document (updates of an index) */
+    SPELL_COUNTED,   /* counted, added once after the documents (fresh, one writer) */
+    SPELL_NONE,      /* not at all: a document shard of a fresh build */
+    SPELL_ONLY,      /* no documents, the words of [begin, end) counted and
+                      * added: the spelling shard of a fresh build */
+};
+
 /* Records [begin, end) of `todo` written to one writer. */
 struct shard_job {
     const secstd_build_opts *opts;
@@ -816,10 +849,41 @@ struct shard_job {
     secstd_status st;
     unsigned long indexed;
     char err[512];
+    enum spelling_mode spelling;
 };
+
+/* Adds the counted words to the job's writer. */
+static void add_counted(struct shard_job *job, json_t *counts)
+{
+    const char *word;
+    json_t *c;
+    json_object_foreach(counts, word, c) {
+        secstd_status st = xap_writer_add_spelling(job->w, word, (unsigned)json_integer_value(c));
+        if (st != SECSTD_OK) {
+            job->st = st;
+            snprintf(job->err, sizeof job->err, "adding spellings: %.400s", xap_last_error());
+            return;
+        }
+    }
+}
 
 static void write_docs(struct shard_job *job)
 {
+    json_t *counts = NULL;
+    if (job->spelling == SPELL_COUNTED || job->spelling == SPELL_ONLY) {
+        if (!(counts = json_object())) {
+            job->st = SECSTD_ERR_NOMEM;
+            snprintf(job->err, sizeof job->err, "out of memory");
+            return;
+        }
+    }
+    if (job->spelling == SPELL_ONLY) {
+        for (size_t i = job->begin; i < job->end; i++)
+            title_words(json_string_value(json_object_get(job->todo[i].rec, "title")), spell_count, counts);
+        add_counted(job, counts);
+        json_decref(counts);
+        return;
+    }
     for (size_t i = job->begin; i < job->end && job->st == SECSTD_OK; i++) {
         const struct todo *t = &job->todo[i];
         xap_doc *doc = xap_doc_new();
@@ -841,7 +905,11 @@ static void write_docs(struct shard_job *job)
             snprintf(job->err, sizeof job->err, "indexing %.200s: %.300s", t->key, xap_last_error());
             break;
         }
-        add_spellings(job->w, json_string_value(json_object_get(t->rec, "title")));
+        const char *title = json_string_value(json_object_get(t->rec, "title"));
+        if (job->spelling == SPELL_EACH)
+            title_words(title, spell_now, job->w);
+        else if (counts)
+            title_words(title, spell_count, counts);
         job->indexed++;
         /* Small batches: Xapian's buffered changes grow costlier per
          * document as they grow (measured: 500 documents per batch index
@@ -853,6 +921,9 @@ static void write_docs(struct shard_job *job)
         }
         progress(job->opts, "indexing", atomic_fetch_add(job->done, 1) + 1, job->total);
     }
+    if (counts && job->st == SECSTD_OK)
+        add_counted(job, counts);
+    json_decref(counts);
 }
 
 /* Documents per shard, about: a shard's commits cost more per document as
@@ -1001,9 +1072,10 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
                                   json_t **records, struct releaser *rel,
                                   secstd_build_summary *sum, char *err, size_t errlen)
 {
-    struct shard_job jobs[MAX_SHARDS];
-    char paths[MAX_SHARDS][4096];
-    const char *srcs[MAX_SHARDS];
+    /* The document shards, then the spelling shard (no documents). */
+    struct shard_job jobs[MAX_SHARDS + 1];
+    char paths[MAX_SHARDS + 1][4096];
+    const char *srcs[MAX_SHARDS + 1];
     atomic_size_t done = 0;
     secstd_status st = SECSTD_OK;
     if (nshards > MAX_SHARDS)
@@ -1017,12 +1089,20 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
         remove_dir(paths[k]);
         jobs[k] = (struct shard_job){opts, todo, hash_slot, shard_begin(todo, n, k, nshards, total),
                                      shard_begin(todo, n, k + 1, nshards, total), NULL, 1, &done, n,
-                                     SECSTD_OK, 0, ""};
+                                     SECSTD_OK, 0, "", SPELL_NONE};
     }
-    struct shard_pool pool = {jobs, paths, nshards, 0};
+    /* Last, so the thread that finishes its shards first takes it; merged
+     * as a database of no documents, it shifts no docids. */
+    shard_path(paths[nshards], sizeof paths[nshards], newpath, nshards);
+    srcs[nshards] = paths[nshards];
+    remove_dir(paths[nshards]);
+    jobs[nshards] = (struct shard_job){opts, todo, hash_slot, 0, n, NULL, 1, &done, n,
+                                       SECSTD_OK, 0, "", SPELL_ONLY};
+    unsigned njobs = nshards + 1;
+    struct shard_pool pool = {jobs, paths, njobs, 0};
     unsigned nthreads = worker_count();
-    run_parallel(nthreads < nshards ? nthreads : nshards, shard_worker, &pool);
-    for (unsigned k = 0; k < nshards; k++) {
+    run_parallel(nthreads < njobs ? nthreads : njobs, shard_worker, &pool);
+    for (unsigned k = 0; k < njobs; k++) {
         sum->indexed += jobs[k].indexed;
         if (st == SECSTD_OK && jobs[k].st != SECSTD_OK)
             st = failf(err, errlen, jobs[k].st, "%s", jobs[k].err);
@@ -1031,11 +1111,11 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     if (st == SECSTD_OK) {
         if (opts->progress)
             fprintf(opts->progress, "merging %u shards\n", nshards);
-        st = xap_compact(srcs, nshards, newpath);
+        st = xap_compact(srcs, njobs, newpath);
         if (st != SECSTD_OK)
             failf(err, errlen, st, "merging shards into %s: %s", newpath, xap_last_error());
     }
-    for (unsigned k = 0; k < nshards; k++)
+    for (unsigned k = 0; k < njobs; k++)
         remove_dir(paths[k]);
     return st;
 }
@@ -1315,7 +1395,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     if (nshards <= 1) {
         atomic_size_t done = 0;
         struct shard_job job = {opts, todo, hash_slot, 0, ntodo, w, fresh, &done, ntodo,
-                                SECSTD_OK, 0, ""};
+                                SECSTD_OK, 0, "", fresh ? SPELL_COUNTED : SPELL_EACH};
         write_docs(&job);
         st = job.st;
         sum->indexed += job.indexed;

@@ -718,6 +718,19 @@ secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion)
     })
 }
 
+secstd_status xap_db_spelling_freq(xap_db *db, const char *word, unsigned *freq)
+{
+    *freq = 0;
+    XAP_GUARD({
+        /* 1.4 has no direct lookup: the spelling words are a sorted list. */
+        Xapian::TermIterator t = db->db.spellings_begin();
+        t.skip_to(word);
+        if (t != db->db.spellings_end() && *t == word)
+            *freq = t.get_termfreq();
+        return SECSTD_OK;
+    })
+}
+
 /* ---- writable database ------------------------------------------------- */
 
 secstd_status xap_writer_open(const char *path, xap_writer **out)

@@ -81,6 +81,8 @@ secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char *
 /* A spelling suggestion for word from the database's spelling table, or
  * NULL in *suggestion when none. */
 secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion);
+/* How often word was added to the spelling table (0 when never). */
+secstd_status xap_db_spelling_freq(xap_db *db, const char *word, unsigned *freq);
 
 /* ---- writable database ------------------------------------------------- */
 

@@ -1062,6 +1062,47 @@ START_TEST(test_large_file_read_in_runs_and_shards)
         for (int k = 0; k < NB; k++)
             free(data[k]);
     }
+
+    /* The spelling table: a fresh build counts each title word and adds it
+     * once (a spelling shard of no documents when sharded); an update adds
+     * words as it writes each document. Both give the same frequencies. */
+    char *upd = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(upd, &sum);   /* the fixtures alone, fresh */
+    json_decref(sum.changes);
+    body = runs_file();
+    fx_write_records(upd, "big.jsonl", body);
+    free(body);
+    fx_build_opts(upd, 0, 0, NULL, &sum);   /* an update: 4,994 records more */
+    ck_assert_uint_eq(sum.indexed, 5000 - 6);
+    json_decref(sum.changes);
+    char *index = fx_path(upd, "index");
+    char *gen = tu_strdupf("%s/gen-%06u", index, secstd_index_current_generation(index));
+    xap_db *updated = NULL;
+    ck_assert_int_eq(xap_db_open(gen, &updated), SECSTD_OK);
+    static const char *const words[] = {"record", "exchange", "security", "transport", "nosuchword"};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        unsigned want = 0, got = 0;
+        ck_assert_int_eq(xap_db_spelling_freq(updated, words[w], &want), SECSTD_OK);
+        for (int k = 0; k < NB; k++) {
+            ck_assert_int_eq(xap_db_spelling_freq(db[k], words[w], &got), SECSTD_OK);
+            ck_assert_msg(got == want, "\"%s\": %u in build %d, %u in the update", words[w], got, k,
+                          want);
+        }
+        if (w == 1)   /* "Record N on key exchange" */
+            ck_assert_uint_ge(want, 4994);
+    }
+    char *fix = NULL;
+    ck_assert_int_eq(xap_db_spelling(db[0], "exchnage", &fix), SECSTD_OK);
+    ck_assert_ptr_nonnull(fix);
+    ck_assert_str_eq(fix, "exchange");
+    free(fix);
+    xap_db_free(updated);
+    free(gen);
+    free(index);
+    tu_rmtree(upd);
+    free(upd);
+
     for (int k = 0; k < NB; k++) {
         xap_db_free(db[k]);
         tu_rmtree(dirs[k]);
