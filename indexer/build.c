@@ -796,8 +796,9 @@ static void spell_now(void *w, const char *word)
     xap_writer_add_spelling(w, word, 1);
 }
 
-/* Counts a word in a JSON object of word -> count (NULL after running out
- * of memory: the words are then left out, as a failed add_spelling is). */
+/* Counts a word in a JSON object of word -> count. A word whose count
+ * cannot be stored (out of memory) is left out, as a failed add_spelling
+ * leaves it out of an update. */
 static void spell_count(void *counts, const char *word)
 {
     json_t *c = json_object_get(counts, word);
