@@ -93,12 +93,13 @@ static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
     if (!text || !*text)
         return SECSTD_OK;
     const secstd_field *field = F(f);
-    /* The prefixed copy holds the terms the field table says: the
-     * abstract's its stems alone, without positions (it is most of the
-     * text, its phrases are answered by the unprefixed copy: a third of
-     * the position table, and a tenth of all postings with the unstemmed
-     * words); authors' their names without stems. Titles keep words,
-     * stems and positions for title:"zero trust". */
+    /* The prefixed copy holds the terms the field table's stem column
+     * says. The abstract's: its stems alone, without positions — it is
+     * most of the text and its phrases are answered by the unprefixed
+     * copy (positions would be a third of the position table, its
+     * unstemmed words a tenth of all postings). Authors': their names as
+     * written, no stems. Titles and keywords: words, stems and positions
+     * (title:"zero trust"). */
     static const xap_stem stems[] = {
         [SECSTD_STEM_SOME] = XAP_STEM_SOME,
         [SECSTD_STEM_ALL] = XAP_STEM_ALL,
