@@ -343,13 +343,9 @@ START_TEST(test_field_stemming)
     /* Operator words and other fields inside a group keep their case. */
     assert_ids("author:(jerichow OR nobody)", gw, 1);
     assert_ids("abstract:(tunnels AND title:gateway)", gw, 1);
-    json_t *res = search_q("author:(jerichow AND nobody)");
-    ck_assert_int_eq(total(res), 0);
-    json_decref(res);
+    assert_ids("author:(jerichow AND nobody)", NULL, 0);
     /* A name is not stemmed: "jerichows" is another name. */
-    res = search_q("author:jerichows");
-    ck_assert_int_eq(total(res), 0);
-    json_decref(res);
+    assert_ids("author:jerichows", NULL, 0);
 }
 END_TEST
 
