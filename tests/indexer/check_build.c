@@ -1111,6 +1111,108 @@ START_TEST(test_large_file_read_in_runs_and_shards)
 }
 END_TEST
 
+/* docid of the standard ident in db (0: none). */
+static unsigned docid_of(xap_db *db, const char *ident)
+{
+    char key[512], term[XAP_MAX_TERM + 1];
+    secstd_ident_value(ident, NULL, key, sizeof key);
+    unsigned d = 0;
+    ck_assert_int_eq(xap_db_first_posting(db, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), &d),
+                     SECSTD_OK);
+    return d;
+}
+
+static int collect_docid(void *ctx, unsigned docid)
+{
+    unsigned *v = ctx;
+    v[++v[0]] = docid;
+    return 0;
+}
+
+/* The current generation of DIR's index, opened. */
+static xap_db *open_current(const char *dir)
+{
+    char *index = fx_path(dir, "index");
+    char *gen = tu_strdupf("%s/gen-%06u", index, secstd_index_current_generation(index));
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(gen, &db), SECSTD_OK);
+    free(gen);
+    free(index);
+    return db;
+}
+
+/* 1 when the security standards (the scope term's documents) are docids
+ * 1..n with n < the last docid; *n_out = n. */
+static int scope_first_in(xap_db *db, unsigned *n_out)
+{
+    char term[XAP_MAX_TERM + 1];
+    unsigned v[FX_RECORDS + 16] = {0};
+    ck_assert_int_eq(xap_db_postings(db, secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term),
+                                     collect_docid, v),
+                     SECSTD_OK);
+    unsigned count = 0;
+    ck_assert_int_eq(xap_db_doccount(db, &count), SECSTD_OK);
+    ck_assert_uint_gt(v[0], 0);
+    ck_assert_uint_lt(v[0], count);
+    *n_out = v[0];
+    for (unsigned i = 1; i <= v[0]; i++)
+        if (v[i] != i)
+            return 0;
+    return 1;
+}
+
+/* A fresh build numbers the security standards first (searches walk less
+ * of Xapian's document-length list), each group in the order read; an
+ * update appends; the next full build puts the order back. */
+START_TEST(test_security_standards_numbered_first)
+{
+    char *dir = fx_data_dir();
+    /* Read first (files in name order), not security standards. */
+    fx_write_records(dir, "aaa.jsonl",
+                     "{\"id\":\"RFC 90001\",\"sdo\":\"IETF\",\"type\":\"RFC\",\"title\":"
+                     "\"Hypertext Coffee Pot Control Protocol for tea\"}\n"
+                     "{\"id\":\"RFC 90002\",\"sdo\":\"IETF\",\"type\":\"RFC\",\"title\":"
+                     "\"Guidelines for writing poetry about routing\"}\n");
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    xap_db *db = open_current(dir);
+    unsigned n = 0;
+    ck_assert_msg(scope_first_in(db, &n), "security standards are not docids 1..n");
+    unsigned a = docid_of(db, "RFC 90001"), b = docid_of(db, "RFC 90002");
+    ck_assert_uint_gt(a, n);
+    ck_assert_uint_eq(b, a + 1);   /* in the order read */
+    /* The hand-written fixture's first security standard comes first. */
+    ck_assert_uint_eq(docid_of(db, "ITU-T X.509"), 1);
+    xap_db_free(db);
+
+    /* An update appends the new standard after every other. */
+    fx_write_records(dir, "zzz.jsonl",
+                     "{\"id\":\"RFC 90003\",\"sdo\":\"IETF\",\"type\":\"RFC\",\"title\":"
+                     "\"Transport Layer Security key exchange and authentication\"}\n");
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    db = open_current(dir);
+    unsigned last = 0, m = 0;
+    ck_assert_int_eq(xap_db_doccount(db, &last), SECSTD_OK);
+    ck_assert_uint_eq(docid_of(db, "RFC 90003"), last);
+    ck_assert(!scope_first_in(db, &m));
+    ck_assert_uint_eq(m, n + 1);
+    xap_db_free(db);
+
+    /* A full build numbers them first again. */
+    fx_build_opts(dir, 0, 1, NULL, &sum);
+    json_decref(sum.changes);
+    db = open_current(dir);
+    ck_assert(scope_first_in(db, &m));
+    ck_assert_uint_eq(m, n + 1);
+    ck_assert_uint_eq(docid_of(db, "RFC 90003"), m);
+    xap_db_free(db);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *build_suite(void)
 {
     Suite *s = suite_create("build");
@@ -1134,6 +1236,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_mass_removal_refused);
     tcase_add_test(t, test_same_standard_two_files_merged);
     tcase_add_test(t, test_large_file_read_in_runs_and_shards);
+    tcase_add_test(t, test_security_standards_numbered_first);
     suite_add_tcase(s, t);
     return s;
 }
