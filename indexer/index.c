@@ -484,15 +484,24 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
         int npasses = (flags & (SECSTD_SIMILAR_ONE_PASS | SECSTD_SIMILAR_OTHER_SDOS)) ? 1 : 2;
         xap_query_free(same);
         double selfw = self_weight(idx, q, selfterm);
-        for (int p = 0; p < npasses && json_array_size(results) < limit; p++) {
-            /* The other-bodies pass looks deeper: copies of this body's
-             * own texts (deferred below) may crowd its first answers. */
-            xap_search_opts opts = {0, p == 0 ? limit * 8 : limit * 2, -1, 0, 0, NULL, 0};
+        /* Each pass asks for limit * 2 hits. The other-bodies pass asks
+         * again for limit * 8 when those are used up and the list is not
+         * full: copies of this body's own texts (deferred below) may crowd
+         * its first answers. Xapian's first hits are the same whatever the
+         * depth asked, so asking deeper only when needed changes nothing
+         * but the work (most standards fill the list from the first ask). */
+        unsigned from = 0, depth = limit * 2;
+        for (int p = 0; p < npasses && json_array_size(results) < limit;) {
+            xap_search_opts opts = {0, depth, -1, 0, 0, NULL, 0};
             xap_results *res = NULL;
-            if (xap_search(idx->db, passes[p], &opts, &res) != SECSTD_OK)
+            if (xap_search(idx->db, passes[p], &opts, &res) != SECSTD_OK) {
+                p++;
+                from = 0;
+                depth = limit * 2;
                 continue;
+            }
             double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
-            for (unsigned k = 0; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
+            for (unsigned k = from; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
                 /* The result-list fields are enough, but for the relations
                  * republishes() reads in the other-bodies pass. */
                 size_t olen;
@@ -546,7 +555,16 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 }
                 json_decref(other);
             }
+            unsigned got = xap_results_count(res);
             xap_results_free(res);
+            if (p == 0 && depth < limit * 8 && got == depth && json_array_size(results) < limit) {
+                from = got;   /* deeper, from where this ask left off */
+                depth = limit * 8;
+            } else {
+                p++;
+                from = 0;
+                depth = limit * 2;
+            }
         }
         size_t d;
         json_t *dj;

@@ -564,6 +564,66 @@ START_TEST(test_coverage_shape)
 }
 END_TEST
 
+/* The other-bodies pass asks Xapian for a few hits first and more only
+ * when those are used up: with a limit of 1 it first asks for 2, here
+ * both copies of other 3GPP texts (deferred), so it has to ask again;
+ * and the answer is what a longer list starts with. */
+START_TEST(test_similar_asks_deeper_when_needed)
+{
+    char *dir = fx_data_dir();
+    static const char *const copies[] = {"401", "402", "220"};
+    char body[4096] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
+        used += (size_t)snprintf(
+            body + used, sizeof body - used,
+            "{\"id\":\"ETSI TS 133 %s\",\"sdo\":\"ETSI\",\"type\":\"TS\",\"title\":\"Security "
+            "architecture and procedures for 5G System\",\"abstract\":\"Specifies the security "
+            "architecture of the 5G System and the 5G Core, including authentication and key "
+            "agreement (5G-AKA, EAP-AKA'), subscriber privacy (SUCI) and security of the "
+            "service-based architecture.\",\"relations\":{\"transposes\":[\"3GPP TS 33.%s\"]}}\n",
+            copies[i], copies[i]);
+    fx_write_records(dir, "extra.jsonl", body);
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    json_t *one = NULL, *all = NULL;
+    ck_assert_int_eq(secstd_index_similar_flags(idx, "3GPP TS 33.501", 1, SECSTD_SIMILAR_NO_STATED, &one),
+                     SECSTD_OK);
+    ck_assert_int_eq(secstd_index_similar_flags(idx, "3GPP TS 33.501", 50, SECSTD_SIMILAR_NO_STATED, &all),
+                     SECSTD_OK);
+    /* The copies are the closest texts (they score above every other
+     * standard), listed after other work. */
+    json_t *list = json_object_get(all, "results");
+    json_t *head = json_array_get(list, 0);
+    ck_assert_ptr_nonnull(head);
+    ck_assert_str_eq(json_string_value(json_object_get(head, "why")), "similar");
+    double best_other = json_real_value(json_object_get(head, "score"));
+    size_t i;
+    json_t *e;
+    int copies_seen = 0;
+    json_array_foreach(list, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "why")), "republication") == 0) {
+            copies_seen++;
+            ck_assert_double_gt(json_real_value(json_object_get(e, "score")), best_other);
+        }
+    }
+    ck_assert_int_eq(copies_seen, 3);
+    json_t *first = json_array_get(json_object_get(one, "results"), 0);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_uint_eq(json_array_size(json_object_get(one, "results")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(first, "why")), "similar");
+    ck_assert_str_eq(json_string_value(json_object_get(first, "id")),
+                     json_string_value(json_object_get(head, "id")));
+    json_decref(one);
+    json_decref(all);
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *index_suite(void)
 {
     Suite *s = suite_create("index");
@@ -579,6 +639,7 @@ static Suite *index_suite(void)
     tcase_add_test(t, test_get_through_transposition);
     tcase_add_test(t, test_similar_other_sdos_first);
     tcase_add_test(t, test_similar_defers_republications);
+    tcase_add_test(t, test_similar_asks_deeper_when_needed);
     tcase_add_test(t, test_areas_counts);
     tcase_add_test(t, test_coverage_shape);
     suite_add_tcase(s, t);
