@@ -97,9 +97,12 @@ std::string fit(const char *term)
 struct SlotCache {
     std::vector<uint32_t> code;
     std::vector<std::string> values;
-    /* Documents per code: only date filters need it (their estimate),
-     * so it is counted on their first use, not on every table's load. */
+    /* Documents per code, and the codes in the order of their values:
+     * only date filters need them (their estimate; ranges found by binary
+     * search rather than by comparing every distinct date), so they are
+     * made on their first use, not on every table's load. */
     mutable std::vector<Xapian::doccount> count;
+    mutable std::vector<uint32_t> sorted;
 };
 
 /* Counts values of one slot over the match set; for multi-valued slots the
@@ -444,6 +447,20 @@ class TableFilterSource : public Xapian::PostingSource {
         started = true;
         undetermined = false;
         did = from;
+        if (!table) {
+            /* A set: a word of 64 documents at a time (the bits past
+             * size are 0). */
+            while (did < size) {
+                uint64_t word = (*bits)[did >> 6] >> (did & 63);
+                if (word) {
+                    did += static_cast<Xapian::docid>(__builtin_ctzll(word));
+                    return;
+                }
+                did = (did | 63) + 1;
+            }
+            did = static_cast<Xapian::docid>(size);
+            return;
+        }
         while (did < size && !passes(did))
             ++did;
     }
@@ -1033,19 +1050,36 @@ xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *l
 {
     try {
         auto table = slot_table(db, slot);
+        const auto &values = table->values;
         if (table->count.empty()) {
-            table->count.assign(table->values.size(), 0);
+            table->count.assign(values.size(), 0);
             for (uint32_t code : table->code)
                 ++table->count[code];
+            /* Code 0 (no value) passes no range. */
+            table->sorted.resize(values.size() - 1);
+            for (size_t code = 1; code < values.size(); code++)
+                table->sorted[code - 1] = static_cast<uint32_t>(code);
+            std::sort(table->sorted.begin(), table->sorted.end(),
+                      [&values](uint32_t a, uint32_t b) { return values[a] < values[b]; });
         }
-        auto pass = std::make_shared<std::vector<char>>(table->values.size(), 0);
+        auto pass = std::make_shared<std::vector<char>>(values.size(), 0);
         Xapian::doccount npass = 0;
-        for (size_t code = 1; code < table->values.size(); code++) {
-            const std::string &v = table->values[code];
-            for (size_t i = 0; i < n && !(*pass)[code]; i++)
-                (*pass)[code] = (!lo[i] || v.compare(lo[i]) >= 0) && (!hi[i] || v.compare(hi[i]) <= 0);
-            if ((*pass)[code])
-                npass += table->count[code];
+        const auto &sorted = table->sorted;
+        for (size_t i = 0; i < n; i++) {
+            auto first = sorted.begin(), last = sorted.end();
+            if (lo[i])
+                first = std::lower_bound(first, last, lo[i], [&values](uint32_t code, const char *key) {
+                    return values[code].compare(key) < 0;
+                });
+            if (hi[i])
+                last = std::upper_bound(first, last, hi[i], [&values](const char *key, uint32_t code) {
+                    return values[code].compare(key) > 0;
+                });
+            for (auto it = first; it < last; ++it)
+                if (!(*pass)[*it]) {
+                    (*pass)[*it] = 1;
+                    npass += table->count[*it];
+                }
         }
         /* Owned by the query (release()); weightless, a pure filter like
          * the value range it stands for. */

@@ -694,18 +694,33 @@ START_TEST(test_slot_ranges_equal_value_ranges)
         ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
         xap_doc_free(d);
     }
+    /* And the ends of the ranges below, exactly. */
+    static const char *const ends[] = {"20000000", "19991231", "20190215", "20190200",
+                                       "20190000", "20201231", "20100000", "20109999"};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        xap_doc *d = xap_doc_new();
+        ck_assert_int_eq(xap_doc_add_term(d, i % 2 ? "odd" : "even", 1), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_term(d, "third", 1), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_value(d, 0, ends[i]), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
+        xap_doc_free(d);
+    }
     ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
     xap_writer_free(w);
     xap_db *db = NULL;
     ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
 
+    /* ... the last two: a range whose ends are the wrong way round (none),
+     * and overlapping ranges. */
     static const char *const los[][3] = {{"20000000", NULL, NULL}, {NULL, NULL, NULL},
                                          {"20190215", "20190200", "20190000"}, {"20300000", NULL, NULL},
-                                         {"19950000", "20100000", NULL}};
+                                         {"19950000", "20100000", NULL}, {"20100000", NULL, NULL},
+                                         {"20000000", "20050000", NULL}};
     static const char *const his[][3] = {{"20209999", NULL, NULL}, {"19991231", NULL, NULL},
                                          {"20201231", "20190200", "20190000"}, {NULL, NULL, NULL},
-                                         {"19969999", NULL, NULL}};
-    static const size_t nr[] = {1, 1, 3, 1, 2};
+                                         {"19969999", NULL, NULL}, {"20000000", NULL, NULL},
+                                         {"20109999", "20209999", NULL}};
+    static const size_t nr[] = {1, 1, 3, 1, 2, 1, 2};
     xap_query *even = xap_query_term("even", 1), *third = xap_query_term("third", 1);
     for (size_t c = 0; c < sizeof nr / sizeof *nr; c++) {
         xap_query *ranges = NULL;
@@ -720,6 +735,18 @@ START_TEST(test_slot_ranges_equal_value_ranges)
         }
         xap_query *table = xap_query_slot_ranges(db, 0, los[c], his[c], nr[c]);
         ck_assert_ptr_nonnull(table);
+        /* Its estimate, asked without matching (check_at_least 0), is
+         * the number of documents it matches: each counted once. */
+        char matched[4096];
+        docids_of(db, table, matched, sizeof matched);
+        unsigned nmatched = 0;
+        for (const char *p = matched; *p; p++)
+            nmatched += *p == ',';
+        xap_search_opts est = {0, 0, -1, 0, 0, NULL, 0};
+        xap_results *er = NULL;
+        ck_assert_int_eq(xap_search(db, table, &est, &er), SECSTD_OK);
+        ck_assert_uint_eq(xap_results_total(er), nmatched);
+        xap_results_free(er);
         struct {
             xap_op op;
             const xap_query *other;
