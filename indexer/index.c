@@ -341,20 +341,27 @@ static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
     return has;
 }
 
-/* 1 if a document's stored data may hold its relations: the bytes
- * "relations": anywhere (a false hit only costs a full decode). */
-static int may_have_relations(const char *data, size_t len)
+/* 1 if the bytes key occur in data[0..len). */
+static int holds_bytes(const char *data, size_t len, const char *key)
 {
-    static const char key[] = "\"relations\":";
-    const size_t klen = sizeof key - 1;
+    const size_t klen = strlen(key);
     for (const char *p = data; len >= klen && (size_t)(p - data) <= len - klen; p++) {
-        p = memchr(p, '"', len - klen + 1 - (size_t)(p - data));
+        p = memchr(p, key[0], len - klen + 1 - (size_t)(p - data));
         if (!p)
             return 0;
         if (memcmp(p, key, klen) == 0)
             return 1;
     }
     return 0;
+}
+
+/* 1 if a document's stored data may hold the relations republishes()
+ * reads: the bytes "transposes": or "adopts": anywhere (a false hit only
+ * costs a full decode; without them the record is not a republication,
+ * and its hit fields are decoded alone). */
+static int may_republish(const char *data, size_t len)
+{
+    return holds_bytes(data, len, "\"transposes\":") || holds_bytes(data, len, "\"adopts\":");
 }
 
 secstd_status secstd_index_similar(secstd_index *idx, const char *ident, unsigned limit,
@@ -509,7 +516,7 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 if (p == 0)
                     olen = xap_results_data_len(res, k);
                 json_t *other = secstd_record_decode(
-                    odata, olen, p == 0 && may_have_relations(odata, olen) ? 0 : SECSTD_DECODE_HIT);
+                    odata, olen, p == 0 && may_republish(odata, olen) ? 0 : SECSTD_DECODE_HIT);
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));
