@@ -850,6 +850,78 @@ static void facet_string(const char *path, size_t k, char *out, size_t len)
     xap_db_free(db);
 }
 
+/* A ranked page is the same whether every match is checked (facets, an
+ * exact total: xap_search then has Xapian compare each match with the
+ * worst hit kept) or only the page: same documents, same order, ties of
+ * equal weight by docid, same weights; the facets count every match. */
+START_TEST(test_ranked_page_same_when_every_match_checked)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    /* 400 documents: "alpha" with wdf 1..4 and lengths from "pad" (many
+     * ties of equal weight), "beta" in one in three; slot 0 a facet. */
+    for (unsigned i = 0; i < 400; i++) {
+        xap_doc *d = xap_doc_new();
+        ck_assert_int_eq(xap_doc_add_term(d, "alpha", 1 + i % 4), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_term(d, "pad", 1 + (i / 4) % 3), SECSTD_OK);
+        if (i % 3 == 0)
+            ck_assert_int_eq(xap_doc_add_term(d, "beta", 1 + i % 2), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_value(d, 0, i % 5 ? "common" : "rare"), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
+        xap_doc_free(d);
+    }
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_query *alpha = xap_query_term("alpha", 1), *beta = xap_query_term("beta", 1);
+    xap_query *either = xap_query_combine(XAP_OP_OR, alpha, beta);
+    const xap_query *queries[] = {alpha, either};
+    xap_facet_spec facet = {0, 0};
+    for (size_t qi = 0; qi < 2; qi++)
+        for (unsigned offset = 0; offset <= 30; offset += 15) {
+            xap_search_opts page = {offset, 10, -1, 0, offset + 11, NULL, 0};
+            xap_search_opts every = {offset, 10, -1, 0, 1000, &facet, 1};
+            xap_results *a = NULL, *b = NULL;
+            ck_assert_int_eq(xap_search(db, queries[qi], &page, &a), SECSTD_OK);
+            ck_assert_int_eq(xap_search(db, queries[qi], &every, &b), SECSTD_OK);
+            ck_assert_uint_eq(xap_results_count(a), 10);
+            ck_assert_uint_eq(xap_results_count(b), 10);
+            int ties = 0;
+            for (unsigned i = 0; i < 10; i++) {
+                ck_assert_msg(xap_results_docid(a, i) == xap_results_docid(b, i),
+                              "query %zu offset %u hit %u: docid %u, %u when every match is checked",
+                              qi, offset, i, xap_results_docid(a, i), xap_results_docid(b, i));
+                ck_assert(xap_results_weight(a, i) == xap_results_weight(b, i));
+                ties += i > 0 && xap_results_weight(b, i) == xap_results_weight(b, i - 1);
+            }
+            ck_assert_int_gt(ties, 0);   /* the order of equal weights is tested */
+            ck_assert_uint_eq(xap_results_total(b), 400);
+            ck_assert(xap_results_total_exact(b));
+            ck_assert_uint_eq(xap_results_facet_size(b, 0), 2);
+            const char *v;
+            unsigned c0, c1;
+            xap_results_facet_at(b, 0, 0, &v, &c0);
+            ck_assert_str_eq(v, "common");
+            xap_results_facet_at(b, 0, 1, &v, &c1);
+            ck_assert_str_eq(v, "rare");
+            ck_assert_uint_eq(c0, 320);
+            ck_assert_uint_eq(c1, 80);
+            xap_results_free(a);
+            xap_results_free(b);
+        }
+    xap_query_free(alpha);
+    xap_query_free(beta);
+    xap_query_free(either);
+    xap_db_free(db);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_facet_tables_stored)
 {
     char *path = make_db();
@@ -1078,6 +1150,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_wildcard_expansion_capped);
     tcase_add_test(d, test_search_sort_range_facets);
     tcase_add_test(d, test_slot_ranges_equal_value_ranges);
+    tcase_add_test(d, test_ranked_page_same_when_every_match_checked);
     tcase_add_test(d, test_facet_tables_stored);
     tcase_add_test(d, test_snippet_markers);
     tcase_add_test(d, test_expand_free_text_only);
