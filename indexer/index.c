@@ -446,6 +446,14 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                                         "why", "stated", "relation", json_object_get(r, "kind"),
                                         "score", 100.0, "shared_terms"));
     }
+    /* Another body republishes this standard (ETSI's copies of 3GPP
+     * specs, say): its other texts are likely republished too, and those
+     * copies crowd the other-bodies pass (below). */
+    int republished = 0;
+    json_array_foreach(rels, i, r) {
+        const char *kind = json_string_value(json_object_get(r, "kind"));
+        republished |= kind && (strcmp(kind, "transposed_by") == 0 || strcmp(kind, "adopted_by") == 0);
+    }
     json_decref(rels);
 
     /* Then the relevance-set expansion of this document: its most
@@ -496,8 +504,10 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
          * full: copies of this body's own texts (deferred below) may crowd
          * its first answers. Xapian's first hits are the same whatever the
          * depth asked, so asking deeper only when needed changes nothing
-         * but the work (most standards fill the list from the first ask). */
-        unsigned from = 0, depth = limit * 2;
+         * but the work (most standards fill the list from the first ask);
+         * for a standard that is itself republished, the first ask is the
+         * deep one. */
+        unsigned from = 0, depth = republished ? limit * 8 : limit * 2;
         for (int p = 0; p < npasses && json_array_size(results) < limit;) {
             xap_search_opts opts = {0, depth, -1, 0, 0, NULL, 0};
             xap_results *res = NULL;
