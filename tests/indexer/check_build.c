@@ -1122,9 +1122,12 @@ static unsigned docid_of(xap_db *db, const char *ident)
     return d;
 }
 
+/* Docids into v[1..], their count in v[0]; v holds SCOPE_MAX + 1. */
+enum { SCOPE_MAX = FX_RECORDS + 16 };
 static int collect_docid(void *ctx, unsigned docid)
 {
     unsigned *v = ctx;
+    ck_assert_uint_lt(v[0], SCOPE_MAX);
     v[++v[0]] = docid;
     return 0;
 }
@@ -1146,7 +1149,7 @@ static xap_db *open_current(const char *dir)
 static int scope_first_in(xap_db *db, unsigned *n_out)
 {
     char term[XAP_MAX_TERM + 1];
-    unsigned v[FX_RECORDS + 16] = {0};
+    unsigned v[SCOPE_MAX + 1] = {0};
     ck_assert_int_eq(xap_db_postings(db, secstd_term(SECSTD_FIELD_SCOPE, "security", term, sizeof term),
                                      collect_docid, v),
                      SECSTD_OK);
