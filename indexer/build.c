@@ -841,7 +841,7 @@ static void scope_first(struct todo *todo, size_t n)
     size_t k = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++)
-            if ((json_array_size(json_object_get(todo[i].rec, "areas")) > 0) == (pass == 0))
+            if (secstd_doc_in_scope(todo[i].rec) == (pass == 0))
                 tmp[k++] = todo[i];
     memcpy(todo, tmp, n * sizeof *tmp);
     free(tmp);

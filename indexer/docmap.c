@@ -120,6 +120,11 @@ static secstd_status add_text(xap_doc *doc, secstd_field_id f, const char *text)
             return st_;                                                                        \
     } while (0)
 
+int secstd_doc_in_scope(const json_t *rec)
+{
+    return json_array_size(json_object_get(rec, "areas")) > 0;
+}
+
 secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc)
 {
     char key[512];
@@ -167,7 +172,7 @@ secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap
         if (alen >= sizeof areas)
             alen = sizeof areas - 1;
     }
-    if (json_array_size(json_object_get(rec, "areas")) > 0)
+    if (secstd_doc_in_scope(rec))
         TRY(add_bool(doc, SECSTD_FIELD_SCOPE, "security"));
 
     /* Relation terms "kind:idkey", so the other end finds inverse links. */

@@ -53,6 +53,11 @@ enum {
  * malformed. flags 0: the whole record, keys in any order. */
 json_t *secstd_record_decode(const char *data, size_t len, unsigned flags);
 
+/* 1 when rec (with its final "areas") is a security standard: in at least
+ * one technology area. Its document carries the scope term that every
+ * search filters on unless widened. */
+int secstd_doc_in_scope(const json_t *rec);
+
 /* Fills doc from rec (which already carries its final "areas"). */
 secstd_status secstd_doc_from_record(const json_t *rec, xap_doc *doc);
 /* The same with the record's id key (secstd_ident_value of its id and sdo)

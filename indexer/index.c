@@ -430,9 +430,15 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
     json_t *taken = json_object();
     json_t *rels = (flags & SECSTD_SIMILAR_NO_STATED) ? json_array()
                                                        : resolve_relations(idx, rec, docid);
+    /* Another body republishes this standard (ETSI's copies of 3GPP
+     * specs, say): its other texts are likely republished too, and those
+     * copies crowd the other-bodies pass (below). */
+    int republished = 0;
     size_t i;
     json_t *r;
     json_array_foreach(rels, i, r) {
+        const char *kind = json_string_value(json_object_get(r, "kind"));
+        republished |= kind && (strcmp(kind, "transposed_by") == 0 || strcmp(kind, "adopted_by") == 0);
         if (!json_is_true(json_object_get(r, "found")))
             continue;
         const char *rid = json_string_value(json_object_get(r, "id"));
@@ -445,14 +451,6 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                                         "status", json_object_get(r, "status") ? json_object_get(r, "status") : json_null(),
                                         "why", "stated", "relation", json_object_get(r, "kind"),
                                         "score", 100.0, "shared_terms"));
-    }
-    /* Another body republishes this standard (ETSI's copies of 3GPP
-     * specs, say): its other texts are likely republished too, and those
-     * copies crowd the other-bodies pass (below). */
-    int republished = 0;
-    json_array_foreach(rels, i, r) {
-        const char *kind = json_string_value(json_object_get(r, "kind"));
-        republished |= kind && (strcmp(kind, "transposed_by") == 0 || strcmp(kind, "adopted_by") == 0);
     }
     json_decref(rels);
 
