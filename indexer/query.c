@@ -1012,8 +1012,9 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         opts.offset = (req->page - 1) * req->per_page;
         opts.limit = req->per_page;
     }
-    /* Facets are exact up to FACETS_EXACT_UPTO matches; beyond, counted on
-     * the first that many checked and scaled ("facets_exact": false). */
+    /* Facets are exact up to FACETS_EXACT_UPTO matches and half as many
+     * again; beyond, estimated from a sample of the rest ("facets_exact":
+     * false; xap.h, check_at_least). */
     unsigned facet_depth = doccount < FACETS_EXACT_UPTO ? doccount : FACETS_EXACT_UPTO;
     if (facet_depth < opts.offset + opts.limit + 1)
         facet_depth = opts.offset + opts.limit + 1;

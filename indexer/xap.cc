@@ -110,26 +110,45 @@ struct SlotCache {
  * ValueCountMatchSpy covers only single values. */
 class MultiValueCountSpy : public Xapian::MatchSpy {
   public:
-    MultiValueCountSpy(const SlotCache &cache_, bool multi_)
-        : cache(cache_), multi(multi_), by_code(cache_.values.size(), 0)
+    /* Counts the first `cap` documents it is shown (0: all). */
+    MultiValueCountSpy(const SlotCache &cache_, bool multi_, Xapian::doccount cap_ = 0)
+        : cache(cache_), multi(multi_), by_code(cache_.values.size(), 0), cap(cap_)
     {
     }
     void operator()(const Xapian::Document &doc, double) override
     {
-        ++seen;
+        /* Xapian shows every match until check_at_least are seen, in
+         * docid order, and past that only the ones that rank among the
+         * best so far: the first `cap` are all the matches up to `last`. */
+        if (cap && seen >= cap)
+            return;
         Xapian::docid did = doc.get_docid();
+        ++seen;
+        last = did > last ? did : last;
         if (did < cache.code.size())
             ++by_code[cache.code[did]];
     }
-    /* Per-value counts of what was seen. */
+    /* Adds the counts of another spy (of other documents), each times
+     * scale; rounded per value by finish(), not per code (a value's
+     * count sums many codes: rounding each would bias it). */
+    void add(const MultiValueCountSpy &other, double scale)
+    {
+        if (scaled.empty())
+            scaled.assign(by_code.size(), 0.0);
+        for (size_t c = 0; c < by_code.size() && c < other.by_code.size(); c++)
+            scaled[c] += other.by_code[c] * scale;
+    }
+    /* Per-value counts of what was seen (and added). */
     void finish()
     {
+        std::map<std::string, double> sums;
         for (size_t c = 1; c < by_code.size(); c++) {
-            if (!by_code[c])
+            double n = by_code[c] + (scaled.empty() ? 0.0 : scaled[c]);
+            if (n <= 0.0)
                 continue;
             const std::string &v = cache.values[c];
             if (!multi) {
-                counts[v] += by_code[c];
+                sums[v] += n;
                 continue;
             }
             size_t start = 0;
@@ -138,15 +157,21 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
                 if (nl == std::string::npos)
                     nl = v.size();
                 if (nl > start)
-                    counts[v.substr(start, nl - start)] += by_code[c];
+                    sums[v.substr(start, nl - start)] += n;
                 start = nl + 1;
             }
         }
+        for (const auto &s : sums)
+            if (s.second >= 0.5)
+                counts[s.first] = static_cast<unsigned>(s.second + 0.5);
     }
     const SlotCache &cache;
     bool multi;
     std::vector<unsigned> by_code;
+    std::vector<double> scaled;   /* add()ed counts, by code */
     Xapian::doccount seen = 0;
+    Xapian::doccount cap;
+    Xapian::docid last = 0;   /* the highest docid counted */
     std::map<std::string, unsigned> counts;
 };
 
@@ -480,6 +505,65 @@ class TableFilterSource : public Xapian::PostingSource {
     bool undetermined = false;
 };
 
+/* The documents from docid `first` on, or a fixed pseudo-random share of
+ * them: those whose docid hashes below `threshold` (out of 2^32; kAll
+ * takes every one). The same threshold gives the same sample, so the same
+ * query gets the same counts. Facets past check_at_least matches are
+ * counted on it (count_rest). */
+class SampleSource : public Xapian::PostingSource {
+  public:
+    static constexpr uint64_t kAll = uint64_t{1} << 32;
+    SampleSource(Xapian::docid first_, Xapian::docid last_, uint64_t threshold_)
+        : first(first_ ? first_ : 1), last(last_), threshold(threshold_)
+    {
+    }
+    static uint32_t mix(uint32_t x)
+    {
+        /* An integer hash with good avalanche (Wellons' "lowbias32"). */
+        x ^= x >> 16;
+        x *= 0x7feb352dU;
+        x ^= x >> 15;
+        x *= 0x846ca68bU;
+        x ^= x >> 16;
+        return x;
+    }
+    Xapian::doccount get_termfreq_min() const override { return threshold == kAll ? span() : 0; }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return static_cast<Xapian::doccount>(static_cast<double>(span()) * threshold / kAll);
+    }
+    Xapian::doccount get_termfreq_max() const override { return span(); }
+    void init(const Xapian::Database &) override
+    {
+        did = 0;
+        started = false;
+    }
+    void next(double) override { advance(started ? did + 1 : first); }
+    void skip_to(Xapian::docid to, double) override
+    {
+        if (!started || to > did)
+            advance(to > did + 1 ? to : did + 1);
+    }
+    bool at_end() const override { return did > last; }
+    Xapian::docid get_docid() const override { return did; }
+    Xapian::PostingSource *clone() const override { return new SampleSource(first, last, threshold); }
+    std::string get_description() const override { return "SampleSource"; }
+
+  private:
+    Xapian::doccount span() const { return last >= first ? last - first + 1 : 0; }
+    void advance(Xapian::docid from)
+    {
+        started = true;
+        did = from < first ? first : from;
+        while (did <= last && mix(did) >= threshold)
+            ++did;
+    }
+    Xapian::docid first, last;
+    uint64_t threshold;
+    Xapian::docid did = 0;
+    bool started = false;
+};
+
 struct xap_writer {
     Xapian::WritableDatabase db;
 };
@@ -538,6 +622,10 @@ struct xap_results {
     mutable std::vector<bool> loaded, head_loaded;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
     bool facets_exact = true;
+    /* The total counted with the facets (count_rest; 0: Xapian's
+     * estimate), and whether every match was counted. */
+    Xapian::doccount total = 0;
+    bool total_exact = false;
 };
 
 extern "C" {
@@ -1223,6 +1311,72 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
 
 /* ---- searching --------------------------------------------------------- */
 
+/* Spies like `like` counting the matches of q from docid `first` on (or
+ * the share of them SampleSource's threshold takes), the first `cap` of
+ * them when cap is not 0: a pass of counting alone. */
+static std::vector<std::unique_ptr<MultiValueCountSpy>>
+count_from(xap_db *db, const xap_query *q, const std::vector<MultiValueCountSpy *> &like,
+           Xapian::docid first, uint64_t threshold, Xapian::doccount cap)
+{
+    Xapian::Enquire enq(db->db);
+    enq.set_query(Xapian::Query(
+        Xapian::Query::OP_FILTER, unwrap(q),
+        Xapian::Query((new SampleSource(first, db->db.get_lastdocid(), threshold))->release())));
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    std::vector<std::unique_ptr<MultiValueCountSpy>> spies;
+    for (auto *s : like) {
+        spies.emplace_back(new MultiValueCountSpy(s->cache, s->multi, cap));
+        enq.add_matchspy(spies.back().get());
+    }
+    enq.get_mset(0, 0, cap ? cap : db->db.get_doccount());
+    return spies;
+}
+
+/* Counts the matches past those the spies saw (the first check_at_least
+ * in docid order) into the spies: the next half check_at_least of them
+ * one by one, and when there are more, a share of the rest sized to
+ * about as many again (SampleSource) whose counts are scaled up. The
+ * first matches alone are no sample: they follow the order the records
+ * were read, one body after another (at 260k records the first 10,000
+ * matches of "authentication" held no ITU-T standard of the 1,010 there
+ * were). Sets the total and whether the counts are exact. */
+static void count_rest(xap_db *db, const xap_query *q, const xap_search_opts *opts,
+                       const std::vector<MultiValueCountSpy *> &spies, xap_results *r)
+{
+    Xapian::doccount budget = opts->check_at_least > 1 ? opts->check_at_least / 2 : 1;
+    Xapian::docid from = spies[0]->last;
+    double counted = spies[0]->seen;
+    auto next = count_from(db, q, spies, from + 1, SampleSource::kAll, budget);
+    for (size_t i = 0; i < spies.size(); i++)
+        spies[i]->add(*next[i], 1.0);
+    counted += next[0]->seen;
+    bool exact = next[0]->seen < budget;
+    double total = counted;
+    if (!exact) {
+        /* How many are left: the next ones' density over the docids
+         * left, within Xapian's bounds. */
+        Xapian::docid upto = next[0]->last, last = db->db.get_lastdocid();
+        double left = static_cast<double>(budget) * (last - upto) / (upto - from);
+        double lo = r->mset.get_matches_lower_bound() - counted;
+        double hi = r->mset.get_matches_upper_bound() - counted;
+        left = left < lo ? lo : left > hi ? hi : left;
+        uint64_t threshold = SampleSource::kAll;
+        if (left > budget)
+            threshold = static_cast<uint64_t>(budget / left * static_cast<double>(SampleSource::kAll));
+        threshold = threshold ? threshold : 1;
+        auto rest = count_from(db, q, spies, upto + 1, threshold, 0);
+        double scale = static_cast<double>(SampleSource::kAll) / static_cast<double>(threshold);
+        for (size_t i = 0; i < spies.size(); i++)
+            spies[i]->add(*rest[i], scale);
+        total += rest[0]->seen * scale;
+        exact = threshold == SampleSource::kAll;
+    }
+    double lo = r->mset.get_matches_lower_bound(), hi = r->mset.get_matches_upper_bound();
+    total = total < lo ? lo : total > hi ? hi : total;
+    r->total = static_cast<Xapian::doccount>(total + 0.5);
+    r->total_exact = r->facets_exact = exact;
+}
+
 secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *opts,
                          xap_results **out)
 {
@@ -1260,7 +1414,8 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
             }
         } guard{spies};
         for (size_t i = 0; i < opts->nfacets; i++) {
-            spies.push_back(new MultiValueCountSpy(slot_cache(db, opts->facets[i].slot), opts->facets[i].multi != 0));
+            spies.push_back(new MultiValueCountSpy(slot_cache(db, opts->facets[i].slot),
+                                                   opts->facets[i].multi != 0, opts->check_at_least));
             enq.add_matchspy(spies.back());
         }
         xap_results *r = new xap_results;
@@ -1270,17 +1425,17 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
             r->loaded.resize(r->mset.size(), false);
             r->head.resize(r->mset.size());
             r->head_loaded.resize(r->mset.size(), false);
-            /* More matches than were checked: scale the counts of the
-             * checked ones to the estimated total (and say so). */
-            Xapian::doccount est = r->mset.get_matches_estimated();
+            /* More matches than were checked (check_at_least): the spies
+             * counted the first matches in docid order, which follow the
+             * order the records were read, one body after another, so
+             * they are no sample. Count the matches past them too, every
+             * one while they are few (the counts stay exact), else a
+             * fixed pseudo-random share of them (SampleSource), scaled. */
+            if (!spies.empty() && (spies[0]->seen >= opts->check_at_least ||
+                                   r->mset.get_matches_estimated() > spies[0]->seen))
+                count_rest(db, q, opts, spies, r);
             for (auto *s : spies) {
                 s->finish();
-                if (s->seen > 0 && est > s->seen) {
-                    r->facets_exact = false;
-                    double f = static_cast<double>(est) / static_cast<double>(s->seen);
-                    for (auto &c : s->counts)
-                        c.second = static_cast<unsigned>(c.second * f + 0.5);
-                }
                 std::vector<std::pair<std::string, unsigned>> v(s->counts.begin(), s->counts.end());
                 std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
                     return a.second > b.second;
@@ -1298,10 +1453,15 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
 
 void xap_results_free(xap_results *r) { delete r; }
 
-unsigned xap_results_total(const xap_results *r) { return r->mset.get_matches_estimated(); }
+unsigned xap_results_total(const xap_results *r)
+{
+    return r->total ? r->total : r->mset.get_matches_estimated();
+}
 
 int xap_results_total_exact(const xap_results *r)
 {
+    if (r->total)
+        return r->total_exact;
     return r->mset.get_matches_lower_bound() == r->mset.get_matches_upper_bound();
 }
 

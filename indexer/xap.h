@@ -242,9 +242,11 @@ typedef struct xap_search_opts {
     unsigned limit;
     int sort_slot;             /* -1: relevance; else sort by this value slot */
     int sort_descending;       /* for sort_slot */
-    unsigned check_at_least;   /* exact totals/facets up to this many matches;
-                                  beyond, facet counts are scaled from the
-                                  matches checked (xap_results_facets_exact) */
+    unsigned check_at_least;   /* with facets: exact totals and counts up to
+                                  this many matches and half as many again
+                                  (a counting pass); beyond, estimated from
+                                  a pseudo-random share of the rest, about
+                                  half this many (xap_results_facets_exact) */
     const xap_facet_spec *facets;
     size_t nfacets;
 } xap_search_opts;
@@ -252,9 +254,11 @@ typedef struct xap_search_opts {
 secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *opts,
                          xap_results **out);
 void xap_results_free(xap_results *r);
-/* Estimated total (exact when below check_at_least). */
+/* Estimated total (exact when below check_at_least; beyond, with facets,
+ * counted with them). */
 unsigned xap_results_total(const xap_results *r);
-/* 1 when the total is exact (Xapian's lower and upper bounds agree). */
+/* 1 when the total is exact (counted with the facets, or Xapian's lower
+ * and upper bounds agree). */
 int xap_results_total_exact(const xap_results *r);
 unsigned xap_results_count(const xap_results *r);
 unsigned xap_results_docid(const xap_results *r, unsigned i);
@@ -269,8 +273,9 @@ size_t xap_results_data_len(const xap_results *r, unsigned i);
  * without one); borrowed like xap_results_data, *len its length. A later
  * xap_results_data of the same hit stays valid alongside it. */
 const char *xap_results_head(const xap_results *r, unsigned i, size_t *len);
-/* 1 if the facet counts cover every match, 0 if they were scaled up to the
- * estimated total from the matches checked (more than check_at_least). */
+/* 1 if the facet counts cover every match, 0 if part of them were
+ * estimated from a sample (a fixed pseudo-random subset of the docids:
+ * the same counts for the same query). */
 int xap_results_facets_exact(const xap_results *r);
 /* Number of distinct values counted for facet k, and the j-th (most
  * frequent first). */

@@ -922,6 +922,97 @@ START_TEST(test_ranked_page_same_when_every_match_checked)
 }
 END_TEST
 
+/* Facet counts of slot 0 ("first", "second") and the total of one search. */
+static void facets_of(xap_db *db, const xap_query *q, unsigned limit, unsigned check,
+                      unsigned *first, unsigned *second, unsigned *total, int *exact)
+{
+    xap_facet_spec facet = {0, 0};
+    xap_search_opts o = {0, limit, -1, 0, check, &facet, 1};
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, q, &o, &r), SECSTD_OK);
+    *first = *second = 0;
+    for (size_t j = 0; j < xap_results_facet_size(r, 0); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(r, 0, j, &v, &c);
+        if (strcmp(v, "first") == 0)
+            *first = c;
+        else if (strcmp(v, "second") == 0)
+            *second = c;
+    }
+    *total = xap_results_total(r);
+    *exact = xap_results_facets_exact(r);
+    ck_assert_int_eq(*exact, xap_results_total_exact(r));
+    xap_results_free(r);
+}
+
+/* Past check_at_least matches the facets are not the first matches in
+ * docid order scaled up (these follow the order records were read, one
+ * body after another): the next half check_at_least are counted too
+ * (exact), and beyond that a pseudo-random share of the rest is
+ * (estimated, the same each time). 4,000 documents: "alpha" in all,
+ * "beta" in every other one; slot 0 "first" for the first half of the
+ * docids, "second" for the rest. */
+START_TEST(test_facets_past_check_at_least)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_strdupf("%s/db", dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    for (unsigned i = 0; i < 4000; i++) {
+        xap_doc *d = xap_doc_new();
+        ck_assert_int_eq(xap_doc_add_term(d, "alpha", 1 + i % 3), SECSTD_OK);
+        if (i % 2)
+            ck_assert_int_eq(xap_doc_add_term(d, "beta", 1), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_value(d, 0, i < 2000 ? "first" : "second"), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
+        xap_doc_free(d);
+    }
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_query *alpha = xap_query_term("alpha", 1), *beta = xap_query_term("beta", 1);
+    unsigned a, b, total;
+    int exact;
+    /* 3,000 checked and the 1,000 after them counted: exact, ranked or
+     * counting alone. */
+    for (unsigned limit = 0; limit <= 10; limit += 10) {
+        facets_of(db, alpha, limit, 3000, &a, &b, &total, &exact);
+        ck_assert_msg(a == 2000 && b == 2000 && total == 4000 && exact,
+                      "limit %u: first %u, second %u, total %u, exact %d", limit, a, b, total,
+                      exact);
+    }
+    /* 1,000 checked, 500 more counted, a fifth of the last 2,500 taken:
+     * an estimate near the truth (the first matches alone had no
+     * "second"). */
+    for (unsigned limit = 0; limit <= 10; limit += 10) {
+        facets_of(db, alpha, limit, 1000, &a, &b, &total, &exact);
+        ck_assert_msg(!exact && a > 1800 && a < 2200 && b > 1800 && b < 2200 && total == 4000,
+                      "limit %u: first %u, second %u, total %u, exact %d", limit, a, b, total,
+                      exact);
+        unsigned a2, b2, total2;
+        int exact2;
+        facets_of(db, alpha, limit, 1000, &a2, &b2, &total2, &exact2);
+        ck_assert(a2 == a && b2 == b && total2 == total && exact2 == exact);
+    }
+    /* Every other document: 500 checked, 250 more, a fifth of the rest
+     * (about 250: within a quarter). */
+    facets_of(db, beta, 10, 500, &a, &b, &total, &exact);
+    ck_assert_msg(!exact && a > 750 && a < 1250 && b > 750 && b < 1250 && total == 2000,
+                  "beta: first %u, second %u, total %u", a, b, total);
+    /* Fewer matches than checked: exact, and no second pass needed. */
+    facets_of(db, beta, 10, 2001, &a, &b, &total, &exact);
+    ck_assert(a == 1000 && b == 1000 && total == 2000 && exact);
+    xap_query_free(alpha);
+    xap_query_free(beta);
+    xap_db_free(db);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_facet_tables_stored)
 {
     char *path = make_db();
@@ -1151,6 +1242,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_search_sort_range_facets);
     tcase_add_test(d, test_slot_ranges_equal_value_ranges);
     tcase_add_test(d, test_ranked_page_same_when_every_match_checked);
+    tcase_add_test(d, test_facets_past_check_at_least);
     tcase_add_test(d, test_facet_tables_stored);
     tcase_add_test(d, test_snippet_markers);
     tcase_add_test(d, test_expand_free_text_only);
