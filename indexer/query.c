@@ -863,8 +863,6 @@ char *secstd_html_escape(const char *text)
 /* A query whose words all match fewer standards than this is widened to
  * standards matching some of them, after those matching all. */
 #define RELAX_BELOW 5
-/* Facet counts are exact up to this many matches (see run_search). */
-#define FACETS_EXACT_UPTO 10000
 
 static const struct facet_def {
     const char *name;
@@ -1012,10 +1010,11 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         opts.offset = (req->page - 1) * req->per_page;
         opts.limit = req->per_page;
     }
-    /* Facets are exact up to FACETS_EXACT_UPTO matches and half as many
-     * again; beyond, estimated from a sample of the rest ("facets_exact":
-     * false; xap.h, check_at_least). */
-    unsigned facet_depth = doccount < FACETS_EXACT_UPTO ? doccount : FACETS_EXACT_UPTO;
+    /* Facets are exact up to exact_facets matches and half as many again;
+     * beyond, estimated from a sample of the rest ("facets_exact": false;
+     * xap.h, check_at_least). */
+    unsigned exact_upto = req->exact_facets ? req->exact_facets : SECSTD_QUERY_EXACT_FACETS;
+    unsigned facet_depth = doccount < exact_upto ? doccount : exact_upto;
     if (facet_depth < opts.offset + opts.limit + 1)
         facet_depth = opts.offset + opts.limit + 1;
     opts.check_at_least = req->facets ? facet_depth : opts.offset + opts.limit + 1;

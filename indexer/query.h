@@ -25,6 +25,10 @@
 #define SECSTD_QUERY_MAX_PER_PAGE 100
 #define SECSTD_QUERY_MAX_DEPTH 10000   /* page * per_page */
 #define SECSTD_QUERY_MAX_FILTERS 32    /* values per filter field */
+/* Facet counts and the total are exact up to this many matches and half
+ * as many again; beyond, estimated from a sample (secstd_search_request's
+ * exact_facets). */
+#define SECSTD_QUERY_EXACT_FACETS 10000
 
 typedef struct secstd_filter {
     const char *values[SECSTD_QUERY_MAX_FILTERS];
@@ -48,6 +52,10 @@ typedef struct secstd_search_request {
     int facets;                /* 1 = compute facet counts */
     int snippets;              /* 1 = compute highlighted snippets */
     unsigned max_rows;         /* CSV export: overrides paging when > 0 */
+    unsigned exact_facets;     /* facets and total exact up to this many
+                                  matches and half as many again, estimated
+                                  beyond ("facets_exact": false); 0 =
+                                  SECSTD_QUERY_EXACT_FACETS */
 } secstd_search_request;
 
 /* Sets defaults: page 1, per_page 10, synonyms on, facets and snippets on. */

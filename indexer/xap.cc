@@ -1374,7 +1374,8 @@ static void count_rest(xap_db *db, const xap_query *q, const xap_search_opts *op
     double lo = r->mset.get_matches_lower_bound(), hi = r->mset.get_matches_upper_bound();
     total = total < lo ? lo : total > hi ? hi : total;
     r->total = static_cast<Xapian::doccount>(total + 0.5);
-    r->total_exact = r->facets_exact = exact;
+    r->facets_exact = exact;
+    r->total_exact = exact || lo == hi;
 }
 
 secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *opts,

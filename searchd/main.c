@@ -58,6 +58,8 @@ static const option_def OPTIONS[] = {
     {"max-query-len", OPT_UINT, F(max_query_len), "BYTES", "longest q (1024)"},
     {"csv-max-rows", OPT_UINT, F(csv_max_rows), "N", "rows of one /search.csv export (100000)"},
     {"max-similar", OPT_UINT, F(max_similar), "N", "largest limit of /similar (50)"},
+    {"exact-facets", OPT_UINT, F(exact_facets), "N",
+     "facet counts and totals exact up to N matches and half as many again, estimated beyond (10000)"},
     {"drain-seconds", OPT_UINT, F(drain_seconds), "SEC",
      "on SIGTERM, wait this long for requests in flight (5)"},
     {"max-index-age", OPT_UINT, F(max_index_age), "SEC",

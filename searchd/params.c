@@ -308,6 +308,7 @@ int sd_parse_search(const sd_arg *args, size_t n, const sd_limits *lim, int csv,
         if (set_param(p, a, lim, req, e) < 0)
             return -1;
     }
+    req->exact_facets = lim->exact_facets;
     if (csv) {
         req->facets = 0;
         req->snippets = 0;

@@ -40,6 +40,7 @@ typedef struct sd_limits {
     unsigned max_query_len;  /* bytes of q, <= SECSTD_QUERY_MAX_LEN */
     unsigned csv_max_rows;   /* rows of one CSV export */
     unsigned max_similar;    /* largest `limit` of /similar */
+    unsigned exact_facets;   /* the searches' exact_facets (query.h) */
 } sd_limits;
 
 /* The longest filter value accepted (an SDO, area, group or type). */

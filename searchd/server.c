@@ -113,6 +113,7 @@ void searchd_config_init(searchd_config *cfg)
     cfg->max_query_len = SECSTD_QUERY_MAX_LEN;
     cfg->csv_max_rows = 100000;
     cfg->max_similar = 50;
+    cfg->exact_facets = SECSTD_QUERY_EXACT_FACETS;
     cfg->drain_seconds = 5;
     cfg->max_index_age = 2 * 24 * 3600;
 }
@@ -142,6 +143,7 @@ static const limit_rule LIMIT_RULES[] = {
     {"max_query_len", U(max_query_len), 16, SECSTD_QUERY_MAX_LEN},
     {"csv_max_rows", U(csv_max_rows), 1, 10000000},
     {"max_similar", U(max_similar), 1, 1000},
+    {"exact_facets", U(exact_facets), 1, 10000000},
     {"drain_seconds", U(drain_seconds), 0, 3600},
     {"max_index_age", U(max_index_age), 0, 365u * 24 * 3600},
     {"port", U(port), 0, 65535},
@@ -971,7 +973,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     srv->cfg.web_dir = srv->web_dir;
     srv->cfg.access_log = srv->access_log_path;
     srv->limits = (sd_limits){cfg->max_per_page, cfg->max_depth, cfg->max_query_len,
-                              cfg->csv_max_rows, cfg->max_similar};
+                              cfg->csv_max_rows, cfg->max_similar, cfg->exact_facets};
     sd_metrics_init(&srv->metrics);
     if (pthread_key_create(&srv->worker_key, NULL) != 0) {
         snprintf(err, errlen, "cannot create thread key");

@@ -37,6 +37,7 @@ typedef struct searchd_config {
     unsigned max_query_len;      /* longest q, bytes */
     unsigned csv_max_rows;       /* rows of one CSV export */
     unsigned max_similar;        /* largest limit of /similar */
+    unsigned exact_facets;       /* facets exact up to this many matches (and half again) */
     unsigned drain_seconds;      /* how long searchd_stop waits for requests in flight */
     unsigned max_index_age;      /* /healthz says "stale" past this many seconds (0: never) */
 } searchd_config;
@@ -44,7 +45,7 @@ typedef struct searchd_config {
 /* Defaults: 127.0.0.1:8080, index "data/index", 4 threads, 15 s timeout,
  * 512 connections, 32 per IP, 256 KiB per connection, 4 KiB URLs, 8 KiB
  * headers in at most 64 lines, 128 arguments, query.h's paging limits,
- * 100000 CSV rows, 50 similar, 5 s drain. */
+ * 100000 CSV rows, 50 similar, facets exact to 10,000 matches, 5 s drain. */
 void searchd_config_init(searchd_config *cfg);
 
 typedef struct searchd_server searchd_server;

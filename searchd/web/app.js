@@ -388,7 +388,7 @@
     $('searchhint').hidden = !!s.q;
 
     drawChips(s);
-    drawFacets(s, body.facets || {});
+    drawFacets(s, body.facets || {}, body.facets_exact === false);
 
     var list = $('results');
     clear(list);
@@ -488,7 +488,9 @@
     return { from: a, to: b };
   }
 
-  function drawFacets(s, facets) {
+  /* approx: the counts are estimates (more matches than searchd counts
+     exactly): each shown as "≈n". */
+  function drawFacets(s, facets, approx) {
     var box = $('facet-groups');
     clear(box);
     FACET_ORDER.forEach(function (f) {
@@ -512,16 +514,21 @@
         var input = el('input', { type: 'checkbox', id: id });
         input.checked = checked;
         input.addEventListener('change', function () { toggleFacet(f.key, v, input.checked); });
+        var count = { className: 'facet-count', text: String(counts[v] || 0) };
+        if (approx && counts[v]) {
+          count.text = '\u2248' + count.text;
+          count.title = 'estimated from a sample of the matches';
+        }
         var label = el('label', { 'for': id }, [
           el('span', { className: 'facet-label', text: valueLabel(f.key, v) }),
-          el('span', { className: 'facet-count', text: String(counts[v] || 0) })
+          el('span', count)
         ]);
         group.appendChild(el('div', { className: 'facet-row' + (counts[v] ? '' : ' zero') }, [input, label]));
       });
       if (values.length > FACET_SHOWN) {
         var more = el('button', { type: 'button', className: 'btn-link more',
           text: expanded[f.key] ? 'Show fewer' : 'Show all ' + values.length });
-        more.addEventListener('click', function () { expanded[f.key] = !expanded[f.key]; drawFacets(readState(), facets); });
+        more.addEventListener('click', function () { expanded[f.key] = !expanded[f.key]; drawFacets(readState(), facets, approx); });
         group.appendChild(more);
       }
       box.appendChild(group);

@@ -826,6 +826,48 @@ START_TEST(test_total_exact)
 }
 END_TEST
 
+/* exact_facets bounds the matches counted one by one: past it and half as
+ * many again the facets are estimated (a sample) and say so; within it
+ * they are the same as the default's. */
+START_TEST(test_exact_facets_bound)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "";
+    req.all_records = 1;
+    req.per_page = 1;
+    json_t *ref = search_req(&req);
+    json_int_t n = total(ref);
+    ck_assert_int_gt(n, 20);
+    ck_assert(json_is_true(json_object_get(ref, "facets_exact")));
+    /* n - 1 checked, the last one counted after them: still exact. */
+    req.exact_facets = (unsigned)n - 1;
+    json_t *near = search_req(&req);
+    ck_assert(json_is_true(json_object_get(near, "facets_exact")));
+    ck_assert(json_is_true(json_object_get(near, "total_exact")));
+    ck_assert_int_eq(total(near), n);
+    ck_assert(json_equal(json_object_get(near, "facets"), json_object_get(ref, "facets")));
+    /* 2 checked, 1 more counted, a share of the rest: estimates, said so,
+     * of values there are. */
+    req.exact_facets = 2;
+    json_t *est = search_req(&req);
+    ck_assert(json_is_false(json_object_get(est, "facets_exact")));
+    const char *field;
+    json_t *counts;
+    json_object_foreach(json_object_get(est, "facets"), field, counts) {
+        const char *v;
+        json_t *c;
+        json_object_foreach(counts, v, c) {
+            ck_assert_msg(json_object_get(json_object_get(json_object_get(ref, "facets"), field), v),
+                          "%s=%s estimated but not there", field, v);
+        }
+    }
+    json_decref(ref);
+    json_decref(near);
+    json_decref(est);
+}
+END_TEST
+
 START_TEST(test_snippets_escaped_and_marked)
 {
     json_t *res = search_q("pinning");
@@ -987,6 +1029,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_syntax_error_fallback);
     tcase_add_test(t, test_did_you_mean);
     tcase_add_test(t, test_total_exact);
+    tcase_add_test(t, test_exact_facets_bound);
     tcase_add_test(t, test_snippets_escaped_and_marked);
     tcase_add_test(t, test_html_escape);
     tcase_add_test(t, test_result_shape);

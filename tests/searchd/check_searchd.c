@@ -366,7 +366,7 @@ END_TEST
 
 static sd_limits test_limits(void)
 {
-    return (sd_limits){100, 10000, 1024, 1000, 50};
+    return (sd_limits){100, 10000, 1024, 1000, 50, SECSTD_QUERY_EXACT_FACETS};
 }
 
 #define ARG(k, v) {k, sizeof(k) - 1, v, sizeof(v) - 1}

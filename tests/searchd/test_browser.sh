@@ -39,8 +39,10 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/secstd-browser-XXXXXX")
 PID=
+PID2=
 cleanup() {
   if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  if [ -n "$PID2" ]; then kill "$PID2" 2>/dev/null || true; wait "$PID2" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -154,6 +156,39 @@ chrome --dump-dom "${URL}?view=changes&area=web&sdo=W3C" >"$WORK/changes-web.htm
 grep -q 'href="/feeds/changes.atom?area=web&amp;sdo=W3C"' "$WORK/changes-web.html" || die "feed link does not follow the filter"
 grep -q 'ITU-T X.1205' "$WORK/changes-web.html" && die "SDO filter not applied to what's new"
 say "what's new shows the change report"
+
+# 7b. Estimated facet counts are marked: a second searchd that counts only
+# two matches one by one (--exact-facets 2), on 60 records of its own, so
+# that a page of 20 leaves the rest estimated; the first searchd's counts
+# stay exact and unmarked.
+mkdir -p "$WORK/many/records"
+for i in $(seq 1 60); do
+  sdo=ETSI; [ $((i % 3)) = 0 ] && sdo=IETF
+  printf '{"id": "TEST %d", "sdo": "%s", "type": "TS", "title": "Authentication test record %d", "status": "published", "date": "2020-01"}\n' \
+    "$i" "$sdo" "$i"
+done >"$WORK/many/records/many.jsonl"
+"$BIN/secstd" index --data "$WORK/many" >"$WORK/many.log" 2>&1 || { cat "$WORK/many.log"; die "secstd index of 60 records failed"; }
+"$BIN/searchd" --port 0 --index "$WORK/many/index" --web-dir "$SRC/searchd/web" --exact-facets 2 \
+  >"$WORK/searchd2.out" 2>"$WORK/searchd2.err" &
+PID2=$!
+URL2=
+for _ in $(seq 1 100); do
+  URL2=$(sed -n 's/^searchd: serving //p' "$WORK/searchd2.out")
+  [ -n "$URL2" ] && break
+  kill -0 "$PID2" 2>/dev/null || { cat "$WORK/searchd2.err"; die "second searchd exited"; }
+  sleep 0.1
+done
+[ -n "$URL2" ] || die "second searchd did not print its URL"
+chrome --dump-dom "${URL2}?q=authentication&scope=all" >"$WORK/approx.html"
+grep -q 'class="facet-count" title="estimated from a sample of the matches">≈[0-9]' "$WORK/approx.html" ||
+  die "estimated facet counts are not marked"
+chrome --dump-dom "${URL}?q=&scope=all" >"$WORK/exact.html"
+grep -q 'class="facet-count">[0-9]' "$WORK/exact.html" || die "no facet counts rendered"
+grep -q '≈' "$WORK/exact.html" && die "exact facet counts are marked as estimates"
+kill -TERM "$PID2"
+wait "$PID2" || die "second searchd did not exit cleanly"
+PID2=
+say "estimated facet counts are marked"
 
 # 8. Screenshots (laptop and phone).
 shot() {
