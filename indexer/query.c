@@ -405,11 +405,38 @@ static int letters_left_out(const char *typed, size_t nt, const char *corrected,
     return letters >= 4 && nc > nt;
 }
 
-/* The corrected query with the corrections of names undone (words are
- * compared in order; a correction that changed the word count is kept
- * whole), unless the name was a word with letters left out. Takes
- * corrected (malloc'ed) and returns the result, malloc'ed. */
-static char *keep_names(const char *typed, char *corrected)
+/* Whether the typed word w[0..n) (punctuation around it aside, case
+ * folded) is a word of some standard's title (a title term). Xapian's
+ * spelling corrector offers its most frequent neighbour even for a word
+ * it has ("spdm", in the title of ISO/IEC 25706, got "spam"), and the
+ * spelling table leaves out words of fewer than four letters, so "key"
+ * got "keys". */
+static int title_word(xap_db *db, const char *w, size_t n)
+{
+    while (n > 0 && strchr("\"'(+-", *w)) {
+        w++;
+        n--;
+    }
+    while (n > 0 && strchr("\"'),.;:!?", w[n - 1]))
+        n--;
+    const char *prefix = secstd_field_get(SECSTD_FIELD_TITLE)->prefix;
+    size_t plen = strlen(prefix);
+    char term[128];
+    if (n == 0 || plen + n >= sizeof term || memchr(w, ':', n))
+        return 0;
+    memcpy(term, prefix, plen);
+    for (size_t i = 0; i < n; i++)
+        term[plen + i] = (char)tolower((unsigned char)w[i]);
+    term[plen + n] = '\0';
+    unsigned freq = 0;
+    return xap_db_termfreq(db, term, &freq) == SECSTD_OK && freq > 0;
+}
+
+/* The corrected query with the corrections of names and title words
+ * undone (words are compared in order; a correction that changed the
+ * word count is kept whole), unless the name was a word with letters left
+ * out. Takes corrected (malloc'ed) and returns the result, malloc'ed. */
+static char *keep_names(xap_db *db, const char *typed, char *corrected)
 {
     strbuf out = {0};
     const char *a = typed;
@@ -424,7 +451,8 @@ static char *keep_names(const char *typed, char *corrected)
         size_t na = strcspn(a, " "), nb = strcspn(b, " ");
         if (out.n)
             sb_add(&out, " ", 1);
-        if (typed_as_name(a, na) && !letters_left_out(a, na, b, nb))
+        if ((typed_as_name(a, na) && !letters_left_out(a, na, b, nb)) ||
+            (na != nb || strncasecmp(a, b, na) != 0 ? title_word(db, a, na) : 0))
             sb_add(&out, a, na);
         else
             sb_add(&out, b, nb);
@@ -1180,7 +1208,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         xap_query *sq = NULL;
         if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
                             &corrected) == SECSTD_OK &&
-            corrected && *corrected && strcmp(corrected = keep_names(q, corrected), q) != 0)
+            corrected && *corrected && strcmp(corrected = keep_names(db, q, corrected), q) != 0)
             dym = json_string(corrected);
         xap_query_free(sq);
     }

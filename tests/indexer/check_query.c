@@ -61,6 +61,16 @@ static void suite_setup(void)
                      "of gateway links\",\"abstract\":\"Traffic between the gateways is "
                      "tunnelled end to end with IPsec.\",\"authors\":[\"Anja Jerichow\"],"
                      "\"status\":\"published\",\"date\":\"2016-03\"}\n");
+    /* A rare title word next to a commoner one (spelling). */
+    fx_write_records(g_dir, "spelling.jsonl",
+                     "{\"id\":\"ISO/IEC 25706\",\"sdo\":\"ISO/IEC\",\"title\":\"SPDM "
+                     "key exchange message formats\",\"status\":\"published\",\"date\":\"2024-01\"}\n"
+                     "{\"id\":\"RFC 9901\",\"sdo\":\"IETF\",\"title\":\"Spam reporting "
+                     "formats\",\"status\":\"published\",\"date\":\"2025-01\"}\n"
+                     "{\"id\":\"RFC 9902\",\"sdo\":\"IETF\",\"title\":\"Spam folder "
+                     "conventions\",\"status\":\"published\",\"date\":\"2025-02\"}\n"
+                     "{\"id\":\"RFC 9903\",\"sdo\":\"IETF\",\"title\":\"Keys of mail "
+                     "senders\",\"status\":\"published\",\"date\":\"2025-03\"}\n");
     secstd_build_summary sum;
     fx_build(g_dir, &sum);
     json_decref(sum.changes);
@@ -793,6 +803,27 @@ START_TEST(test_did_you_mean)
     json_decref(res);
     res = search_q("CYBR");
     ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "cyber");
+    json_decref(res);
+    /* A word of a title is no typo, whatever its case: "spdm" (one title)
+     * is not offered "spam" (two). A word of no title still is, and the
+     * other words of the query are still corrected. */
+    static const char *const words[] = {"spdm", "SPDM", "spdm,", "(spdm)"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        res = search_q(words[i]);
+        ck_assert_msg(json_is_null(json_object_get(res, "did_you_mean")), "%s corrected to %s",
+                      words[i], json_string_value(json_object_get(res, "did_you_mean")));
+        json_decref(res);
+    }
+    res = search_q("spamm");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "spam");
+    json_decref(res);
+    res = search_q("certifcate spdm");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate spdm");
+    json_decref(res);
+    /* Words of fewer than four letters are not in the spelling table, so
+     * Xapian offered "keys" for "key". */
+    res = search_q("certifcate key");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "did_you_mean")), "certificate key");
     json_decref(res);
 }
 END_TEST
