@@ -84,6 +84,28 @@ static void split_edition(const char *docid, char *base, size_t blen, char *edit
     }
 }
 
+/* The docidentifier with the part its uri names when it lacks one: the
+ * export gives Parts 1-3 of SP 800-73-5 the one docidentifier "SP
+ * 800-73-5" (uris .../800/73/pt1/5/final, .../pt2/..., .../pt3/...) and
+ * the Part 1 Rev. 6 draft of SP 800-57 "SP 800-57 Rev. 6"; taken as
+ * given, each part replaced the others. The part goes before the edition
+ * marker: "SP 800-73-5 Part 2", "SP 800-57 Part 1 Rev. 6". docid itself
+ * when there is nothing to add (or no room in buf). */
+static const char *with_part(const char *docid, const char *uri, char *buf, size_t len)
+{
+    const char *pt = uri ? strstr(uri, "/pt") : NULL;
+    if (!pt || strstr(docid, " Part ") || strstr(docid, " Pt"))
+        return docid;
+    pt += 3;
+    size_t nd = strspn(pt, "0123456789");
+    if (nd == 0 || nd > 3 || pt[nd] != '/')
+        return docid;
+    char base[SECSTD_IDENT_MAX], edition[64];
+    split_edition(docid, base, sizeof base, edition, sizeof edition);
+    int n = snprintf(buf, len, "%s Part %.*s%s%s", base, (int)nd, pt, edition[0] ? " " : "", edition);
+    return n > 0 && (size_t)n < len ? buf : docid;
+}
+
 static secstd_status base_ident(const char *docid, const char *type, secstd_ident *id,
                                 char *edition, size_t elen)
 {
@@ -125,7 +147,9 @@ static secstd_status add_relations(json_t *rec, const char *self, const json_t *
     json_array_foreach(list, i, r) {
         const char *other = str(r, "docidentifier");
         secstd_ident id;
-        char ed[64];
+        char ed[64], parted[SECSTD_IDENT_MAX];
+        if (other)
+            other = with_part(other, str(r, "uri"), parted, sizeof parted);
         if (!other || base_ident(other, type, &id, ed, sizeof ed) != SECSTD_OK)
             continue;
         if (strcmp(id.id, self) == 0)
@@ -168,6 +192,8 @@ static secstd_status pub_record(const json_t *pub, size_t index, json_t **out, i
                     !json_is_object(pub) ? "object form" : !docid ? "docidentifier" : "title-main");
         return SECSTD_ERR_PARSE;
     }
+    char parted[SECSTD_IDENT_MAX];
+    docid = with_part(docid, str(pub, "uri"), parted, sizeof parted);
     const char *type = type_of(str(pub, "series"));
     secstd_ident id;
     char edition[64];

@@ -2,21 +2,24 @@
  * nist-mods (crawlers/parse_nist_mods.c) parsers on the real CSRC export
  * and MODS sample, and on fixtures. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parsetest.h"
 
-/* SOURCES.md: 924 publication iterations. They collapse to 492 records:
+/* SOURCES.md: 924 publication iterations. They collapse to 493 records:
  * one per docidentifier after removing its edition marker (" Rev. N",
  * " Version N", " Revision (r)", " EN"): drafts (ipd/2pd/...), updates of
  * a final and revisions attach to their base as editions. (Checked
- * independently: 492 distinct bases in the file.) */
+ * independently: 492 distinct bases in the file; the three parts of SP
+ * 800-73-5 share one docidentifier and are three records, and the Part 1
+ * Rev. 6 draft of SP 800-57, given "SP 800-57 Rev. 6", joins Part 1.) */
 START_TEST(real_export)
 {
     secstd_collector *c = secstd_collector_new();
     pt_run_shared("nist-json", "nist/csrc-pubs-export.json", PT_FIXTURE_URL, c);
-    ck_assert_uint_eq(pt_validate_all(c), 492);
+    ck_assert_uint_eq(pt_validate_all(c), 493);
 
     json_t *r = pt_get(c, "NIST SP 800-207");
     ck_assert_str_eq(pt_str(r, "sdo"), "NIST");
@@ -72,6 +75,34 @@ START_TEST(real_export)
     ck_assert_str_eq(pt_str(r, "url"), "https://csrc.nist.gov/pubs/sp/800/38/a/final");
     ck_assert_str_eq(pt_str(r, "title"),
                      "Recommendation for Block Cipher Modes of Operation: Methods and Techniques");
+
+    /* Parts the export gives one docidentifier, told apart by their uri
+     * (.../800/73/pt2/5/final): three records, each its own title, and
+     * the publication they replace superseded by all three. */
+    static const char *const parts[] = {"Part 1 – PIV Card Application Namespace",
+                                        "Part 2 – PIV Card Application Card Command",
+                                        "Part 3 – PIV Client Application Programming"};
+    for (int i = 0; i < 3; i++) {
+        char id[64], url[96];
+        snprintf(id, sizeof id, "NIST SP 800-73-5 Part %d", i + 1);
+        snprintf(url, sizeof url, "https://csrc.nist.gov/pubs/sp/800/73/pt%d/5/final", i + 1);
+        r = pt_get(c, id);
+        ck_assert_str_eq(pt_str(r, "url"), url);
+        ck_assert_ptr_nonnull(strstr(pt_str(r, "title"), parts[i]));
+        ck_assert_uint_eq(json_array_size(json_object_get(r, "editions")), 1); /* its ipd */
+        ck_assert(pt_has(r, "relations.supersedes", "NIST SP 800-73-4"));
+        ck_assert(pt_has(pt_get(c, "NIST SP 800-73-4"), "relations.superseded_by", id));
+    }
+    ck_assert_ptr_null(secstd_collector_get(c, "NIST SP 800-73-5"));
+    /* The Part 1 Rev. 6 draft is an edition of Part 1, not a record "SP
+     * 800-57" of its own. */
+    ck_assert_ptr_null(secstd_collector_get(c, "NIST SP 800-57"));
+    found = 0;
+    json_array_foreach(json_object_get(pt_get(c, "NIST SP 800-57 Part 1"), "editions"), k, ed) {
+        const char *eid = json_string_value(json_object_get(ed, "id"));
+        found |= eid && strcmp(eid, "NIST SP 800-57 Part 1 Rev. 6 (ipd)") == 0;
+    }
+    ck_assert_msg(found, "no Rev. 6 draft edition of NIST SP 800-57 Part 1");
 
     /* withdrawn without successor */
     r = pt_get(c, "NIST SP 800-1");

@@ -18,7 +18,7 @@ require
 declare -A WANT=(
     [ietf-txt]=9830 [ietf-xml]=47 [itu-x]=748 [itu-mws]=1 [itu-pages]=5 [iso]=318
     [iso-opendata]=3 [iec]=177 [iso-iec]=592 [3gpp]=319 [etsi]=915 [etsi-csv]=10
-    [onem2m]=64 [w3c]=141 [w3c-tr]=123 [w3c-api]=2 [nist]=492 [nist-mods]=2
+    [onem2m]=64 [w3c]=141 [w3c-tr]=123 [w3c-api]=2 [nist]=493 [nist-mods]=2
     [oasis]=452 [oasis-html]=5 [ieee]=95 [ieee-idams]=1 [cen]=20
 )
 
