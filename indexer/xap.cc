@@ -1432,8 +1432,10 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
              * they are no sample. Count the matches past them too, every
              * one while they are few (the counts stay exact), else a
              * fixed pseudo-random share of them (SampleSource), scaled. */
-            if (!spies.empty() && (spies[0]->seen >= opts->check_at_least ||
-                                   r->mset.get_matches_estimated() > spies[0]->seen))
+            if (!spies.empty() && opts->check_at_least > 0 &&
+                spies[0]->last < db->db.get_lastdocid() &&
+                (spies[0]->seen >= opts->check_at_least ||
+                 r->mset.get_matches_estimated() > spies[0]->seen))
                 count_rest(db, q, opts, spies, r);
             for (auto *s : spies) {
                 s->finish();
