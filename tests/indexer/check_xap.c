@@ -850,16 +850,35 @@ static void facet_string(const char *path, size_t k, char *out, size_t len)
     xap_db_free(db);
 }
 
+/* A writer on a new database "db" in a new temporary directory (*dir,
+ * *path: malloc'ed). */
+static xap_writer *new_writer(char **dir, char **path)
+{
+    *dir = tu_mkdtemp();
+    *path = tu_strdupf("%s/db", *dir);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(*path, &w), SECSTD_OK);
+    return w;
+}
+
+/* Closes w and opens what it wrote. */
+static xap_db *close_and_open(xap_writer *w, const char *path)
+{
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    return db;
+}
+
 /* A ranked page is the same whether every match is checked (facets, an
  * exact total: xap_search then has Xapian compare each match with the
  * worst hit kept) or only the page: same documents, same order, ties of
  * equal weight by docid, same weights; the facets count every match. */
 START_TEST(test_ranked_page_same_when_every_match_checked)
 {
-    char *dir = tu_mkdtemp();
-    char *path = tu_strdupf("%s/db", dir);
-    xap_writer *w = NULL;
-    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    char *dir, *path;
+    xap_writer *w = new_writer(&dir, &path);
     /* 400 documents: "alpha" with wdf 1..4 and lengths from "pad" (many
      * ties of equal weight), "beta" in one in three; slot 0 a facet. */
     for (unsigned i = 0; i < 400; i++) {
@@ -872,10 +891,7 @@ START_TEST(test_ranked_page_same_when_every_match_checked)
         ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
         xap_doc_free(d);
     }
-    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
-    xap_writer_free(w);
-    xap_db *db = NULL;
-    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_db *db = close_and_open(w, path);
     xap_query *alpha = xap_query_term("alpha", 1), *beta = xap_query_term("beta", 1);
     xap_query *either = xap_query_combine(XAP_OP_OR, alpha, beta);
     const xap_query *queries[] = {alpha, either};
@@ -957,10 +973,8 @@ static void facets_of(xap_db *db, const xap_query *q, unsigned limit, unsigned c
  * docids, "second" for the rest. */
 START_TEST(test_facets_past_check_at_least)
 {
-    char *dir = tu_mkdtemp();
-    char *path = tu_strdupf("%s/db", dir);
-    xap_writer *w = NULL;
-    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    char *dir, *path;
+    xap_writer *w = new_writer(&dir, &path);
     for (unsigned i = 0; i < 4000; i++) {
         xap_doc *d = xap_doc_new();
         ck_assert_int_eq(xap_doc_add_term(d, "alpha", 1 + i % 3), SECSTD_OK);
@@ -970,10 +984,7 @@ START_TEST(test_facets_past_check_at_least)
         ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
         xap_doc_free(d);
     }
-    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
-    xap_writer_free(w);
-    xap_db *db = NULL;
-    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_db *db = close_and_open(w, path);
     xap_query *alpha = xap_query_term("alpha", 1), *beta = xap_query_term("beta", 1);
     unsigned a, b, total;
     int exact;

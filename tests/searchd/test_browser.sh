@@ -64,17 +64,24 @@ JSON
 sed -i 's/"id": "ITU-T X.1205", \(.*\)"status": "published"/"id": "ITU-T X.1205", \1"status": "withdrawn"/' "$WORK/data/records/fixture.jsonl"
 "$BIN/secstd" index --data "$WORK/data" >>"$WORK/index.log" 2>&1 || { cat "$WORK/index.log"; die "second secstd index failed"; }
 
+# serving_url NAME PID — the URL searchd (started with output in
+# $WORK/NAME.out and .err) prints once it serves; dies if it does not.
+serving_url() {
+  local name=$1 pid=$2 url=
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^searchd: serving //p' "$WORK/$name.out")
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.err" >&2; die "$name exited"; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || die "$name did not print its URL"
+  printf '%s\n' "$url"
+}
+
 "$BIN/searchd" --port 0 --index "$WORK/data/index" --web-dir "$SRC/searchd/web" \
   --access-log "$ART/access.log" >"$WORK/searchd.out" 2>"$WORK/searchd.err" &
 PID=$!
-URL=
-for _ in $(seq 1 100); do
-  URL=$(sed -n 's/^searchd: serving //p' "$WORK/searchd.out")
-  [ -n "$URL" ] && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/searchd.err"; die "searchd exited"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || die "searchd did not print its URL"
+URL=$(serving_url searchd "$PID")
 say "searchd at $URL"
 
 chrome() {
@@ -171,14 +178,7 @@ done >"$WORK/many/records/many.jsonl"
 "$BIN/searchd" --port 0 --index "$WORK/many/index" --web-dir "$SRC/searchd/web" --exact-facets 2 \
   >"$WORK/searchd2.out" 2>"$WORK/searchd2.err" &
 PID2=$!
-URL2=
-for _ in $(seq 1 100); do
-  URL2=$(sed -n 's/^searchd: serving //p' "$WORK/searchd2.out")
-  [ -n "$URL2" ] && break
-  kill -0 "$PID2" 2>/dev/null || { cat "$WORK/searchd2.err"; die "second searchd exited"; }
-  sleep 0.1
-done
-[ -n "$URL2" ] || die "second searchd did not print its URL"
+URL2=$(serving_url searchd2 "$PID2")
 chrome --dump-dom "${URL2}?q=authentication&scope=all" >"$WORK/approx.html"
 grep -q 'class="facet-count" title="estimated from a sample of the matches">≈[0-9]' "$WORK/approx.html" ||
   die "estimated facet counts are not marked"
