@@ -514,7 +514,7 @@
         var input = el('input', { type: 'checkbox', id: id });
         input.checked = checked;
         input.addEventListener('change', function () { toggleFacet(f.key, v, input.checked); });
-        var count = { className: 'facet-count', text: String(counts[v] || 0) };
+        var count = { className: 'facet-count', text: (counts[v] || 0).toLocaleString('en') };
         if (approx && counts[v]) {
           count.text = '\u2248' + count.text;
           count.title = 'estimated from a sample of the matches';
