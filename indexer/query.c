@@ -419,17 +419,15 @@ static int title_word(xap_db *db, const char *w, size_t n)
     }
     while (n > 0 && strchr("\"'),.;:!?", w[n - 1]))
         n--;
-    const char *prefix = secstd_field_get(SECSTD_FIELD_TITLE)->prefix;
-    size_t plen = strlen(prefix);
-    char term[128];
-    if (n == 0 || plen + n >= sizeof term || memchr(w, ':', n))
+    char word[128], term[XAP_MAX_TERM + 1];
+    if (n == 0 || n >= sizeof word || memchr(w, ':', n))
         return 0;
-    memcpy(term, prefix, plen);
-    for (size_t i = 0; i < n; i++)
-        term[plen + i] = (char)tolower((unsigned char)w[i]);
-    term[plen + n] = '\0';
+    memcpy(word, w, n);
+    word[n] = '\0';
     unsigned freq = 0;
-    return xap_db_termfreq(db, term, &freq) == SECSTD_OK && freq > 0;
+    return xap_db_termfreq(db, secstd_term(SECSTD_FIELD_TITLE, word, term, sizeof term), &freq) ==
+               SECSTD_OK &&
+           freq > 0;
 }
 
 /* The corrected query with the corrections of names and title words

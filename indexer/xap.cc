@@ -1345,6 +1345,7 @@ static void count_rest(xap_db *db, const xap_query *q, const xap_search_opts *op
                        const std::vector<MultiValueCountSpy *> &spies, xap_results *r)
 {
     Xapian::doccount budget = opts->check_at_least > 1 ? opts->check_at_least / 2 : 1;
+    double lo = r->mset.get_matches_lower_bound(), hi = r->mset.get_matches_upper_bound();
     Xapian::docid from = spies[0]->last;
     double counted = spies[0]->seen;
     auto next = count_from(db, q, spies, from + 1, SampleSource::kAll, budget);
@@ -1358,9 +1359,7 @@ static void count_rest(xap_db *db, const xap_query *q, const xap_search_opts *op
          * left, within Xapian's bounds. */
         Xapian::docid upto = next[0]->last, last = db->db.get_lastdocid();
         double left = static_cast<double>(budget) * (last - upto) / (upto - from);
-        double lo = r->mset.get_matches_lower_bound() - counted;
-        double hi = r->mset.get_matches_upper_bound() - counted;
-        left = left < lo ? lo : left > hi ? hi : left;
+        left = left < lo - counted ? lo - counted : left > hi - counted ? hi - counted : left;
         uint64_t threshold = SampleSource::kAll;
         if (left > budget)
             threshold = static_cast<uint64_t>(budget / left * static_cast<double>(SampleSource::kAll));
@@ -1372,7 +1371,6 @@ static void count_rest(xap_db *db, const xap_query *q, const xap_search_opts *op
         total += rest[0]->seen * scale;
         exact = threshold == SampleSource::kAll;
     }
-    double lo = r->mset.get_matches_lower_bound(), hi = r->mset.get_matches_upper_bound();
     total = total < lo ? lo : total > hi ? hi : total;
     r->total = static_cast<Xapian::doccount>(total + 0.5);
     r->facets_exact = exact;
