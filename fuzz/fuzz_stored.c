@@ -3,8 +3,8 @@
  * flag, as searchd reads a document's data.
  *
  * Checked: a whole record that decodes is an object whose re-encoding
- * decodes to an equal record (also sorted); the hit fields alone, when
- * they decode, agree with the whole record's. */
+ * decodes to an equal record (also sorted); the hit fields alone, and
+ * with the relations, when they decode, agree with the whole record's. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
     json_t *hit = secstd_record_decode(text, size, SECSTD_DECODE_HIT);
+    json_t *rel = secstd_record_decode(text, size, SECSTD_DECODE_RELATIONS);
     json_t *rec = secstd_record_decode(text, size, 0);
     if (rec) {
         if (!json_is_object(rec))
@@ -32,11 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!json_equal(v, json_object_get(rec, key)))
                 abort();
         }
+        json_object_foreach(rel, key, v) {
+            if (!json_equal(v, json_object_get(rec, key)))
+                abort();
+        }
         json_decref(back);
         json_decref(sorted);
         free(again);
     }
     json_decref(rec);
+    json_decref(rel);
     json_decref(hit);
     return 0;
 }

@@ -218,7 +218,10 @@ secstd_status secstd_doc_from_record_key(const json_t *rec, const char *key, xap
 
 /* ---- stored records (see docmap.h) ------------------------------------------ */
 
-#define DATA_MAGIC "\x1eSR1"
+/* SR2 adds the relations section to the head; SR1 data (no section)
+ * still decodes. */
+#define DATA_MAGIC "\x1eSR2"
+#define DATA_MAGIC_SR1 "\x1eSR1"
 #define DATA_MAGIC_LEN 4
 
 static const struct {
@@ -279,6 +282,17 @@ char *secstd_record_encode(const json_t *rec, size_t *len, size_t *head_len)
         if (tag)
             json_object_del(rest, hit_keys[k].key);
     }
+    /* The relations section: u32 length + compact JSON (length 0 when the
+     * record has no relations object). */
+    const json_t *rel = json_object_get(rec, "relations");
+    char *reltext = json_is_object(rel) ? json_dumps(rel, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    oom |= json_is_object(rel) && !reltext;
+    oom |= sb_u32(&b, reltext ? strlen(reltext) : 0);
+    if (reltext) {
+        oom |= sb_add(&b, reltext, strlen(reltext));
+        json_object_del(rest, "relations");
+    }
+    free(reltext);
     size_t head = b.n;
     char *text = json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(rest);
@@ -370,11 +384,20 @@ static json_t *sorted_copy(json_t *obj)
     return out;
 }
 
+int secstd_record_head_holds(const char *head, size_t len, unsigned flags)
+{
+    if (flags & SECSTD_DECODE_HIT)
+        return 1;
+    return (flags & SECSTD_DECODE_RELATIONS) && !(flags & SECSTD_DECODE_SORTED) &&
+           len >= DATA_MAGIC_LEN && memcmp(head, DATA_MAGIC, DATA_MAGIC_LEN) == 0;
+}
+
 json_t *secstd_record_decode(const char *data, size_t len, unsigned flags)
 {
     if (!data)
         return NULL;
-    if (len < DATA_MAGIC_LEN || memcmp(data, DATA_MAGIC, DATA_MAGIC_LEN) != 0) {
+    if (len < DATA_MAGIC_LEN || (memcmp(data, DATA_MAGIC, DATA_MAGIC_LEN) != 0 &&
+                                 memcmp(data, DATA_MAGIC_SR1, DATA_MAGIC_LEN) != 0)) {
         json_t *rec = json_loadb(data, len, JSON_ALLOW_NUL, NULL);   /* a whole JSON record */
         if (rec && !json_is_object(rec)) {
             json_decref(rec);
@@ -389,7 +412,28 @@ json_t *secstd_record_decode(const char *data, size_t len, unsigned flags)
         json_decref(hit);
         return NULL;
     }
-    if (flags & SECSTD_DECODE_HIT)
+    int sr2 = memcmp(data, DATA_MAGIC, DATA_MAGIC_LEN) == 0;
+    if (sr2) {
+        size_t n;
+        if (!get_u32(&p, end, &n) || (size_t)(end - p) < n) {
+            json_decref(hit);
+            return NULL;
+        }
+        if (n > 0 && !(flags & SECSTD_DECODE_HIT)) {
+            json_t *rel = json_loadb((const char *)p, n, JSON_ALLOW_NUL, NULL);
+            if (!json_is_object(rel)) {
+                json_decref(rel);
+                json_decref(hit);
+                return NULL;
+            }
+            if (json_object_set_new(hit, "relations", rel) != 0) {   /* takes rel either way */
+                json_decref(hit);
+                return NULL;
+            }
+        }
+        p += n;
+    }
+    if ((flags & SECSTD_DECODE_HIT) || (sr2 && (flags & SECSTD_DECODE_RELATIONS)))
         return hit;
     json_t *rec = json_loadb((const char *)p, (size_t)(end - p), JSON_ALLOW_NUL, NULL);
     if (!json_is_object(rec) || json_object_update(rec, hit) != 0) {

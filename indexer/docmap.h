@@ -25,30 +25,39 @@ void secstd_ident_value(const char *text, const char *sdo_hint, char *buf, size_
 void secstd_date_key(const char *date, char out[9]);
 
 /* ---- stored records ------------------------------------------------------
- * A document's data is its record in two parts: "\x1eSR1", then the
- * fields a result list shows (SECSTD_HIT_KEYS: id, sdo, type, title,
- * status, date, url, group, abstract as strings; areas, aliases as arrays
- * of strings) in a length-prefixed binary layout that is read without a
- * JSON parser, then the rest of the record as compact JSON with sorted
- * keys. A hit field of another type stays in the JSON part. Data that
- * does not start with the marker is a whole JSON record (indexes built
- * before this layout); both decode. Layout of each hit field, in order:
- * one byte 0 (absent), 1 (string: u32 length, bytes) or 2 (array: u32
- * count, then each string as u32 length, bytes); integers little-endian.
- * Parsing a whole record with jansson was a sixth of searchd's CPU under
- * load (bench/RESULTS.md). */
+ * A document's data is its record in parts: "\x1eSR2", then the fields a
+ * result list shows (SECSTD_HIT_KEYS: id, sdo, type, title, status, date,
+ * url, group, abstract as strings; areas, aliases as arrays of strings) in
+ * a length-prefixed binary layout that is read without a JSON parser,
+ * then the relations section (u32 length, then the record's "relations"
+ * object as compact JSON with sorted keys; length 0 when it has none),
+ * then the rest of the record as compact JSON with sorted keys. A hit
+ * field of another type stays in the JSON part. Layout of each hit field,
+ * in order: one byte 0 (absent), 1 (string: u32 length, bytes) or 2
+ * (array: u32 count, then each string as u32 length, bytes); integers
+ * little-endian. Older layouts decode too: "\x1eSR1" (no relations
+ * section: relations are in the JSON part) and data without a marker (a
+ * whole JSON record). Parsing a whole record with jansson was a sixth of
+ * searchd's CPU under load, and most of more-like-this's record reading
+ * (bench/RESULTS.md). */
 
 /* rec's stored form (malloc'ed, *len bytes; not NUL-terminated: lengths
  * hold NUL bytes), or NULL when out of memory. *head_len (unless NULL) is
- * the length of the marker and hit fields: the head that the index keeps
- * in a value slot of its own (xap_doc_set_data) and that decodes alone
- * with SECSTD_DECODE_HIT. */
+ * the length of the marker, hit fields and relations section: the head
+ * that the index keeps in a value slot of its own (xap_doc_set_data) and
+ * that decodes alone with SECSTD_DECODE_HIT or SECSTD_DECODE_RELATIONS. */
 char *secstd_record_encode(const json_t *rec, size_t *len, size_t *head_len);
 
 enum {
     SECSTD_DECODE_HIT = 1,     /* only the hit fields (no JSON parse) */
     SECSTD_DECODE_SORTED = 2,  /* whole record, keys in sorted order as stored */
+    SECSTD_DECODE_RELATIONS = 4, /* the hit fields and "relations" (whole
+                                  * record for data older than SR2) */
 };
+/* 1 when the head of a document (its data up to head_len) is all that
+ * secstd_record_decode needs for flags; 0 when it needs the whole data
+ * (SECSTD_DECODE_RELATIONS on data older than SR2, whole records). */
+int secstd_record_head_holds(const char *head, size_t len, unsigned flags);
 /* The record of stored data (new reference), or NULL when the data is
  * malformed. flags 0: the whole record, keys in any order. */
 json_t *secstd_record_decode(const char *data, size_t len, unsigned flags);

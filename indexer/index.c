@@ -189,15 +189,25 @@ static unsigned find_docid(secstd_index *idx, const char *ident)
 }
 
 /* The record stored for docid: whole with its keys sorted
- * (SECSTD_DECODE_SORTED), or only the result-list fields (id, sdo, title,
- * status, date, url, group, areas, ...; SECSTD_DECODE_HIT: no JSON parse
- * of the rest). */
+ * (SECSTD_DECODE_SORTED), only the result-list fields (id, sdo, title,
+ * status, date, url, group, areas, ...; SECSTD_DECODE_HIT: no JSON parse),
+ * or those and its relations (SECSTD_DECODE_RELATIONS). The head alone is
+ * read when it holds what flags ask for. */
 static json_t *load_doc(secstd_index *idx, unsigned docid, unsigned flags)
 {
-    char *data;
+    char *data = NULL;
     size_t len = 0;
-    secstd_status st = (flags & SECSTD_DECODE_HIT) ? xap_db_get_head(idx->db, docid, &data, &len)
-                                                   : xap_db_get_data(idx->db, docid, &data, &len);
+    secstd_status st = SECSTD_ERR_INVALID;
+    if (flags & (SECSTD_DECODE_HIT | SECSTD_DECODE_RELATIONS)) {
+        st = xap_db_get_head(idx->db, docid, &data, &len);
+        if (st == SECSTD_OK && !secstd_record_head_holds(data, len, flags)) {
+            free(data);
+            data = NULL;
+            st = SECSTD_ERR_INVALID;
+        }
+    }
+    if (st != SECSTD_OK)
+        st = xap_db_get_data(idx->db, docid, &data, &len);
     if (st != SECSTD_OK)
         return NULL;
     json_t *rec = secstd_record_decode(data, len, flags);
@@ -417,7 +427,8 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
     unsigned docid = find_docid(idx, ident);
     if (!docid)
         return SECSTD_ERR_NOT_FOUND;
-    json_t *rec = load_doc(idx, docid, SECSTD_DECODE_SORTED);
+    /* Its id, sdo, title, aliases and relations: the head holds them. */
+    json_t *rec = load_doc(idx, docid, SECSTD_DECODE_RELATIONS);
     if (!rec)
         return SECSTD_ERR_XAPIAN_CORRUPT;
     const char *sdo = json_string_value(json_object_get(rec, "sdo"));
@@ -518,13 +529,19 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
             double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
             for (unsigned k = from; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
                 /* The result-list fields are enough, but for the relations
-                 * republishes() reads in the other-bodies pass. */
+                 * republishes() reads in the other-bodies pass: in the
+                 * head, but for documents older than its relations
+                 * section. */
                 size_t olen;
-                const char *odata = p == 0 ? xap_results_data(res, k) : xap_results_head(res, k, &olen);
-                if (p == 0)
+                const char *odata = xap_results_head(res, k, &olen);
+                unsigned oflags = SECSTD_DECODE_HIT;
+                if (p == 0 && !secstd_record_head_holds(odata, olen, SECSTD_DECODE_RELATIONS)) {
+                    odata = xap_results_data(res, k);
                     olen = xap_results_data_len(res, k);
-                json_t *other = secstd_record_decode(
-                    odata, olen, p == 0 && may_republish(odata, olen) ? 0 : SECSTD_DECODE_HIT);
+                }
+                if (p == 0 && may_republish(odata, olen))
+                    oflags = SECSTD_DECODE_RELATIONS;
+                json_t *other = secstd_record_decode(odata, olen, oflags);
                 if (!other)
                     continue;
                 const char *oid = json_string_value(json_object_get(other, "id"));

@@ -561,14 +561,15 @@ secstd_status secstd_index_overlap(secstd_index *idx, const char *area, unsigned
     if (!g.by_id || !area_nodes)
         st = SECSTD_ERR_NOMEM;
     /* Postings come in docid order, so the docid list is sorted for
-     * bsearch. The area's own standards are nodes first. */
+     * bsearch. The area's own standards are nodes first: their result-list
+     * fields (member_from) are in the head of the stored data. */
     for (size_t i = 0; i < c.n && st == SECSTD_OK; i++) {
         char *data = NULL;
         size_t len = 0;
-        st = xap_db_get_data(db, c.docids[i], &data, &len);
+        st = xap_db_get_head(db, c.docids[i], &data, &len);
         if (st != SECSTD_OK)
             break;
-        json_t *rec = secstd_record_decode(data, len, 0);
+        json_t *rec = secstd_record_decode(data, len, SECSTD_DECODE_HIT);
         free(data);
         const char *id = json_string_value(json_object_get(rec, "id"));
         if (!id) {

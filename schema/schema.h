@@ -14,9 +14,11 @@
  * version 1 indexes still read (their documents hold all of it as data).
  * 3: the abstract's prefixed copy holds stems only and authors no stems
  * (fields.def, "stem"); version 2 and 1 indexes, which hold both, still
- * read. Readers of an older version refuse a newer one instead of
- * misreading it. */
-#define SECSTD_SCHEMA_VERSION "3"
+ * read. 4: the stored record's head holds its relations (layout SR2,
+ * indexer/docmap.h); the SR1 records of older indexes still decode.
+ * Readers of an older version refuse a newer one instead of misreading
+ * it. */
+#define SECSTD_SCHEMA_VERSION "4"
 /* The oldest version this program still reads: it reads that one to
  * SECSTD_SCHEMA_VERSION. */
 #define SECSTD_SCHEMA_VERSION_OLDEST "1"

@@ -610,6 +610,47 @@ START_TEST(test_docmap_terms)
 }
 END_TEST
 
+/* rec as an SR1 index stored it (the relations in the JSON part, no
+ * section for them): it decodes whole, and for the relations only whole
+ * data will do. hit: its hit fields. */
+static void check_sr1(const json_t *rec, const json_t *hit)
+{
+    /* Encoded without relations, the section is empty: the SR1 head is
+     * that head less its length word. */
+    json_t *norel = json_copy((json_t *)rec);
+    json_object_del(norel, "relations");
+    size_t len = 0, head = 0;
+    char *data = secstd_record_encode(norel, &len, &head);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_int_eq(memcmp(data + head - 4, "\0\0\0\0", 4), 0);
+    json_t *rest = json_loadb(data + head, len - head, JSON_ALLOW_NUL, NULL);
+    ck_assert_ptr_nonnull(rest);
+    if (json_object_get(rec, "relations"))
+        json_object_set(rest, "relations", json_object_get(rec, "relations"));
+    char *text = json_dumps(rest, JSON_COMPACT | JSON_SORT_KEYS);
+    size_t sr1_head = head - 4, sr1_len = sr1_head + strlen(text);
+    char *sr1 = malloc(sr1_len);
+    memcpy(sr1, "\x1eSR1", 4);
+    memcpy(sr1 + 4, data + 4, sr1_head - 4);
+    memcpy(sr1 + sr1_head, text, strlen(text));
+    ck_assert(!secstd_record_head_holds(sr1, sr1_head, SECSTD_DECODE_RELATIONS));
+    ck_assert(secstd_record_head_holds(sr1, sr1_head, SECSTD_DECODE_HIT));
+    json_t *whole = secstd_record_decode(sr1, sr1_len, 0);
+    json_t *rel = secstd_record_decode(sr1, sr1_len, SECSTD_DECODE_RELATIONS);
+    json_t *h = secstd_record_decode(sr1, sr1_head, SECSTD_DECODE_HIT);
+    ck_assert(json_equal(whole, rec));
+    ck_assert(json_equal(rel, rec));
+    ck_assert(json_equal(h, hit));
+    json_decref(whole);
+    json_decref(rel);
+    json_decref(h);
+    free(sr1);
+    free(text);
+    json_decref(rest);
+    free(data);
+    json_decref(norel);
+}
+
 /* The stored layout (docmap.h): every record comes back whole and equal,
  * the hit fields alone come back without the rest, the sorted form is the
  * old stored JSON byte for byte, JSON data from older indexes still
@@ -620,8 +661,9 @@ static void check_layout(json_t *rec)
     char *data = secstd_record_encode(rec, &len, &head);
     ck_assert_ptr_nonnull(data);
     ck_assert_uint_gt(len, 4);
-    /* The head (kept in a value slot of its own) is the marker and the hit
-     * fields: alone it decodes to them, as the whole data does. */
+    /* The head (kept in a value slot of its own) is the marker, the hit
+     * fields and the relations: alone it decodes to the hit fields, as the
+     * whole data does. */
     ck_assert_uint_ge(head, 4);
     ck_assert_uint_lt(head, len);
     json_t *from_head = secstd_record_decode(data, head, SECSTD_DECODE_HIT);
@@ -657,6 +699,21 @@ static void check_layout(json_t *rec)
             ck_assert_ptr_null(json_object_get(hit, keys[k]));
     }
     ck_assert_ptr_null(json_object_get(hit, "source"));
+    ck_assert_ptr_null(json_object_get(hit, "relations"));
+    /* The head holds the relations too: alone it decodes to the hit fields
+     * and the relations object (a relations value of another type stays
+     * in the JSON part, and out of this decode). */
+    json_t *rel = json_object_get(rec, "relations");
+    ck_assert(secstd_record_head_holds(data, head, SECSTD_DECODE_RELATIONS));
+    ck_assert(!secstd_record_head_holds(data, head, 0));
+    json_t *with_rel = secstd_record_decode(data, head, SECSTD_DECODE_RELATIONS);
+    ck_assert_ptr_nonnull(with_rel);
+    ck_assert(json_is_object(rel) ? json_equal(json_object_get(with_rel, "relations"), rel)
+                                  : json_object_get(with_rel, "relations") == NULL);
+    json_object_del(with_rel, "relations");
+    ck_assert(json_equal(with_rel, hit));
+    json_decref(with_rel);
+    check_sr1(rec, hit);
     /* Cut anywhere, or a byte flipped in the binary part: no record, or
      * (where the cut lands inside the JSON part) no crash. */
     for (size_t cut = 0; cut < len; cut++) {
@@ -675,7 +732,7 @@ static void check_layout(json_t *rec)
     json_decref(hit);
 }
 
-/* The index keeps each document's head (marker + hit fields) in value
+/* The index keeps each document's head (marker, hit fields, relations) in value
  * slot XAP_HEAD_SLOT and the rest as its data; whole reads join them. */
 START_TEST(test_head_in_value_slot)
 {
@@ -700,8 +757,8 @@ START_TEST(test_head_in_value_slot)
     ck_assert_int_eq(xap_db_get_value(db, docid, XAP_HEAD_SLOT, &value), SECSTD_OK);
     ck_assert_int_eq(xap_db_get_head(db, docid, &head, &hlen), SECSTD_OK);
     ck_assert_int_eq(xap_db_get_data(db, docid, &whole, &wlen), SECSTD_OK);
-    ck_assert_int_eq(memcmp(value, "\x1eSR1", 4), 0); /* the slot holds the head */
-    ck_assert_int_eq(memcmp(head, "\x1eSR1", 4), 0);
+    ck_assert_int_eq(memcmp(value, "\x1eSR2", 4), 0); /* the slot holds the head */
+    ck_assert_int_eq(memcmp(head, "\x1eSR2", 4), 0);
     ck_assert_uint_lt(hlen, wlen);
     ck_assert_int_eq(memcmp(head, whole, hlen), 0);
     json_t *hit = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
@@ -751,6 +808,7 @@ START_TEST(test_record_layout_roundtrip)
         "{\"id\":\"a\\u0000b\",\"abstract\":\"nul \\u0000 inside, caf\\u00e9 \\u2713\",\"url\":null}",
         "{\"sdo\":\"ETSI\",\"source\":{\"name\":\"etsi\",\"first_generation\":3},"
         "\"relations\":{\"obsoletes\":[\"RFC 1\"]},\"group\":{\"not\":\"a string\"}}",
+        "{\"id\":\"r\",\"relations\":[\"not\",\"an object\"]}",
         "{}",
     };
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
@@ -760,6 +818,18 @@ START_TEST(test_record_layout_roundtrip)
         check_layout(rec);
         json_decref(rec);
     }
+    /* A relations section that holds no object (the encoder never writes
+     * one): no record, nothing leaked (ASan); the hit fields, which do not
+     * read it, still decode. */
+    static const char bad[] = "\x1eSR2"
+                              "\0\0\0\0\0\0\0\0\0\0\0" /* eleven absent hit fields */
+                              "\x02\0\0\0[]{}";
+    ck_assert_ptr_null(secstd_record_decode(bad, sizeof bad - 1, 0));
+    ck_assert_ptr_null(secstd_record_decode(bad, sizeof bad - 1, SECSTD_DECODE_RELATIONS));
+    json_t *hit = secstd_record_decode(bad, sizeof bad - 1, SECSTD_DECODE_HIT);
+    ck_assert_ptr_nonnull(hit);
+    ck_assert_uint_eq(json_object_size(hit), 0);
+    json_decref(hit);
 }
 END_TEST
 

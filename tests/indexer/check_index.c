@@ -95,13 +95,14 @@ START_TEST(test_schema_version_mismatch)
     ck_assert_ptr_null(idx);
     ck_assert_msg(strstr(err, "0-older") && strstr(err, SECSTD_SCHEMA_VERSION), "%s", err);
 
-    /* Versions 1 (before the head slot) and 2 (before the field stems)
-     * still read; a newer one, or one that is not a number, does not. */
+    /* Versions 1 (before the head slot), 2 (before the field stems) and 3
+     * (before the relations in the head) still read; a newer one, or one
+     * that is not a number, does not. */
     static const struct {
         const char *version;
         secstd_status want;
     } versions[] = {{"1", SECSTD_OK}, {"2", SECSTD_OK}, {"3", SECSTD_OK},
-                    {"4", SECSTD_ERR_SCHEMA_VERSION}, {"0", SECSTD_ERR_SCHEMA_VERSION},
+                    {"4", SECSTD_OK}, {"5", SECSTD_ERR_SCHEMA_VERSION}, {"0", SECSTD_ERR_SCHEMA_VERSION},
                     {"2x", SECSTD_ERR_SCHEMA_VERSION}, {"-1", SECSTD_ERR_SCHEMA_VERSION}};
     for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
         ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
