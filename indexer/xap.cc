@@ -103,6 +103,55 @@ struct SlotCache {
      * made on their first use, not on every table's load. */
     mutable std::vector<Xapian::doccount> count;
     mutable std::vector<uint32_t> sorted;
+    /* What a facet counts for each code: the value itself, or (multi) each
+     * item of its '\n'-separated list. items in sorted order; code c's
+     * are item_ids[item_start[c] .. item_start[c + 1]). Made on first use
+     * per kind (like count and sorted: a table belongs to one handle, one
+     * thread), so a facet adds counts per item instead of splitting and
+     * looking up strings for every value of every search. */
+    struct Items {
+        bool made = false;
+        std::vector<std::string> items;
+        std::vector<uint32_t> item_start, item_ids;
+    };
+    mutable Items items[2];
+
+    const Items &items_of(bool multi) const
+    {
+        Items &m = items[multi ? 1 : 0];
+        if (m.made)
+            return m;
+        std::vector<std::vector<std::string>> parts(values.size());
+        for (size_t c = 1; c < values.size(); c++) {
+            const std::string &v = values[c];
+            if (!multi) {
+                parts[c].push_back(v);
+                continue;
+            }
+            size_t start = 0;
+            while (start <= v.size()) {
+                size_t nl = v.find('\n', start);
+                if (nl == std::string::npos)
+                    nl = v.size();
+                if (nl > start)
+                    parts[c].push_back(v.substr(start, nl - start));
+                start = nl + 1;
+            }
+        }
+        for (const auto &p : parts)
+            m.items.insert(m.items.end(), p.begin(), p.end());
+        std::sort(m.items.begin(), m.items.end());
+        m.items.erase(std::unique(m.items.begin(), m.items.end()), m.items.end());
+        m.item_start.assign(1, 0);
+        for (const auto &p : parts) {
+            for (const auto &item : p)
+                m.item_ids.push_back(static_cast<uint32_t>(
+                    std::lower_bound(m.items.begin(), m.items.end(), item) - m.items.begin()));
+            m.item_start.push_back(static_cast<uint32_t>(m.item_ids.size()));
+        }
+        m.made = true;
+        return m;
+    }
 };
 
 /* Counts values of one slot over the match set; for multi-valued slots the
@@ -138,32 +187,21 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
         for (size_t c = 0; c < by_code.size() && c < other.by_code.size(); c++)
             scaled[c] += other.by_code[c] * scale;
     }
-    /* Per-value counts of what was seen (and added). */
+    /* Per-value counts of what was seen (and added), in value order. */
     void finish()
     {
-        std::map<std::string, double> sums;
-        for (size_t c = 1; c < by_code.size(); c++) {
+        const SlotCache::Items &m = cache.items_of(multi);
+        std::vector<double> sums(m.items.size(), 0.0);
+        for (size_t c = 1; c < by_code.size() && c + 1 < m.item_start.size(); c++) {
             double n = by_code[c] + (scaled.empty() ? 0.0 : scaled[c]);
             if (n <= 0.0)
                 continue;
-            const std::string &v = cache.values[c];
-            if (!multi) {
-                sums[v] += n;
-                continue;
-            }
-            size_t start = 0;
-            while (start <= v.size()) {
-                size_t nl = v.find('\n', start);
-                if (nl == std::string::npos)
-                    nl = v.size();
-                if (nl > start)
-                    sums[v.substr(start, nl - start)] += n;
-                start = nl + 1;
-            }
+            for (uint32_t j = m.item_start[c]; j < m.item_start[c + 1]; j++)
+                sums[m.item_ids[j]] += n;
         }
-        for (const auto &s : sums)
-            if (s.second >= 0.5)
-                counts[s.first] = static_cast<unsigned>(s.second + 0.5);
+        for (size_t i = 0; i < sums.size(); i++)
+            if (sums[i] >= 0.5)
+                counts.emplace_back(m.items[i], static_cast<unsigned>(sums[i] + 0.5));
     }
     const SlotCache &cache;
     bool multi;
@@ -172,7 +210,7 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
     Xapian::doccount seen = 0;
     Xapian::doccount cap;
     Xapian::docid last = 0;   /* the highest docid counted */
-    std::map<std::string, unsigned> counts;
+    std::vector<std::pair<std::string, unsigned>> counts;
 };
 
 /* The same sort key for every document (see xap_search). */
@@ -1438,7 +1476,7 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
                 count_rest(db, q, opts, spies, r);
             for (auto *s : spies) {
                 s->finish();
-                std::vector<std::pair<std::string, unsigned>> v(s->counts.begin(), s->counts.end());
+                std::vector<std::pair<std::string, unsigned>> v(std::move(s->counts));
                 std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
                     return a.second > b.second;
                 });
