@@ -343,12 +343,30 @@ static int explaining_term(secstd_index *idx, const char *term)
     return xap_db_termfreq(idx->db, term, &freq) == SECSTD_OK && freq > 0 && freq <= 5000;
 }
 
-/* 1 if docid holds term: one skip_to in its posting list. */
-static int doc_has_term(secstd_index *idx, const char *term, unsigned docid)
+/* Expansion terms of a more-like-this query. */
+enum { NEXPAND = 24 };
+
+/* Which hits of a more-like-this pass hold which expansion terms: a row
+ * per term, filled for every hit from the pass's first one the first time
+ * a hit asks for it (one walk of the term's posting list instead of a
+ * skip per hit). */
+struct holders {
+    secstd_index *idx;
+    char **terms;
+    unsigned *docids;   /* the pass's hits from `from` on */
+    size_t nhits;
+    int *rows;          /* nterms x nhits */
+    signed char made[NEXPAND];
+};
+
+static int holds(struct holders *h, size_t t, size_t hit)
 {
-    int has = 0;
-    xap_db_has_term(idx->db, term, docid, &has);
-    return has;
+    int *row = h->rows + t * h->nhits;
+    if (!h->made[t]) {
+        xap_db_term_in_docs(h->idx->db, h->terms[t], h->docids, h->nhits, row);
+        h->made[t] = 1;
+    }
+    return row[hit];
 }
 
 /* 1 if the bytes key occur in data[0..len). */
@@ -467,7 +485,6 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
 
     /* Then the relevance-set expansion of this document: its most
      * significant free-text terms, OR-ed, other SDOs ranked first. */
-    enum { NEXPAND = 24 };
     char **terms = NULL;
     size_t nterms = 0;
     secstd_status st = xap_expand(idx->db, &docid, 1, NEXPAND, &terms, &nterms);
@@ -527,6 +544,14 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 continue;
             }
             double top = xap_results_count(res) ? xap_results_weight(res, 0) : 1.0;
+            struct holders hold = {idx, terms, NULL, 0, NULL, {0}};
+            if (xap_results_count(res) > from) {
+                hold.nhits = xap_results_count(res) - from;
+                hold.docids = malloc(hold.nhits * sizeof *hold.docids);
+                hold.rows = malloc(hold.nhits * NEXPAND * sizeof *hold.rows);
+                for (size_t k = 0; hold.docids && k < hold.nhits; k++)
+                    hold.docids[k] = xap_results_docid(res, from + (unsigned)k);
+            }
             for (unsigned k = from; k < xap_results_count(res) && json_array_size(results) < limit; k++) {
                 /* The result-list fields are enough, but for the relations
                  * republishes() reads in the other-bodies pass: in the
@@ -564,11 +589,11 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                     /* The shared terms: expansion terms the other document
                      * also holds in its title, abstract or keywords. */
                     json_t *why = json_array();
-                    unsigned odoc = xap_results_docid(res, k);
-                    for (size_t t = 0; t < nterms && t < NEXPAND && json_array_size(why) < 8; t++) {
+                    for (size_t t = 0; t < nterms && t < NEXPAND && json_array_size(why) < 8 &&
+                                       hold.docids && hold.rows; t++) {
                         if (explains[t] < 0)
                             explains[t] = (signed char)explaining_term(idx, terms[t]);
-                        if (explains[t] && doc_has_term(idx, terms[t], odoc))
+                        if (explains[t] && holds(&hold, t, k - from))
                             json_array_append_new(why, json_string(terms[t]));
                     }
                     json_array_append_new(
@@ -587,6 +612,8 @@ secstd_status secstd_index_similar_flags(secstd_index *idx, const char *ident, u
                 }
                 json_decref(other);
             }
+            free(hold.docids);
+            free(hold.rows);
             unsigned got = xap_results_count(res);
             xap_results_free(res);
             if (p == 0 && depth < limit * 8 && got == depth && json_array_size(results) < limit) {

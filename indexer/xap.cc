@@ -766,6 +766,30 @@ secstd_status xap_db_has_term(xap_db *db, const char *term, unsigned docid, int 
     })
 }
 
+secstd_status xap_db_term_in_docs(xap_db *db, const char *term, const unsigned *docids, size_t n,
+                                  int *has)
+{
+    for (size_t i = 0; i < n; i++)
+        has[i] = 0;
+    XAP_GUARD({
+        std::vector<std::pair<unsigned, size_t>> order;
+        order.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            order.emplace_back(docids[i], i);
+        std::sort(order.begin(), order.end());
+        std::string t = fit(term);
+        Xapian::PostingIterator it = db->db.postlist_begin(t);
+        const Xapian::PostingIterator end = db->db.postlist_end(t);
+        for (const auto &o : order) {
+            if (it == end)
+                break;
+            it.skip_to(o.first);
+            has[o.second] = it != end && *it == o.first;
+        }
+        return SECSTD_OK;
+    })
+}
+
 secstd_status xap_db_postings(xap_db *db, const char *term, int (*fn)(void *, unsigned),
                               void *ctx)
 {

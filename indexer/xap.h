@@ -55,6 +55,10 @@ secstd_status xap_db_termfreq(xap_db *db, const char *term, unsigned *freq);
 /* Whether document docid holds term (*has 1/0): one skip in the posting
  * list, not a walk. */
 secstd_status xap_db_has_term(xap_db *db, const char *term, unsigned docid, int *has);
+/* Which of docids[0..n) (any order) hold term (has[i] 1/0): one walk of
+ * its posting list for all of them. */
+secstd_status xap_db_term_in_docs(xap_db *db, const char *term, const unsigned *docids, size_t n,
+                                  int *has);
 /* Calls fn for each document holding term, in docid order, until fn
  * returns non-zero. */
 secstd_status xap_db_postings(xap_db *db, const char *term,
