@@ -25,6 +25,7 @@ METRICS = [
     ("err_c2", "errors (non-2xx+socket) 2 conn", "lower"),
     ("rps_c16", "throughput 16 conn, q/s", "higher"),
     ("err_c16", "errors (non-2xx+socket) 16 conn", "lower"),
+    ("cpu_us_c16", "server CPU per request at 16 conn, µs", "lower"),
     ("rss_mib", "server RSS after load, MiB", "lower"),
     ("cold_ms", "cold start to first answer, ms", "lower"),
     ("crawl_s", "crawl of the mirror, s", "lower"),

@@ -132,6 +132,9 @@ rss_mib() { awk '{printf "%.1f", $2 / 1024}' "$1.time"; }
 cpu() { awk '{printf "%.2f", $3 + $4}' "$1.time"; }
 mib() { du -sk "$1" | awk '{printf "%.1f", $1 / 1024}'; }
 proc_rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# proc_cpu_s PID — user+sys CPU seconds a process has used so far (/proc/PID/stat
+# fields 14 and 15, after the command name in parentheses)
+proc_cpu_s() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$(getconf CLK_TCK)" '{print ($12 + $13) / t}'; }
 
 # wrk_run NAME CONNS URL — bounded load through the query set; "BENCH ..." line
 wrk_run() {
@@ -154,9 +157,18 @@ http_bench() {
     put "$size" lat_p95 "$sys" "$(kv p95_ms "$line")"
     put "$size" lat_p99 "$sys" "$(kv p99_ms "$line")"
     for c in 2 16; do
+        local cpu0 cpu1 nreq
+        cpu0="$(proc_cpu_s "$pid")"
         line="$(wrk_run "$sys-$size-c$c" "$c" "$url")"
+        cpu1="$(proc_cpu_s "$pid")"
         put "$size" "rps_c$c" "$sys" "$(kv rps "$line")"
         put "$size" "err_c$c" "$sys" "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))"
+        # The server's own CPU per answered request: steadier across runs
+        # than q/s, which moves with the VM's speed and the load client.
+        nreq="$(kv requests "$line")"
+        if [ "$c" = 16 ] && [ "${nreq:-0}" -gt 0 ]; then
+            put "$size" cpu_us_c16 "$sys" "$(calc "($cpu1 - $cpu0) * 1e6 / $nreq")"
+        fi
     done
     put "$size" rss_mib "$sys" "$(proc_rss_mib "$pid")"
 }

@@ -38,6 +38,9 @@ check "index size, MiB" "index size row"
 check "cold start to first answer, ms" "cold start row"
 check "refresh, nothing changed, s" "refresh row"
 check "1 client p50, ms" "latency row"
+if command -v wrk >/dev/null; then
+    check "server CPU per request at 16 conn, µs" "CPU per request row"
+fi
 # Every secstd figure is a number (n/a only where a peer or tool is absent).
 if awk -F'|' '/records \| / && $4 ~ /n\/a/ && $3 !~ /in-process/ {bad=1} END {exit bad}' "$OUT"; then
     echo "ok: secstd figures present"
