@@ -163,8 +163,8 @@ http_bench() {
         cpu1="$(proc_cpu_s "$pid")"
         put "$size" "rps_c$c" "$sys" "$(kv rps "$line")"
         put "$size" "err_c$c" "$sys" "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))"
-        # The server's own CPU per answered request: steadier across runs
-        # than q/s, which moves with the VM's speed and the load client.
+        # The server's own CPU per answered request: its cost apart from
+        # the load client's share of the cores (q/s mixes both).
         nreq="$(kv requests "$line")"
         if [ "$c" = 16 ] && [ "${nreq:-0}" -gt 0 ]; then
             put "$size" cpu_us_c16 "$sys" "$(calc "($cpu1 - $cpu0) * 1e6 / $nreq")"
