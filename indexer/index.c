@@ -197,18 +197,13 @@ static json_t *load_doc(secstd_index *idx, unsigned docid, unsigned flags)
 {
     char *data = NULL;
     size_t len = 0;
-    secstd_status st = SECSTD_ERR_INVALID;
-    if (flags & (SECSTD_DECODE_HIT | SECSTD_DECODE_RELATIONS)) {
-        st = xap_db_get_head(idx->db, docid, &data, &len);
-        if (st == SECSTD_OK && !secstd_record_head_holds(data, len, flags)) {
-            free(data);
-            data = NULL;
-            st = SECSTD_ERR_INVALID;
-        }
+    int head = (flags & (SECSTD_DECODE_HIT | SECSTD_DECODE_RELATIONS)) &&
+               xap_db_get_head(idx->db, docid, &data, &len) == SECSTD_OK;
+    if (head && !secstd_record_head_holds(data, len, flags)) {
+        free(data);
+        head = 0;
     }
-    if (st != SECSTD_OK)
-        st = xap_db_get_data(idx->db, docid, &data, &len);
-    if (st != SECSTD_OK)
+    if (!head && xap_db_get_data(idx->db, docid, &data, &len) != SECSTD_OK)
         return NULL;
     json_t *rec = secstd_record_decode(data, len, flags);
     free(data);

@@ -754,16 +754,7 @@ secstd_status xap_db_termfreq(xap_db *db, const char *term, unsigned *freq)
 
 secstd_status xap_db_has_term(xap_db *db, const char *term, unsigned docid, int *has)
 {
-    *has = 0;
-    XAP_GUARD({
-        std::string t = fit(term);
-        Xapian::PostingIterator it = db->db.postlist_begin(t);
-        if (it != db->db.postlist_end(t)) {
-            it.skip_to(docid);
-            *has = it != db->db.postlist_end(t) && *it == docid;
-        }
-        return SECSTD_OK;
-    })
+    return xap_db_term_in_docs(db, term, &docid, 1, has);
 }
 
 secstd_status xap_db_term_in_docs(xap_db *db, const char *term, const unsigned *docids, size_t n,
