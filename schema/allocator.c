@@ -4,6 +4,9 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #ifdef SECSTD_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -28,6 +31,14 @@ long long secstd_allocator_thread_allocated(void)
     return (long long)n;
 }
 
+void secstd_allocator_tune_for_workers(unsigned threads)
+{
+    /* Nothing to change: an arena per worker thread (jemalloc keeps 4 per
+     * core), and free pages go back to the system as they decay (10 s),
+     * so a large request's peak does not stay. MALLOC_CONF tunes it. */
+    (void)threads;
+}
+
 void secstd_allocator_trim(void)
 {
     char name[64];
@@ -50,6 +61,43 @@ char *secstd_allocator(char *buf, size_t len)
 long long secstd_allocator_thread_allocated(void)
 {
     return -1;
+}
+
+/* glibc gives each thread that allocates an arena of its own while there
+ * are fewer than eight per core, and by default raises its mmap and trim
+ * thresholds after a large block is freed (up to 32 MiB), so later large
+ * blocks come from the heap and stay there. With four workers that made
+ * four heaps, each keeping the high-water mark of the largest requests it
+ * had served at once (a /search.csv of thousands of rows, an overlap
+ * computed after a new generation), and searchd's RSS depended on where in
+ * a run those peaks fell, not on what it held (bench/soak.sh,
+ * docs/SOAK.md). So: no more arenas than workers that can run at the same
+ * time (online cores, at most `threads`), and both thresholds fixed at
+ * glibc's initial 128 KiB, so large blocks are mapped and unmapped by
+ * themselves and free memory at the top of a heap goes back to the
+ * system. An operator's own malloc settings in the environment
+ * (MALLOC_ARENA_MAX and the like, glibc.malloc tunables) win: then
+ * nothing is changed. */
+void secstd_allocator_tune_for_workers(unsigned threads)
+{
+#if defined(__GLIBC__) && !defined(SECSTD_SANITIZER_MALLOC)
+    static const char *const own_settings[] = {"MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST",
+                                               "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+                                               "MALLOC_TOP_PAD_"};
+    for (size_t i = 0; i < sizeof(own_settings) / sizeof(own_settings[0]); i++)
+        if (getenv(own_settings[i]))
+            return;
+    const char *tunables = getenv("GLIBC_TUNABLES");
+    if (tunables && strstr(tunables, "glibc.malloc."))
+        return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned arenas = cores > 0 && (unsigned long)cores < threads ? (unsigned)cores : threads;
+    mallopt(M_ARENA_MAX, arenas > 0 ? (int)arenas : 1);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#else
+    (void)threads;
+#endif
 }
 
 void secstd_allocator_trim(void)

@@ -1,13 +1,14 @@
 /* allocator.h — which malloc a program runs on.
  *
- * The secstd command (the indexer above all) links jemalloc unless built
- * without it (-DSECSTD_JEMALLOC=OFF, and always under the sanitizers, which
- * bring their own malloc): a tenth of the indexer's CPU went to glibc's
- * malloc and free of Xapian's and jansson's many small blocks, and
- * jemalloc serves them faster, in less memory (bench/RESULTS.md, sixth
- * round). searchd stays on glibc's malloc: no faster there, measured, and
- * its memory settings are tuned for it (searchd/main.c, tune_malloc).
- * The build compiles allocator.c once per choice (CMakeLists.txt);
+ * The secstd command and searchd link jemalloc unless built without it
+ * (-DSECSTD_JEMALLOC=OFF, and always under the sanitizers, which bring
+ * their own malloc). The indexer: a tenth of its CPU went to glibc's
+ * malloc and free of Xapian's and jansson's many small blocks, and jemalloc
+ * serves them faster, in less memory (bench/RESULTS.md, sixth round).
+ * searchd: its four workers shared the two glibc arenas it allowed (to
+ * hold RSS), and at 16 connections each request cost 15 % more CPU than on
+ * jemalloc's arena per thread, in no less memory (eleventh round). The
+ * build compiles allocator.c once per choice (CMakeLists.txt);
  * `secstd --version` and `searchd --version` name the one in use. */
 #ifndef SECSTD_ALLOCATOR_H
 #define SECSTD_ALLOCATOR_H
@@ -31,6 +32,13 @@ char *secstd_allocator(char *buf, size_t len);
  * the programs run on another malloc (the tests check that malloc() in
  * the process really is jemalloc's). */
 long long secstd_allocator_thread_allocated(void);
+
+/* Settles the malloc for a server of `threads` workers; called before any
+ * thread starts. glibc: at most as many arenas as workers that can run at
+ * once, mmap and trim thresholds fixed at 128 KiB (allocator.c says why),
+ * unless the environment sets glibc's malloc itself. jemalloc: nothing
+ * (MALLOC_CONF is the operator's). */
+void secstd_allocator_tune_for_workers(unsigned threads);
 
 /* Hands free memory back to the system now (glibc: malloc_trim; jemalloc:
  * purges every arena's unused pages instead of waiting for its decay;

@@ -6,7 +6,6 @@
  * inside libmicrohttpd or Xapian code. */
 #include <errno.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <pthread.h>
 #include <signal.h>
@@ -91,44 +90,6 @@ static void usage(FILE *f)
                "  --version                print the version\n\n"
                "Sizes take k/M/G suffixes. On start searchd prints\n"
                "\"searchd: serving http://ADDR:PORT/\" on standard output.\n");
-}
-
-/* glibc gives each thread that allocates an arena of its own while there
- * are fewer than eight per core, and by default raises its mmap and trim thresholds after a
- * large block is freed (up to 32 MiB), so later large blocks come from the
- * heap and stay there. With four workers that made four heaps, each
- * keeping the high-water mark of the largest requests it had served at
- * once (a /search.csv of thousands of rows, an overlap computed after a
- * new generation), and searchd's RSS depended on where in a run those
- * peaks fell, not on what it held (bench/soak.sh, docs/SOAK.md). So:
- * no more arenas than workers that can run at the same time (online
- * cores, at most --threads), and both thresholds fixed at glibc's initial
- * 128 KiB, so large blocks are mapped and unmapped by themselves and free
- * memory at the top of a heap goes back to the system. Called before any
- * thread starts. An operator's own malloc settings in the environment
- * (MALLOC_ARENA_MAX and the like, glibc.malloc tunables) win: then
- * nothing is changed. (searchd runs on glibc's malloc even where the
- * secstd command runs on jemalloc: allocator.h.) */
-static void tune_malloc(unsigned threads)
-{
-#ifdef __GLIBC__
-    static const char *const own_settings[] = {"MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST",
-                                               "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-                                               "MALLOC_TOP_PAD_"};
-    for (size_t i = 0; i < sizeof(own_settings) / sizeof(own_settings[0]); i++)
-        if (getenv(own_settings[i]))
-            return;
-    const char *tunables = getenv("GLIBC_TUNABLES");
-    if (tunables && strstr(tunables, "glibc.malloc."))
-        return;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned arenas = cores > 0 && (unsigned long)cores < threads ? (unsigned)cores : threads;
-    mallopt(M_ARENA_MAX, arenas > 0 ? (int)arenas : 1);
-    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-#else
-    (void)threads;
-#endif
 }
 
 static void key_of(const char *flag, char *key, size_t len)
@@ -285,7 +246,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    tune_malloc(sc.threads);
+    secstd_allocator_tune_for_workers(sc.threads);   /* before any thread starts */
     searchd_server *srv = NULL;
     if (searchd_start(&sc, &srv, err, sizeof(err)) < 0) {
         fprintf(stderr, "searchd: %s\n", err);

@@ -49,6 +49,15 @@ grep -q '^usage: secstd' "$TMP/help.out" || fail "secstd --help: no usage line"
 run version 0 "$BIN" --version
 grep -q 'index written with zlib [0-9.]* level 1' "$TMP/version.out" ||
     fail "secstd --version: $(cat "$TMP/version.out")"
+# searchd links the same malloc as the command (jemalloc unless the build
+# turned it off): the name --version prints comes from the malloc linked
+# (tests/schema/check_allocator.c), so a searchd left on another one
+# prints another name.
+run searchd-version 0 "${SECSTD_BIN}/searchd" --version
+malloc_of() { grep -o 'jemalloc [^;)]*\|glibc malloc\|sanitizer malloc' "$1"; }
+cmd_malloc="$(malloc_of "$TMP/version.out")"
+[ -n "$cmd_malloc" ] && [ "$(malloc_of "$TMP/searchd-version.out")" = "$cmd_malloc" ] ||
+    fail "searchd --version: $(cat "$TMP/searchd-version.out"), secstd --version: $(cat "$TMP/version.out")"
 run no-args 2 "$BIN"
 run unknown-command 2 "$BIN" frobnicate
 grep -q 'unknown command "frobnicate"' "$TMP/unknown-command.err" || fail "unknown command not named"
