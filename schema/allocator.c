@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,30 @@ long long secstd_allocator_thread_allocated(void)
     return (long long)n;
 }
 
+/* jemalloc already gives each worker thread an arena (it keeps four per
+ * core) and hands free pages back as they decay. Its default decay, 10 s,
+ * lets a large request's pages (a CSV export of thousands of rows) stay
+ * resident for that long, so RSS sampled under a mixed load swung by
+ * ±6 % around its level; 1 s holds it nearer the live set, at no cost
+ * measured in CPU per request (bench/RESULTS.md, eleventh round). Set
+ * for the arenas there are and those made later; an operator's
+ * MALLOC_CONF wins: then nothing is changed. */
 void secstd_allocator_tune_for_workers(unsigned threads)
 {
-    /* Nothing to change: an arena per worker thread (jemalloc keeps 4 per
-     * core), and free pages go back to the system as they decay (10 s),
-     * so a large request's peak does not stay. MALLOC_CONF tunes it. */
     (void)threads;
+    if (getenv("MALLOC_CONF"))
+        return;
+    ssize_t ms = SECSTD_SERVER_DECAY_MS;
+    (void)mallctl("arenas.dirty_decay_ms", NULL, NULL, &ms, sizeof ms);
+    unsigned narenas = 0;
+    size_t len = sizeof narenas;
+    if (mallctl("arenas.narenas", &narenas, &len, NULL, 0) != 0)
+        return;
+    for (unsigned i = 0; i < narenas; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "arena.%u.dirty_decay_ms", i);
+        (void)mallctl(name, NULL, NULL, &ms, sizeof ms);   /* fails for arenas not made yet */
+    }
 }
 
 void secstd_allocator_trim(void)

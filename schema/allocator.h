@@ -34,10 +34,12 @@ char *secstd_allocator(char *buf, size_t len);
 long long secstd_allocator_thread_allocated(void);
 
 /* Settles the malloc for a server of `threads` workers; called before any
- * thread starts. glibc: at most as many arenas as workers that can run at
- * once, mmap and trim thresholds fixed at 128 KiB (allocator.c says why),
- * unless the environment sets glibc's malloc itself. jemalloc: nothing
- * (MALLOC_CONF is the operator's). */
+ * thread starts (allocator.c says why each setting). jemalloc: free pages
+ * handed back after SECSTD_SERVER_DECAY_MS instead of 10 s, unless
+ * MALLOC_CONF is set. glibc: at most as many arenas as workers that can
+ * run at once, mmap and trim thresholds fixed at 128 KiB, unless the
+ * environment sets glibc's malloc itself. */
+#define SECSTD_SERVER_DECAY_MS 1000
 void secstd_allocator_tune_for_workers(unsigned threads);
 
 /* Hands free memory back to the system now (glibc: malloc_trim; jemalloc:

@@ -7,6 +7,19 @@
 
 #include "allocator.h"
 
+#ifdef SECSTD_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#include <sys/types.h>
+
+static ssize_t decay_ms(const char *name)
+{
+    ssize_t ms = -2;
+    size_t len = sizeof ms;
+    ck_assert_int_eq(mallctl(name, &ms, &len, NULL, 0), 0);
+    return ms;
+}
+#endif
+
 START_TEST(test_malloc_is_the_named_allocator)
 {
     char name[128];
@@ -36,11 +49,41 @@ START_TEST(test_malloc_is_the_named_allocator)
 }
 END_TEST
 
+/* searchd's setting: free pages handed back after 1 s, for the arena in
+ * use and those made later; an operator's MALLOC_CONF left alone. (Each
+ * test runs in a process of its own.) */
+START_TEST(test_server_tuning)
+{
+#ifdef SECSTD_HAVE_JEMALLOC
+    unsetenv("MALLOC_CONF");
+    ck_assert_int_eq(decay_ms("arenas.dirty_decay_ms"), 10000);   /* jemalloc's default */
+    secstd_allocator_tune_for_workers(4);
+    ck_assert_int_eq(decay_ms("arenas.dirty_decay_ms"), SECSTD_SERVER_DECAY_MS);
+    ck_assert_int_eq(decay_ms("arena.0.dirty_decay_ms"), SECSTD_SERVER_DECAY_MS);
+#else
+    secstd_allocator_tune_for_workers(4);   /* glibc's arenas: nothing to read back */
+#endif
+}
+END_TEST
+
+START_TEST(test_server_tuning_leaves_malloc_conf)
+{
+#ifdef SECSTD_HAVE_JEMALLOC
+    setenv("MALLOC_CONF", "dirty_decay_ms:10000", 1);
+    secstd_allocator_tune_for_workers(4);
+    ck_assert_int_eq(decay_ms("arenas.dirty_decay_ms"), 10000);
+    ck_assert_int_eq(decay_ms("arena.0.dirty_decay_ms"), 10000);
+#endif
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("allocator");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_malloc_is_the_named_allocator);
+    tcase_add_test(tc, test_server_tuning);
+    tcase_add_test(tc, test_server_tuning_leaves_malloc_conf);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
