@@ -3,10 +3,10 @@
 
 #include <malloc.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #ifdef SECSTD_HAVE_JEMALLOC
@@ -34,12 +34,12 @@ long long secstd_allocator_thread_allocated(void)
 
 /* jemalloc already gives each worker thread an arena (it keeps four per
  * core) and hands free pages back as they decay. Its default decay, 10 s,
- * lets a large request's pages (a CSV export of thousands of rows) stay
- * resident for that long, so RSS sampled under a mixed load swung by
- * ±6 % around its level; 1 s holds it nearer the live set, at no cost
- * measured in CPU per request (bench/RESULTS.md, eleventh round). Set
- * for the arenas there are and those made later; an operator's
- * MALLOC_CONF wins: then nothing is changed. */
+ * keeps a large request's pages (a CSV export of thousands of rows)
+ * resident that long; with 1 s searchd's RSS under the soak's mixed load
+ * sat at 30 MB instead of 38, at no cost measured in CPU per request
+ * (docs/SOAK.md, runs J and K; bench/RESULTS.md, eleventh round). Set for
+ * the arenas there are and those made later; an operator's MALLOC_CONF
+ * wins: then nothing is changed. */
 void secstd_allocator_tune_for_workers(unsigned threads)
 {
     (void)threads;

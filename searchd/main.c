@@ -5,8 +5,6 @@
  * threads start and taken synchronously with sigwait(), so no handler runs
  * inside libmicrohttpd or Xapian code. */
 #include <errno.h>
-#ifdef __GLIBC__
-#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
