@@ -5,11 +5,14 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "assist.h"
 #include "docmap.h"
 #include "ident.h"
 #include "schema.h"
@@ -938,49 +941,72 @@ static xap_query *scope_filter(xap_db *db, char *term, size_t len)
     return q ? q : xap_query_term(term, 1);
 }
 
-static secstd_status run_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
-                                char *err, size_t errlen)
+/* A search's queries, built from the request on one handle. Each thread
+ * that works on a search builds its own (Xapian objects belong to one
+ * thread); the same request on the same generation builds the same. */
+typedef struct built_search {
+    json_t *qinfo;            /* the answer's "query" object */
+    struct found_ids ids;
+    xap_query *text_q, *ident_q;
+    xap_query *base;          /* text and identifiers, in scope */
+    xap_query *all_filters;   /* every filter ANDed; NULL when none */
+    xap_query *main_q;        /* base under all_filters */
+    int has_text;
+    const char *q;            /* the text, leading spaces skipped */
+} built_search;
+
+static void built_free(built_search *b)
 {
-    xap_db *db = secstd_index_db(idx);
-    json_t *qinfo = json_pack("{s:s,s:[],s:b,s:[],s:b}", "text", req->q ? req->q : "",
-                              "identifiers", "fallback", 0, "synonyms", "relaxed", 0);
+    xap_query_free(b->text_q);
+    xap_query_free(b->ident_q);
+    xap_query_free(b->base);
+    xap_query_free(b->all_filters);
+    xap_query_free(b->main_q);
+    free(b->ids.rest.s);
+    json_decref(b->qinfo);
+}
+
+static secstd_status build_search(xap_db *db, const secstd_search_request *req, built_search *b,
+                                  char *err, size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    b->qinfo = json_pack("{s:s,s:[],s:b,s:[],s:b}", "text", req->q ? req->q : "", "identifiers",
+                         "fallback", 0, "synonyms", "relaxed", 0);
     secstd_status st = SECSTD_OK;
-    xap_query *text_q = NULL, *ident_q = NULL, *base = NULL;
-    char *corrected = NULL;
     const char *q = req->q ? req->q : "";
     while (*q == ' ')
         q++;
+    b->q = q;
 
     /* 1. Identifiers first. */
-    struct found_ids ids = {json_object_get(qinfo, "identifiers"), NULL, {0}, 0, q};
-    secstd_ident_scan(q, on_ident, &ids);
-    sb_add(&ids.rest, q + ids.pos, strlen(q + ids.pos));
-    if (!ids.q)
-        bare_number(db, q, req->all_records, &ids);
-    ident_q = ids.q;
+    b->ids = (struct found_ids){json_object_get(b->qinfo, "identifiers"), NULL, {0}, 0, q};
+    secstd_ident_scan(q, on_ident, &b->ids);
+    sb_add(&b->ids.rest, q + b->ids.pos, strlen(q + b->ids.pos));
+    if (!b->ids.q)
+        bare_number(db, q, req->all_records, &b->ids);
+    b->ident_q = b->ids.q;
 
     /* 2. The text through QueryParser (synonyms rewritten in), AND by
      * default; a syntax error falls back to plain terms. */
-    int has_text = 0;
     for (const char *p = q; *p; p++)
-        has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
-    if (has_text) {
-        char *expanded = rewrite_text(q, req->synonyms, json_object_get(qinfo, "synonyms"));
+        b->has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
+    if (b->has_text) {
+        char *expanded = rewrite_text(q, req->synonyms, json_object_get(b->qinfo, "synonyms"));
         unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE |
                          XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND;
-        st = xap_query_parse(db, expanded ? expanded : q, flags, &text_q, NULL);
+        st = xap_query_parse(db, expanded ? expanded : q, flags, &b->text_q, NULL);
         if (st == SECSTD_ERR_QUERY_SYNTAX) {
             /* The parser's message, before the next parse clears it. */
-            json_object_set_new(qinfo, "fallback_reason", json_string(xap_last_error()));
+            json_object_set_new(b->qinfo, "fallback_reason", json_string(xap_last_error()));
             char *plain = plain_terms(q);
-            st = xap_query_parse(db, plain ? plain : "", XAP_PARSE_DEFAULT_AND, &text_q, NULL);
-            json_object_set_new(qinfo, "fallback", json_true());
+            st = xap_query_parse(db, plain ? plain : "", XAP_PARSE_DEFAULT_AND, &b->text_q, NULL);
+            json_object_set_new(b->qinfo, "fallback", json_true());
             free(plain);
         }
         free(expanded);
         if (st != SECSTD_OK) {
             snprintf(err, errlen, "%s", xap_last_error());
-            goto done;
+            return st;
         }
     }
 
@@ -992,42 +1018,231 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         scope = scope_filter(db, term, sizeof term);
     }
     xap_query *scoped_text = NULL;
-    if (text_q)
-        scoped_text = scope ? xap_query_combine(XAP_OP_FILTER, text_q, scope)
-                            : xap_query_combine(XAP_OP_OR, text_q, NULL);
-    else if (!ident_q) {
+    if (b->text_q)
+        scoped_text = scope ? xap_query_combine(XAP_OP_FILTER, b->text_q, scope)
+                            : xap_query_combine(XAP_OP_OR, b->text_q, NULL);
+    else if (!b->ident_q) {
         xap_query *all = xap_query_match_all();
         scoped_text = scope ? xap_query_combine(XAP_OP_FILTER, all, scope)
                             : xap_query_combine(XAP_OP_OR, all, NULL);
         xap_query_free(all);
     }
-    if (ident_q) {
-        xap_query *boosted = xap_query_scale(ident_q, 20.0);
-        base = scoped_text ? xap_query_combine(XAP_OP_OR, boosted, scoped_text)
-                           : xap_query_combine(XAP_OP_OR, boosted, NULL);
+    if (b->ident_q) {
+        xap_query *boosted = xap_query_scale(b->ident_q, 20.0);
+        b->base = scoped_text ? xap_query_combine(XAP_OP_OR, boosted, scoped_text)
+                              : xap_query_combine(XAP_OP_OR, boosted, NULL);
         xap_query_free(boosted);
     } else {
-        base = scoped_text;
+        b->base = scoped_text;
         scoped_text = NULL;
     }
     xap_query_free(scoped_text);
     xap_query_free(scope);
 
-    /* 4. Filters, the main search with facets of unfiltered fields. */
-    unsigned doccount = secstd_index_doccount(idx);
-    xap_facet_spec specs[NFACETS];
+    /* 4. Filters. */
+    b->all_filters = filters_except(db, req, -1);
+    b->main_q = filtered(b->base, b->all_filters);
+    return SECSTD_OK;
+}
+
+/* Facet counts are exact up to this many matches and half as many again;
+ * beyond, estimated from a sample of the rest ("facets_exact": false;
+ * xap.h, check_at_least). */
+static unsigned facet_depth(const secstd_search_request *req, unsigned doccount)
+{
+    unsigned exact_upto = req->exact_facets ? req->exact_facets : SECSTD_QUERY_EXACT_FACETS;
+    unsigned depth = doccount < exact_upto ? doccount : exact_upto;
+    unsigned page_end = req->max_rows ? req->max_rows + 1 : req->page * req->per_page + 1;
+    return depth < page_end ? page_end : depth;
+}
+
+static void facet_specs(xap_facet_spec specs[NFACETS])
+{
     for (size_t k = 0; k < NFACETS; k++) {
         specs[k].slot = (unsigned)secstd_field_get(facet_defs[k].field)->slot;
         specs[k].multi = facet_defs[k].multi;
     }
-    xap_query *all_filters = filters_except(db, req, -1);
-    xap_query *main_q = filtered(base, all_filters);
+}
+
+/* A search's counting passes. Pass 0 counts the matches of the whole
+ * query: the total, and the facets of the fields without an active
+ * filter. Pass i > 0 counts the facet of one field with an active filter,
+ * under every filter but the field's own (a disjunctive facet). The
+ * passes are independent: the search's thread and the helper (assist.h)
+ * take them in turn, each on its own handle. */
+typedef struct count_passes {
+    const secstd_search_request *req;
+    unsigned depth;                 /* facet_depth */
+    size_t n;                       /* 1 + the active facet filters */
+    size_t facet[1 + NFACETS];      /* pass i > 0: its facet_defs index */
+    _Atomic size_t next;            /* the next pass to take */
+    struct pass_out {
+        secstd_status st;
+        json_t *facet[NFACETS];     /* pass 0: the fields without a filter;
+                                       pass i: facet[p->facet[i]] */
+        unsigned total;             /* pass 0 */
+        int total_exact;            /* pass 0 */
+        int facets_exact;
+    } out[1 + NFACETS];
+} count_passes;
+
+static void passes_init(count_passes *p, const secstd_search_request *req, unsigned depth)
+{
+    memset(p, 0, sizeof *p);
+    p->req = req;
+    p->depth = depth;
+    p->n = 1;
+    for (size_t k = 0; k < NFACETS; k++)
+        if (filter_active(req, facet_defs[k].filter))
+            p->facet[p->n++] = k;
+    for (size_t i = 0; i < p->n; i++)
+        p->out[i].st = SECSTD_ERR_UNKNOWN;   /* not run */
+    atomic_init(&p->next, 0);
+}
+
+static void passes_free(count_passes *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < NFACETS; k++) {
+            json_decref(p->out[i].facet[k]);
+            p->out[i].facet[k] = NULL;
+        }
+}
+
+/* Pass 0's output from a pass that counted every facet (res). */
+static void pass0_from(count_passes *p, const xap_results *res)
+{
+    struct pass_out *o = &p->out[0];
+    o->total = xap_results_total(res);
+    o->total_exact = xap_results_total_exact(res);
+    o->facets_exact = xap_results_facets_exact(res);
+    for (size_t k = 0; k < NFACETS; k++)
+        if (!filter_active(p->req, facet_defs[k].filter))
+            o->facet[k] = facet_object(res, k);
+    o->st = SECSTD_OK;
+}
+
+/* Runs pass i on db: base is the text and identifiers in scope, main_q
+ * base under every filter (the queries of this thread's handle). */
+static void run_pass(xap_db *db, const xap_query *base, const xap_query *main_q,
+                     count_passes *p, size_t i)
+{
+    xap_facet_spec specs[NFACETS];
+    facet_specs(specs);
+    struct pass_out *o = &p->out[i];
+    xap_results *res = NULL;
+    if (i == 0) {
+        xap_search_opts opts = {0, 0, -1, 0, p->depth, specs, NFACETS};
+        o->st = xap_search(db, main_q, &opts, &res);
+        if (o->st == SECSTD_OK)
+            pass0_from(p, res);
+    } else {
+        size_t k = p->facet[i];
+        xap_query *others = filters_except(db, p->req, facet_defs[k].filter);
+        xap_query *fq = filtered(base, others);
+        xap_search_opts opts = {0, 0, -1, 0, p->depth, &specs[k], 1};
+        o->st = xap_search(db, fq, &opts, &res);
+        if (o->st == SECSTD_OK) {
+            o->facet[k] = facet_object(res, 0);
+            o->facets_exact = xap_results_facets_exact(res);
+        }
+        xap_query_free(fq);
+        xap_query_free(others);
+    }
+    xap_results_free(res);
+}
+
+/* Takes passes until none is left; SECSTD_ERR_XAPIAN_MODIFIED if one of
+ * them met a changed database, else SECSTD_OK. */
+static secstd_status take_passes(xap_db *db, const xap_query *base, const xap_query *main_q,
+                                 count_passes *p)
+{
+    secstd_status st = SECSTD_OK;
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
+        run_pass(db, base, main_q, p, i);
+        if (p->out[i].st == SECSTD_ERR_XAPIAN_MODIFIED)
+            st = p->out[i].st;
+    }
+    return st;
+}
+
+/* Leaves the passes not taken yet untaken. */
+static void passes_cancel(count_passes *p) { atomic_store(&p->next, p->n); }
+
+/* The helper's share, on its own handle with queries of its own. */
+static void passes_on_helper(secstd_index *idx, void *arg)
+{
+    count_passes *p = arg;
+    built_search b;
+    char err[256];
+    if (build_search(secstd_index_db(idx), p->req, &b, err, sizeof err) == SECSTD_OK &&
+        take_passes(secstd_index_db(idx), b.base, b.main_q, p) == SECSTD_ERR_XAPIAN_MODIFIED)
+        secstd_index_reopen(idx);   /* for the next search; this one counts again */
+    built_free(&b);
+}
+
+/* The answer's "facets" object, from every pass (run). A disjunctive pass
+ * that failed leaves its field out; pass 0 failing fails the search. */
+static secstd_status passes_facets(count_passes *p, json_t **facets, int *exact)
+{
+    if (p->out[0].st != SECSTD_OK)
+        return p->out[0].st;
+    *facets = json_object();
+    *exact = p->out[0].facets_exact;
+    for (size_t k = 0; k < NFACETS; k++) {
+        json_t *f = p->out[0].facet[k];
+        if (filter_active(p->req, facet_defs[k].filter)) {
+            f = NULL;
+            for (size_t i = 1; i < p->n; i++)
+                if (p->facet[i] == k && p->out[i].st == SECSTD_OK) {
+                    f = p->out[i].facet[k];
+                    *exact &= p->out[i].facets_exact;
+                }
+        }
+        if (f)
+            json_object_set(*facets, facet_defs[k].name, f);
+    }
+    return SECSTD_OK;
+}
+
+/* Searches in progress in this process (secstd_search): the helper takes
+ * a share of a search's counting only while it is the only one. */
+static _Atomic unsigned searches_running;
+
+static secstd_status run_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
+                                char *err, size_t errlen)
+{
+    xap_db *db = secstd_index_db(idx);
+    char *corrected = NULL;
+    xap_query *wide_base = NULL, *wide_q = NULL;   /* a widened search's */
+    xap_results *res = NULL;
+    json_t *results = NULL, *facets = NULL;
+    unsigned depth = facet_depth(req, secstd_index_doccount(idx));
+    count_passes passes;
+    passes_init(&passes, req, depth);
+    /* The counting passes start on the helper when it is free and nothing
+     * else is searching, while this thread builds the query and ranks the
+     * page; what the helper has not taken when the page is done, this
+     * thread counts. */
+    int handed = req->facets && atomic_load(&searches_running) == 1 &&
+                 secstd_assist_start(idx, passes_on_helper, &passes);
+    built_search b;
+    secstd_status st = build_search(db, req, &b, err, errlen);
+    if (st != SECSTD_OK)
+        goto done;
+    const char *q = b.q;
+
+    /* 5. The page, ranked, counting pass 0 on the way (every match up to
+     * the facets' depth is checked) unless the helper counts: then only
+     * the page's matches and one more are checked. */
+    xap_facet_spec specs[NFACETS];
+    facet_specs(specs);
     xap_search_opts opts = {0};
     /* Nothing to rank by (filters alone, "browse this area"): every match
      * weighs the same, so relevance would be docid order; newest first. */
-    int by_date = req->sort_by_date || (!text_q && !ident_q);
+    int by_date = req->sort_by_date || (!b.text_q && !b.ident_q);
     opts.sort_slot = by_date ? secstd_field_get(SECSTD_FIELD_DATE)->slot : -1;
-    json_object_set_new(qinfo, "sort", json_string(by_date ? "date" : "relevance"));
+    json_object_set_new(b.qinfo, "sort", json_string(by_date ? "date" : "relevance"));
     opts.sort_descending = 1;
     if (req->max_rows) {
         opts.offset = 0;
@@ -1036,29 +1251,27 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         opts.offset = (req->page - 1) * req->per_page;
         opts.limit = req->per_page;
     }
-    /* Facets are exact up to exact_facets matches and half as many again;
-     * beyond, estimated from a sample of the rest ("facets_exact": false;
-     * xap.h, check_at_least). */
-    unsigned exact_upto = req->exact_facets ? req->exact_facets : SECSTD_QUERY_EXACT_FACETS;
-    unsigned facet_depth = doccount < exact_upto ? doccount : exact_upto;
-    if (facet_depth < opts.offset + opts.limit + 1)
-        facet_depth = opts.offset + opts.limit + 1;
-    opts.check_at_least = req->facets ? facet_depth : opts.offset + opts.limit + 1;
-    opts.facets = req->facets ? specs : NULL;
-    opts.nfacets = req->facets ? NFACETS : 0;
-    xap_results *res = NULL;
-    st = xap_search(db, main_q, &opts, &res);
+    int count_here = req->facets && !handed;
+    opts.check_at_least = count_here ? depth : opts.offset + opts.limit + 1;
+    opts.facets = count_here ? specs : NULL;
+    opts.nfacets = count_here ? NFACETS : 0;
+    st = xap_search(db, b.main_q, &opts, &res);
+    if (st != SECSTD_OK) {
+        snprintf(err, errlen, "%s", xap_last_error());
+        goto done;
+    }
     /* AND found (almost) nothing for a several-word query: relax to OR,
      * keeping the standards that have every word first. Not when the query
      * is identifiers alone ("RFC 8446"): it named what it wants, and "rfc"
-     * OR "8446" would list thousands of unrelated RFCs after it. */
+     * OR "8446" would list thousands of unrelated RFCs after it. The pass
+     * checked more matches than RELAX_BELOW, so below it its count is
+     * exact. */
     int rest_has_text = 0;
-    for (const char *p = ids.rest.s ? ids.rest.s : ""; *p; p++)
+    for (const char *p = b.ids.rest.s ? b.ids.rest.s : ""; *p; p++)
         rest_has_text |= isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80;
-    unsigned strict_total = st == SECSTD_OK ? xap_results_total(res) : 0;
+    unsigned strict_total = xap_results_total(res);
     int relaxed = 0;
-    if (st == SECSTD_OK && strict_total < RELAX_BELOW && text_q && has_text &&
-        (!ident_q || rest_has_text)) {
+    if (strict_total < RELAX_BELOW && b.text_q && b.has_text && (!b.ident_q || rest_has_text)) {
         xap_query *or_text = NULL;
         json_t *unused = json_array();
         char *expanded = rewrite_text(q, req->synonyms, unused);
@@ -1070,8 +1283,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
             xap_query *sc = req->all_records ? NULL : scope_filter(db, term, sizeof term);
             xap_query *b2 = sc ? xap_query_combine(XAP_OP_FILTER, or_text, sc)
                                : xap_query_combine(XAP_OP_OR, or_text, NULL);
-            if (ident_q) {
-                xap_query *boosted = xap_query_scale(ident_q, 20.0);
+            if (b.ident_q) {
+                xap_query *boosted = xap_query_scale(b.ident_q, 20.0);
                 xap_query *b3 = xap_query_combine(XAP_OP_OR, boosted, b2);
                 xap_query_free(boosted);
                 xap_query_free(b2);
@@ -1079,24 +1292,24 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
             }
             if (strict_total > 0) {
                 /* The strict matches, weighted up, stay ahead of the rest. */
-                xap_query *strict = xap_query_scale(base, 8.0);
+                xap_query *strict = xap_query_scale(b.base, 8.0);
                 xap_query *b3 = xap_query_combine(XAP_OP_OR, strict, b2);
                 xap_query_free(strict);
                 xap_query_free(b2);
                 b2 = b3;
             }
-            xap_query *m2 = filtered(b2, all_filters);
+            xap_query *m2 = filtered(b2, b.all_filters);
             xap_results *res2 = NULL;
             if (xap_search(db, m2, &opts, &res2) == SECSTD_OK &&
                 xap_results_total(res2) > strict_total) {
                 xap_results_free(res);
                 res = res2;
-                xap_query_free(base);
-                base = b2;
-                b2 = NULL;
+                wide_base = b2;
+                wide_q = m2;
+                b2 = m2 = NULL;
                 relaxed = 1;
-                json_object_set_new(qinfo, "relaxed", json_true());
-                json_object_set_new(qinfo, "all_words_total", json_integer(strict_total));
+                json_object_set_new(b.qinfo, "relaxed", json_true());
+                json_object_set_new(b.qinfo, "all_words_total", json_integer(strict_total));
             } else {
                 xap_results_free(res2);
             }
@@ -1107,50 +1320,32 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         }
         free(expanded);
     }
-    xap_query_free(main_q);
-    if (st != SECSTD_OK) {
-        snprintf(err, errlen, "%s", xap_last_error());
-        xap_query_free(all_filters);
-        goto done;
+    if (relaxed && handed) {
+        /* The helper counts the strict search: stop it, count here. */
+        passes_cancel(&passes);
+        secstd_assist_wait();
+        handed = 0;
+        passes_free(&passes);
+        passes_init(&passes, req, depth);
+    }
+    if (count_here) {
+        pass0_from(&passes, res);
+        atomic_store(&passes.next, 1);
     }
 
-    json_t *facets = json_object();
-    int facets_exact = req->facets ? xap_results_facets_exact(res) : 1;
-    if (req->facets) {
-        for (size_t k = 0; k < NFACETS; k++) {
-            if (!filter_active(req, facet_defs[k].filter)) {
-                json_object_set_new(facets, facet_defs[k].name, facet_object(res, k));
-                continue;
-            }
-            /* Disjunctive facet: counts with every filter but its own. */
-            xap_query *others = filters_except(db, req, facet_defs[k].filter);
-            xap_query *fq = filtered(base, others);
-            xap_search_opts fo = {0, 0, -1, 0, facet_depth, &specs[k], 1};
-            xap_results *fr = NULL;
-            if (xap_search(db, fq, &fo, &fr) == SECSTD_OK) {
-                json_object_set_new(facets, facet_defs[k].name, facet_object(fr, 0));
-                facets_exact &= xap_results_facets_exact(fr);
-            }
-            xap_results_free(fr);
-            xap_query_free(fq);
-            xap_query_free(others);
-        }
-    }
-    xap_query_free(all_filters);
-
-    /* 5. Results. The identifiers the query named, normalised once. */
+    /* 6. Results. The identifiers the query named, normalised once. */
     json_t *named = NULL;
-    if (json_array_size(ids.list) > 0) {
+    if (json_array_size(b.ids.list) > 0) {
         named = json_object();
         size_t j;
         json_t *fid;
-        json_array_foreach(ids.list, j, fid) {
+        json_array_foreach(b.ids.list, j, fid) {
             char a[512];
             secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
             json_object_set_new(named, a, json_true());
         }
     }
-    json_t *results = json_array();
+    results = json_array();
     for (unsigned i = 0; i < xap_results_count(res); i++) {
         size_t hlen;
         const char *head = xap_results_head(res, i, &hlen);
@@ -1179,16 +1374,16 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         /* Exact: this hit is a standard the query named. */
         int exact = 0;
         if (named) {
-            char b[512];
-            secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, b, sizeof b);
-            exact = json_object_get(named, b) != NULL;
+            char bv[512];
+            secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, bv, sizeof bv);
+            exact = json_object_get(named, bv) != NULL;
             size_t k;
             json_t *al;
             json_array_foreach(json_object_get(rec, "aliases"), k, al) {
                 if (exact)
                     break;
-                secstd_ident_value(json_string_value(al), NULL, b, sizeof b);
-                exact = json_object_get(named, b) != NULL;
+                secstd_ident_value(json_string_value(al), NULL, bv, sizeof bv);
+                exact = json_object_get(named, bv) != NULL;
             }
         }
         json_object_set_new(r, "exact", json_boolean(exact));
@@ -1197,12 +1392,36 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         json_decref(rec);
     }
     json_decref(named);
+
+    /* 7. The counts: the passes nobody has taken yet, here. */
+    unsigned total = xap_results_total(res);
+    int total_exact = xap_results_total_exact(res), facets_exact = 1;
+    if (req->facets) {
+        const xap_query *cbase = wide_base ? wide_base : b.base, *cq = wide_q ? wide_q : b.main_q;
+        take_passes(db, cbase, cq, &passes);
+        if (handed) {
+            secstd_assist_wait();
+            handed = 0;
+            /* What failed on the helper's handle is counted again here. */
+            for (size_t i = 0; i < passes.n; i++)
+                if (passes.out[i].st != SECSTD_OK)
+                    run_pass(db, cbase, cq, &passes, i);
+        }
+        st = passes_facets(&passes, &facets, &facets_exact);
+        if (st != SECSTD_OK) {
+            snprintf(err, errlen, "%s", xap_last_error());
+            goto done;
+        }
+        total = passes.out[0].total;
+        total_exact = passes.out[0].total_exact;
+    }
+
     /* Spelling: only for plain words (no identifiers) that found little
      * (with every word: a widened search for "autentication protocol"
      * finds plenty through "protocol"), checked on the words as typed, not
      * on the synonym-expanded query. */
     json_t *dym = json_null();
-    if (has_text && !ident_q && (relaxed ? strict_total : xap_results_total(res)) < 3) {
+    if (b.has_text && !b.ident_q && (relaxed ? strict_total : total) < 3) {
         xap_query *sq = NULL;
         if (xap_query_parse(db, q, XAP_PARSE_SPELLING | XAP_PARSE_PHRASE | XAP_PARSE_BOOLEAN, &sq,
                             &corrected) == SECSTD_OK &&
@@ -1210,25 +1429,31 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
             dym = json_string(corrected);
         xap_query_free(sq);
     }
-    *out = json_pack("{s:i,s:i,s:i,s:i,s:o,s:o,s:o,s:o}", "total", (json_int_t)xap_results_total(res),
-                     "page", (json_int_t)req->page, "per_page",
+    *out = json_pack("{s:i,s:i,s:i,s:i,s:O,s:o,s:o,s:o}", "total", (json_int_t)total, "page",
+                     (json_int_t)req->page, "per_page",
                      (json_int_t)(req->max_rows ? req->max_rows : req->per_page), "generation",
-                     (json_int_t)secstd_index_generation(idx), "query", json_incref(qinfo),
-                     "did_you_mean", dym, "results", results, "facets", facets);
+                     (json_int_t)secstd_index_generation(idx), "query", b.qinfo, "did_you_mean",
+                     dym, "results", results, "facets", facets ? facets : json_object());
+    results = facets = NULL;
     /* Without facets only the page is checked: the total is then Xapian's
      * estimate unless its bounds agree. */
-    json_object_set_new(*out, "total_exact", json_boolean(xap_results_total_exact(res)));
+    json_object_set_new(*out, "total_exact", json_boolean(total_exact));
     if (req->facets)
         json_object_set_new(*out, "facets_exact", json_boolean(facets_exact));
-    xap_results_free(res);
 
 done:
-    xap_query_free(text_q);
-    xap_query_free(ident_q);
-    xap_query_free(base);
-    free(ids.rest.s);
+    if (handed) {
+        passes_cancel(&passes);
+        secstd_assist_wait();
+    }
+    passes_free(&passes);
+    json_decref(results);
+    json_decref(facets);
+    xap_results_free(res);
+    xap_query_free(wide_base);
+    xap_query_free(wide_q);
+    built_free(&b);
     free(corrected);
-    json_decref(qinfo);
     return st;
 }
 
@@ -1239,6 +1464,7 @@ secstd_status secstd_search(secstd_index *idx, const secstd_search_request *req,
     secstd_status st = secstd_search_validate(req, param, err, errlen);
     if (st != SECSTD_OK)
         return st;
+    atomic_fetch_add(&searches_running, 1);
     for (int attempt = 0; attempt < 3; attempt++) {
         st = run_search(idx, req, out, err, errlen);
         if (st != SECSTD_ERR_XAPIAN_MODIFIED)
@@ -1246,5 +1472,6 @@ secstd_status secstd_search(secstd_index *idx, const secstd_search_request *req,
         if (secstd_index_reopen(idx) != SECSTD_OK)
             break;
     }
+    atomic_fetch_sub(&searches_running, 1);
     return st;
 }

@@ -49,9 +49,9 @@ if [ "${SECSTD_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (ThreadSanitizer, searchd and build tests)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSECSTD_WERROR=ON -DSECSTD_TSAN=ON \
     -DSECSTD_SHARED_DATA="$shared" >/dev/null
-  cmake --build build-tsan -j"$jobs" --target check_searchd check_build
+  cmake --build build-tsan -j"$jobs" --target check_searchd check_build check_assist
   echo "== searchd and build tests under ThreadSanitizer"
   (cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --output-on-failure -R 'searchd/check|indexer/check_build')
+    ctest --output-on-failure -R 'searchd/check|indexer/check_build|indexer/check_assist')
 fi
 echo "== all tests passed"

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "assist.h"
+
 static const char *const ROUTE_LABELS[SD_ROUTE_COUNT] = {
     [SD_ROUTE_SEARCH] = "search",     [SD_ROUTE_STANDARD] = "standard",
     [SD_ROUTE_SIMILAR] = "similar",   [SD_ROUTE_AREAS] = "areas",
@@ -128,6 +130,10 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                   "client address at its share).\n"
                   "# TYPE searchd_slow_refused_total counter\n"
                   "searchd_slow_refused_total %llu\n"
+                  "# HELP searchd_search_assisted_total Searches whose counting passes the "
+                  "helper thread shared (one search running alone).\n"
+                  "# TYPE searchd_search_assisted_total counter\n"
+                  "searchd_search_assisted_total %llu\n"
                   "# HELP searchd_start_time_seconds Unix time searchd started.\n"
                   "# TYPE searchd_start_time_seconds gauge\n"
                   "searchd_start_time_seconds %lld\n",
@@ -138,6 +144,6 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                                                            memory_order_relaxed),
                   atomic_load_explicit(&m->slow_held, memory_order_relaxed),
                   (unsigned long long)atomic_load_explicit(&m->slow_refused, memory_order_relaxed),
-                  m->started_at);
+                  secstd_assist_handed(), m->started_at);
     return out->overflow ? -1 : 0;
 }

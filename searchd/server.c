@@ -27,6 +27,7 @@
 
 #include "accesslog.h"
 #include "allocator.h"
+#include "assist.h"
 #include "internal.h"
 
 /* One worker thread's index handle. */
@@ -66,6 +67,7 @@ struct searchd_server {
     sd_worker *workers;
     _Atomic unsigned reload_epoch;
     _Atomic unsigned in_flight;   /* requests between request line and completion */
+    int assist_started;           /* this server started the helper thread (assist.h) */
     _Atomic int draining;
     _Atomic long long settled_trim_at; /* CLOCK_MONOTONIC second of the trim after a
                                           generation switch; 0 = none due */
@@ -116,6 +118,7 @@ void searchd_config_init(searchd_config *cfg)
     cfg->exact_facets = SECSTD_QUERY_EXACT_FACETS;
     cfg->drain_seconds = 5;
     cfg->max_index_age = 2 * 24 * 3600;
+    cfg->assist = 1;
 }
 
 /* Limits a configuration must respect, as a table: name, field, range. */
@@ -144,6 +147,7 @@ static const limit_rule LIMIT_RULES[] = {
     {"csv_max_rows", U(csv_max_rows), 1, 10000000},
     {"max_similar", U(max_similar), 1, 1000},
     {"exact_facets", U(exact_facets), 1, 10000000},
+    {"assist", U(assist), 0, 1},
     {"drain_seconds", U(drain_seconds), 0, 3600},
     {"max_index_age", U(max_index_age), 0, 365u * 24 * 3600},
     {"port", U(port), 0, 65535},
@@ -917,6 +921,14 @@ static void free_server(searchd_server *srv)
     free(srv);
 }
 
+/* Whether a request other than the caller's is in progress: the helper
+ * thread then stays out (every core has a request already). */
+static int others_in_flight(void *ctx)
+{
+    const searchd_server *srv = ctx;
+    return atomic_load(&srv->in_flight) > 1;
+}
+
 int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -1022,6 +1034,9 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     srv->port = info ? info->port : cfg->port;
     if (cfg->port == 0)
         set_url(srv, ipv6, bind, srv->port);
+    /* Without the helper thread, searches count on their own thread. */
+    if (cfg->assist)
+        srv->assist_started = secstd_assist_enable(srv->index_dir, others_in_flight, srv) == 1;
     *out = srv;
     return 0;
 }
@@ -1062,5 +1077,7 @@ void searchd_stop(searchd_server *srv)
         }
         MHD_stop_daemon(srv->daemon);
     }
+    if (srv->assist_started)
+        secstd_assist_disable();
     free_server(srv);
 }

@@ -40,6 +40,7 @@ typedef struct searchd_config {
     unsigned exact_facets;       /* facets exact up to this many matches (and half again) */
     unsigned drain_seconds;      /* how long searchd_stop waits for requests in flight */
     unsigned max_index_age;      /* /healthz says "stale" past this many seconds (0: never) */
+    unsigned assist;             /* 1: a lone search counts on a helper thread (assist.h) */
 } searchd_config;
 
 /* Defaults: 127.0.0.1:8080, index "data/index", 4 threads, 15 s timeout,

@@ -77,12 +77,13 @@ start_upstream() {
     UPSTREAM_URL="http://127.0.0.1:$(cat "$control/port")"
 }
 
-# start_searchd INDEX_DIR LOG — runs searchd on a free port; sets
-# SEARCHD_URL (ending in /) and SEARCHD_PID.
+# start_searchd INDEX_DIR LOG [FLAG...] — runs searchd on a free port, with
+# any further flags; sets SEARCHD_URL (ending in /) and SEARCHD_PID.
 start_searchd() {
     local index="$1" log="$2"
+    shift 2
     [ -x "$SEARCHD" ] || die "no $SEARCHD"
-    "$SEARCHD" --index "$index" --port 0 --bind 127.0.0.1 >"$log" 2>"$log.err" &
+    "$SEARCHD" --index "$index" --port 0 --bind 127.0.0.1 "$@" >"$log" 2>"$log.err" &
     SEARCHD_PID=$!
     PIDS+=("$SEARCHD_PID")
     wait_for 20 grep -q '^searchd: serving http' "$log" ||

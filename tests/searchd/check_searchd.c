@@ -542,6 +542,11 @@ START_TEST(test_bad_config)
     cfg.connection_memory = 20000;
     ck_assert_int_eq(searchd_start(&cfg, &srv, err, sizeof(err)), -1);
     ck_assert_msg(strstr(err, "connection_memory"), "%s", err);
+    searchd_config_init(&cfg);
+    cfg.port = 0;
+    cfg.assist = 2;
+    ck_assert_int_eq(searchd_start(&cfg, &srv, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "assist"), "%s", err);
     searchd_stop(NULL);
 }
 END_TEST
@@ -917,6 +922,33 @@ START_TEST(test_opensearch_health_metrics)
     ck_assert(strstr(r.body, "searchd_index_generation 1\n"));
     ck_assert(strstr(r.body, "# TYPE searchd_request_duration_seconds histogram"));
     resp_free(&r);
+}
+END_TEST
+
+/* A search running alone shares its counting with the helper thread
+ * (indexer/assist.h): searchd starts it and lets a lone request use it,
+ * which /metrics counts. The helper opens its handle after the first
+ * request, so this searches (bounded) until one is counted. */
+START_TEST(test_search_assisted)
+{
+    resp first = get_json("/api/search?q=security&sdo=ETSI", 200);
+    int assisted = 0;
+    for (int tries = 0; tries < 200 && !assisted; tries++) {
+        resp s = get_json("/api/search?q=security&sdo=ETSI", 200);
+        /* Helped or not, the same answer. */
+        ck_assert_msg(json_equal(s.json, first.json), "answers differ: %s / %s", s.body, first.body);
+        resp_free(&s);
+        resp m = get("/metrics");
+        ck_assert_int_eq(m.status, 200);
+        const char *line = strstr(m.body, "\nsearchd_search_assisted_total ");
+        ck_assert_msg(line != NULL, "%s", m.body);
+        assisted = strtoull(line + strlen("\nsearchd_search_assisted_total "), NULL, 10) > 0;
+        resp_free(&m);
+        if (!assisted)
+            usleep(10 * 1000);
+    }
+    ck_assert_msg(assisted, "no search was assisted");
+    resp_free(&first);
 }
 END_TEST
 
@@ -1757,6 +1789,7 @@ static Suite *searchd_suite(void)
     tcase_add_test(api, test_areas_coverage);
     tcase_add_test(api, test_csv);
     tcase_add_test(api, test_opensearch_health_metrics);
+    tcase_add_test(api, test_search_assisted);
     tcase_add_test(api, test_page_and_static);
     tcase_add_test(api, test_errors);
     tcase_add_test(api, test_hostile_queries);

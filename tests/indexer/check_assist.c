@@ -1,0 +1,254 @@
+/* check_assist.c — the helper thread that shares a search's counting
+ * passes (indexer/assist.c, query.c): answers with the helper are the
+ * same, byte for byte, as without it (words, phrases, identifiers, active
+ * filters with their disjunctive passes, a widened search, browsing by
+ * date, a second page, facets off); the helper is really used (its
+ * counter moves); it is not used while the caller says it is busy, for
+ * another index, or on another generation, and it follows a newly
+ * published generation by itself. Each test starts and stops the helper
+ * in its own process (Check forks per test; threads do not survive a
+ * fork). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assist.h"
+#include "fixture.h"
+#include "index.h"
+#include "query.h"
+#include "testutil.h"
+
+static char *g_dir;
+
+static void suite_setup(void)
+{
+    g_dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(g_dir, &sum);
+    json_decref(sum.changes);
+}
+
+static void suite_teardown(void)
+{
+    tu_rmtree(g_dir);
+    free(g_dir);
+}
+
+/* The caller's "something else is running" (assist.h's busy). */
+static int g_busy;
+static int busy(void *ctx)
+{
+    (void)ctx;
+    return g_busy;
+}
+
+static char *index_dir(void) { return fx_path(g_dir, "index"); }
+
+static char *answer(secstd_index *idx, const secstd_search_request *req)
+{
+    json_t *out = NULL;
+    const char *param = NULL;
+    char err[512] = "";
+    secstd_status st = secstd_search(idx, req, &out, &param, err, sizeof err);
+    ck_assert_msg(st == SECSTD_OK, "search \"%s\": %s", req->q ? req->q : "", err);
+    char *text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    return text;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Searches until the helper takes part (it opens its handle in the
+ * background after the first request); fails after 10 s. */
+static void wait_until_used(secstd_index *idx)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    for (int i = 0; i < 1000; i++) {
+        unsigned long long before = secstd_assist_handed();
+        free(answer(idx, &req));
+        if (secstd_assist_handed() > before)
+            return;
+        nap();
+    }
+    ck_abort_msg("the helper never took part in a search");
+}
+
+/* The same request with the helper kept out (busy) and with it; the two
+ * answers must be the same text, and the helper must have taken part. */
+static void assert_same(secstd_index *idx, const secstd_search_request *req, const char *what)
+{
+    g_busy = 1;
+    unsigned long long before = secstd_assist_handed();
+    char *alone = answer(idx, req);
+    ck_assert_msg(secstd_assist_handed() == before, "%s: helper used while busy", what);
+    g_busy = 0;
+    char *helped = answer(idx, req);
+    if (req->facets)
+        ck_assert_msg(secstd_assist_handed() == before + 1, "%s: helper not used", what);
+    else
+        ck_assert_msg(secstd_assist_handed() == before, "%s: helper used without facets", what);
+    ck_assert_msg(strcmp(alone, helped) == 0, "%s: answers differ\n  alone:  %s\n  helped: %s", what,
+                  alone, helped);
+    free(alone);
+    free(helped);
+}
+
+START_TEST(test_same_answers)
+{
+    char *dir = index_dir();
+    ck_assert_int_eq(secstd_assist_enable(dir, busy, NULL), 1);
+    ck_assert_int_eq(secstd_assist_enable(dir, busy, NULL), 0);   /* one helper */
+    secstd_index *idx = fx_open(g_dir);
+    wait_until_used(idx);
+
+    static const char *const words[] = {
+        "certificate", "authentication framework", "\"public key infrastructure\"",
+        "X.509", "RFC 8446", "tls", "title:security", "crypt*",
+        /* AND finds nothing: widened to OR (the helper's strict counts are
+         * dropped and counted again here). */
+        "certificate zebra",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        secstd_search_request req;
+        secstd_search_request_init(&req);
+        req.q = words[i];
+        assert_same(idx, &req, words[i]);
+    }
+
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    /* Three active filters: three disjunctive passes besides the first. */
+    req.q = "security";
+    req.sdo.values[0] = "ETSI";
+    req.sdo.values[1] = "IETF";
+    req.sdo.count = 2;
+    req.status.values[0] = "published";
+    req.status.count = 1;
+    req.from = "2010";
+    assert_same(idx, &req, "security, two bodies, published, from 2010");
+    /* Browsing: no text, newest first. */
+    req.q = "";
+    assert_same(idx, &req, "browse, two bodies, published, from 2010");
+    /* A second page of one hit per page. */
+    secstd_search_request_init(&req);
+    req.q = "security";
+    req.per_page = 1;
+    req.page = 2;
+    assert_same(idx, &req, "security, page 2 of 1 per page");
+    /* Without facets there is nothing to count: no helper. */
+    secstd_search_request_init(&req);
+    req.q = "security";
+    req.facets = 0;
+    assert_same(idx, &req, "security without facets");
+
+    secstd_index_free(idx);
+    secstd_assist_disable();
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_not_for_another_index)
+{
+    /* A second index of the same records: same generation number, other
+     * directory. */
+    char *other;
+    secstd_index *other_idx = fx_built_index(&other);
+    char *dir = fx_path(other, "index");
+    ck_assert_int_eq(secstd_assist_enable(dir, NULL, NULL), 1);
+    secstd_index *idx = fx_open(g_dir);
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    unsigned long long before = secstd_assist_handed();
+    for (int i = 0; i < 20; i++) {
+        free(answer(idx, &req));
+        nap();
+    }
+    ck_assert(secstd_assist_handed() == before);
+    secstd_index_free(idx);
+    secstd_assist_disable();
+    /* Disabled: never used, whatever the index. */
+    free(answer(other_idx, &req));
+    ck_assert(secstd_assist_handed() == before);
+    secstd_index_free(other_idx);
+    tu_rmtree(other);
+    free(other);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_follows_new_generation)
+{
+    /* A data directory of its own: this test publishes a generation. */
+    char *data;
+    secstd_index *idx = fx_built_index(&data);
+    char *dir = fx_path(data, "index");
+    ck_assert_int_eq(secstd_assist_enable(dir, NULL, NULL), 1);
+    wait_until_used(idx);
+    unsigned gen = secstd_index_generation(idx);
+
+    /* A new generation with one more ETSI standard: the counts change. */
+    fx_write_records(data, "more.jsonl",
+                     "{\"id\":\"ETSI TS 199 001\",\"sdo\":\"ETSI\",\"title\":\"Security of "
+                     "test harnesses\",\"status\":\"published\",\"date\":\"2024-05\"}\n");
+    secstd_build_summary sum;
+    fx_build(data, &sum);
+    json_decref(sum.changes);
+    int changed = 0;
+    ck_assert_int_eq(secstd_index_refresh(idx, &changed), SECSTD_OK);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_uint_gt(secstd_index_generation(idx), gen);
+
+    /* The helper is still on the old generation: not used for this search
+     * (which counts itself, on the new one), then it moves. */
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    unsigned long long before = secstd_assist_handed();
+    char *first = answer(idx, &req);
+    ck_assert(secstd_assist_handed() == before);
+    wait_until_used(idx);
+    char *later = answer(idx, &req);
+    ck_assert_msg(strcmp(first, later) == 0, "answers differ\n  first: %s\n  later: %s", first,
+                  later);
+    ck_assert_msg(strstr(later, "ETSI TS 199 001") != NULL, "the new standard is missing: %s",
+                  later);
+    free(first);
+    free(later);
+    secstd_index_free(idx);
+    secstd_assist_disable();
+    tu_rmtree(data);
+    free(data);
+    free(dir);
+}
+END_TEST
+
+static Suite *assist_suite(void)
+{
+    Suite *s = suite_create("assist");
+    TCase *t = tcase_create("core");
+    tcase_set_timeout(t, 120);
+    tcase_add_unchecked_fixture(t, suite_setup, suite_teardown);
+    tcase_add_test(t, test_same_answers);
+    tcase_add_test(t, test_not_for_another_index);
+    tcase_add_test(t, test_follows_new_generation);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(assist_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
