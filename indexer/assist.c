@@ -2,7 +2,8 @@
  * condition variables. The slot's state says who acts next:
  *
  *   IDLE      nothing to do; a caller may hand a job (secstd_assist_start)
- *   PREPARING the helper opens or moves its handle (to want_gen)
+ *   PREPARING the helper opens its handle, or moves it to the generation
+ *             published now
  *   RUNNING   the helper runs the caller's job
  *   DONE      the job is over; the caller's secstd_assist_wait makes the
  *             slot IDLE again

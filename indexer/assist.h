@@ -10,8 +10,9 @@
  * The helper has its own index handle (Xapian handles belong to one
  * thread), opened in the background when it starts and moved to each
  * newly published generation when a search finds it behind; until it is
- * there, or while it is busy, a search does the work itself. Either way the answer is the same: the helper
- * runs the very code the caller would. */
+ * there, or while it is busy, a search does the work itself. Either way
+ * the answer is the same: the helper runs the very code the caller
+ * would. */
 #ifndef SECSTD_ASSIST_H
 #define SECSTD_ASSIST_H
 

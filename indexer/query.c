@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdatomic.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
