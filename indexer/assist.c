@@ -32,6 +32,7 @@ static struct {
     void *busy_ctx;
     secstd_index *idx;      /* the helper's handle (helper thread only) */
     unsigned gen;           /* its generation, 0 = none yet */
+    int fresh;              /* the next PREPARING opens a new handle */
     enum slot_state state;
     secstd_assist_fn fn;
     void *arg;
@@ -39,8 +40,12 @@ static struct {
 
 /* Opens the handle, or moves it to the published generation. Returns the
  * generation it is on (0: none). */
-static unsigned prepare(void)
+static unsigned prepare(int fresh)
 {
+    if (A.idx && fresh) {
+        secstd_index_free(A.idx);
+        A.idx = NULL;
+    }
     if (A.idx) {
         int changed;
         if (secstd_index_refresh(A.idx, &changed) != SECSTD_OK) {
@@ -62,11 +67,14 @@ static void *helper(void *unused)
     pthread_mutex_lock(&A.lock);
     while (!A.stop) {
         if (A.state == PREPARING) {
+            int fresh = A.fresh;
+            A.fresh = 0;
             pthread_mutex_unlock(&A.lock);
-            unsigned gen = prepare();
+            unsigned gen = prepare(fresh);
             pthread_mutex_lock(&A.lock);
-            A.gen = gen;
-            A.state = IDLE;
+            /* A reopen asked for meanwhile: prepare again. */
+            A.gen = A.fresh ? 0 : gen;
+            A.state = A.fresh ? PREPARING : IDLE;
         } else if (A.state == RUNNING) {
             secstd_assist_fn fn = A.fn;
             void *arg = A.arg;
@@ -93,6 +101,7 @@ int secstd_assist_enable(const char *index_dir, int (*busy)(void *ctx), void *ct
         A.busy_ctx = ctx;
         A.stop = 0;
         A.gen = 0;
+        A.fresh = 0;
         A.state = PREPARING;   /* open the handle now, before the first search */
         if (A.dir && pthread_create(&A.thread, NULL, helper, NULL) == 0) {
             A.enabled = 1;
@@ -147,6 +156,20 @@ int secstd_assist_start(const secstd_index *idx, secstd_assist_fn fn, void *arg)
     }
     pthread_mutex_unlock(&A.lock);
     return handed;
+}
+
+void secstd_assist_reopen(void)
+{
+    pthread_mutex_lock(&A.lock);
+    if (A.enabled) {
+        A.fresh = 1;
+        A.gen = 0;   /* no job for the old handle from now on */
+        if (A.state == IDLE) {
+            A.state = PREPARING;
+            pthread_cond_signal(&A.work);
+        }
+    }
+    pthread_mutex_unlock(&A.lock);
 }
 
 void secstd_assist_wait(void)

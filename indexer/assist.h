@@ -38,6 +38,9 @@ typedef void (*secstd_assist_fn)(secstd_index *idx, void *arg);
 int secstd_assist_start(const secstd_index *idx, secstd_assist_fn fn, void *arg);
 /* Waits for the work handed by secstd_assist_start. */
 void secstd_assist_wait(void);
+/* Makes the helper open its handle afresh (a server's SIGHUP reopens
+ * every handle): it is not used again until it has. */
+void secstd_assist_reopen(void);
 /* Works handed to the helper since the process started. */
 unsigned long long secstd_assist_handed(void);
 

@@ -1044,6 +1044,8 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
 int searchd_reload(searchd_server *srv)
 {
     atomic_fetch_add(&srv->reload_epoch, 1);
+    if (srv->assist_started)
+        secstd_assist_reopen();
     return sd_access_log_reopen(srv->log);
 }
 

@@ -5,7 +5,8 @@
  * date, a second page, facets off); the helper is really used (its
  * counter moves); it is not used while the caller says it is busy, for
  * another index, or on another generation, and it follows a newly
- * published generation by itself. Each test starts and stops the helper
+ * published generation by itself, and opens its handle afresh when asked
+ * (a generation replaced in place). Each test starts and stops the helper
  * in its own process (Check forks per test; threads do not survive a
  * fork). */
 #include <check.h>
@@ -231,6 +232,62 @@ START_TEST(test_follows_new_generation)
 }
 END_TEST
 
+START_TEST(test_reopen)
+{
+    char *data;
+    secstd_index *idx = fx_built_index(&data);
+    char *dir = fx_path(data, "index");
+    ck_assert_int_eq(secstd_assist_enable(dir, busy, NULL), 1);
+    wait_until_used(idx);
+
+    /* The generation replaced in place, under the same number (what an
+     * operator restoring a backup might do before a SIGHUP): the records
+     * plus one more ETSI standard. */
+    char *other = fx_data_dir();
+    fx_write_records(other, "more.jsonl",
+                     "{\"id\":\"ETSI TS 199 002\",\"sdo\":\"ETSI\",\"title\":\"Security of "
+                     "restored backups\",\"status\":\"published\",\"date\":\"2024-06\"}\n");
+    secstd_build_summary sum;
+    fx_build(other, &sum);
+    json_decref(sum.changes);
+    unsigned gen = secstd_index_generation(idx);
+    char *live = tu_strdupf("%s/gen-%06u", dir, gen);
+    char *moved = tu_strdupf("%s/replaced", data);
+    char *fresh = tu_strdupf("%s/index/gen-%06u", other, gen);
+    ck_assert_int_eq(rename(live, moved), 0);
+    ck_assert_int_eq(rename(fresh, live), 0);
+    secstd_index_free(idx);
+    idx = fx_open(data);
+    ck_assert_uint_eq(secstd_index_generation(idx), gen);
+
+    /* Reopened: not used until its new handle is there, then the same
+     * answers as the caller's new handle (the old one would count one
+     * ETSI standard less). */
+    secstd_assist_reopen();
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    unsigned long long before = secstd_assist_handed();
+    free(answer(idx, &req));
+    ck_assert(secstd_assist_handed() == before);
+    wait_until_used(idx);
+    req.sdo.values[0] = "ETSI";
+    req.sdo.count = 1;
+    assert_same(idx, &req, "security, ETSI, after a reopen");
+
+    secstd_index_free(idx);
+    secstd_assist_disable();
+    tu_rmtree(other);
+    tu_rmtree(data);
+    free(other);
+    free(data);
+    free(dir);
+    free(live);
+    free(moved);
+    free(fresh);
+}
+END_TEST
+
 static Suite *assist_suite(void)
 {
     Suite *s = suite_create("assist");
@@ -240,6 +297,7 @@ static Suite *assist_suite(void)
     tcase_add_test(t, test_same_answers);
     tcase_add_test(t, test_not_for_another_index);
     tcase_add_test(t, test_follows_new_generation);
+    tcase_add_test(t, test_reopen);
     suite_add_tcase(s, t);
     return s;
 }
