@@ -1233,7 +1233,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
 
     /* 5. The page, ranked, counting pass 0 on the way (every match up to
      * the facets' depth is checked) unless the helper counts: then only
-     * the page's matches and one more are checked. */
+     * the page's matches and one more are checked, and at least
+     * RELAX_BELOW (below that many, the count must be exact). */
     xap_facet_spec specs[NFACETS];
     facet_specs(specs);
     xap_search_opts opts = {0};
@@ -1251,7 +1252,8 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         opts.limit = req->per_page;
     }
     int count_here = req->facets && !handed;
-    opts.check_at_least = count_here ? depth : opts.offset + opts.limit + 1;
+    unsigned page_end = opts.offset + opts.limit + 1;
+    opts.check_at_least = count_here ? depth : page_end > RELAX_BELOW ? page_end : RELAX_BELOW;
     opts.facets = count_here ? specs : NULL;
     opts.nfacets = count_here ? NFACETS : 0;
     st = xap_search(db, b.main_q, &opts, &res);
@@ -1263,7 +1265,7 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
      * keeping the standards that have every word first. Not when the query
      * is identifiers alone ("RFC 8446"): it named what it wants, and "rfc"
      * OR "8446" would list thousands of unrelated RFCs after it. The pass
-     * checked more matches than RELAX_BELOW, so below it its count is
+     * checked at least RELAX_BELOW matches, so below it its count is
      * exact. */
     int rest_has_text = 0;
     for (const char *p = b.ids.rest.s ? b.ids.rest.s : ""; *p; p++)
