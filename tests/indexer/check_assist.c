@@ -82,6 +82,29 @@ static void wait_until_used(secstd_index *idx)
     ck_abort_msg("the helper never took part in a search");
 }
 
+/* A data directory of the test's own, built and opened, with the helper
+ * started on its index (probe: assist.h's busy). */
+static secstd_index *own_index(char **data, char **dir, int (*probe)(void *))
+{
+    secstd_index *idx = fx_built_index(data);
+    *dir = fx_path(*data, "index");
+    ck_assert_int_eq(secstd_assist_enable(*dir, probe, NULL), 1);
+    return idx;
+}
+
+/* Adds one ETSI standard to DATA's records and builds. */
+static void add_etsi_and_build(const char *data, const char *id, const char *title)
+{
+    char *line = tu_strdupf("{\"id\":\"%s\",\"sdo\":\"ETSI\",\"title\":\"%s\","
+                            "\"status\":\"published\",\"date\":\"2024-05\"}\n",
+                            id, title);
+    fx_write_records(data, "more.jsonl", line);
+    free(line);
+    secstd_build_summary sum;
+    fx_build(data, &sum);
+    json_decref(sum.changes);
+}
+
 /* The same request with the helper kept out (busy) and with it; the two
  * answers must be the same text, and the helper must have taken part. */
 static void assert_same(secstd_index *idx, const secstd_search_request *req, const char *what)
@@ -172,10 +195,8 @@ START_TEST(test_not_for_another_index)
 {
     /* A second index of the same records: same generation number, other
      * directory. */
-    char *other;
-    secstd_index *other_idx = fx_built_index(&other);
-    char *dir = fx_path(other, "index");
-    ck_assert_int_eq(secstd_assist_enable(dir, NULL, NULL), 1);
+    char *other, *dir;
+    secstd_index *other_idx = own_index(&other, &dir, NULL);
     secstd_index *idx = fx_open(g_dir);
     secstd_search_request req;
     secstd_search_request_init(&req);
@@ -201,20 +222,13 @@ END_TEST
 START_TEST(test_follows_new_generation)
 {
     /* A data directory of its own: this test publishes a generation. */
-    char *data;
-    secstd_index *idx = fx_built_index(&data);
-    char *dir = fx_path(data, "index");
-    ck_assert_int_eq(secstd_assist_enable(dir, NULL, NULL), 1);
+    char *data, *dir;
+    secstd_index *idx = own_index(&data, &dir, NULL);
     wait_until_used(idx);
     unsigned gen = secstd_index_generation(idx);
 
     /* A new generation with one more ETSI standard: the counts change. */
-    fx_write_records(data, "more.jsonl",
-                     "{\"id\":\"ETSI TS 199 001\",\"sdo\":\"ETSI\",\"title\":\"Security of "
-                     "test harnesses\",\"status\":\"published\",\"date\":\"2024-05\"}\n");
-    secstd_build_summary sum;
-    fx_build(data, &sum);
-    json_decref(sum.changes);
+    add_etsi_and_build(data, "ETSI TS 199 001", "Security of test harnesses");
     int changed = 0;
     ck_assert_int_eq(secstd_index_refresh(idx, &changed), SECSTD_OK);
     ck_assert_int_eq(changed, 1);
@@ -252,22 +266,15 @@ static void count_docs(secstd_index *helper_idx, void *arg)
 
 START_TEST(test_reopen)
 {
-    char *data;
-    secstd_index *idx = fx_built_index(&data);
-    char *dir = fx_path(data, "index");
-    ck_assert_int_eq(secstd_assist_enable(dir, busy, NULL), 1);
+    char *data, *dir;
+    secstd_index *idx = own_index(&data, &dir, busy);
     wait_until_used(idx);
 
     /* The generation replaced in place, under the same number (what an
      * operator restoring a backup might do before a SIGHUP): the records
      * plus one more ETSI standard. */
     char *other = fx_data_dir();
-    fx_write_records(other, "more.jsonl",
-                     "{\"id\":\"ETSI TS 199 002\",\"sdo\":\"ETSI\",\"title\":\"Security of "
-                     "restored backups\",\"status\":\"published\",\"date\":\"2024-06\"}\n");
-    secstd_build_summary sum;
-    fx_build(other, &sum);
-    json_decref(sum.changes);
+    add_etsi_and_build(other, "ETSI TS 199 002", "Security of restored backups");
     unsigned gen = secstd_index_generation(idx);
     char *live = tu_strdupf("%s/gen-%06u", dir, gen);
     char *moved = tu_strdupf("%s/replaced", data);
