@@ -2,19 +2,23 @@
  *
  * Xapian 1.4's glass backend deflates every tag of its termlist and
  * document-data tables (a document's term list, its stored record) with
- * zlib at the default level, 6, and has no setting for it. At level 1 the
- * index is the same size (26k corpus: +0.7 %, 260k: +0.2 %) for less CPU: each tag is a
- * kilobyte or two of sorted terms, where level 6's longer match search
- * finds almost nothing more (bench/RESULTS.md, seventh round).
+ * zlib at the default level, 6, and has no setting for it. The secstd
+ * command gives those streams level 0: deflate then only copies, the
+ * result is no smaller than the tag, and glass stores the tag as it is.
+ * Level 6 against level 1 saved almost nothing (each tag is a kilobyte or
+ * two of sorted terms); level 1 against level 0 saves a sixth of the
+ * index's size for an eighth of the indexer's CPU (bench/RESULTS.md,
+ * seventh and thirteenth rounds), and the indexer's speed is the target.
  *
  * The secstd executable defines zlib's deflateInit2_ (which deflateInit2()
  * expands to). libxapian's call binds to the executable's definition — ELF
  * looks a symbol up in the executable before the libraries, and the linker
  * exports it because libxapian references it — which calls zlib's own
- * with level 1 for the streams Xapian opens (raw deflate at the default
- * level) and passes every other stream through unchanged. searchd never
- * compresses and does not link this file; the tests' indexes are written
- * at zlib's default level. */
+ * with level 0 and the smallest hash table for the streams Xapian opens
+ * (raw deflate at the default level) and passes every other stream through
+ * unchanged. Reading needs nothing: a stored tag is marked as such. searchd
+ * never compresses and does not link this file; the tests' indexes are
+ * written at zlib's default level. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_NEXT, RTLD_DEFAULT */
 #endif
@@ -49,6 +53,13 @@ int secstd_deflate_level(int level, int window_bits)
     return level;
 }
 
+int secstd_deflate_memlevel(int level, int window_bits, int mem_level)
+{
+    if (window_bits < 0 && level == Z_DEFAULT_COMPRESSION)
+        return SECSTD_INDEX_DEFLATE_MEMLEVEL;
+    return mem_level;
+}
+
 unsigned long secstd_deflate_relevelled(void)
 {
     return atomic_load(&relevelled);
@@ -63,7 +74,8 @@ int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int mem
     int want = secstd_deflate_level(level, windowBits);
     if (want != level)
         atomic_fetch_add(&relevelled, 1);
-    return zlib_deflate_init2(strm, want, method, windowBits, memLevel, strategy, version,
+    return zlib_deflate_init2(strm, want, method, windowBits,
+                              secstd_deflate_memlevel(level, windowBits, memLevel), strategy, version,
                               stream_size);
 }
 
@@ -76,7 +88,8 @@ char *secstd_index_compression(char *buf, size_t len)
     memcpy(&found, &bound, sizeof bound);
     if (len > 0) {
         if (found == ours)
-            snprintf(buf, len, "zlib %s level %d", zlibVersion(), SECSTD_INDEX_DEFLATE_LEVEL);
+            snprintf(buf, len, "zlib %s level %d%s", zlibVersion(), SECSTD_INDEX_DEFLATE_LEVEL,
+                     SECSTD_INDEX_DEFLATE_LEVEL == 0 ? " (stored)" : "");
         else
             snprintf(buf, len, "zlib %s default level", zlibVersion());
     }
