@@ -44,7 +44,7 @@ static const option_def OPTIONS[] = {
     {"max-connections", OPT_UINT, F(max_connections), "N", "open connections in total (512)"},
     {"max-per-ip", OPT_UINT, F(max_per_ip), "N", "open connections per client address (32)"},
     {"connection-memory", OPT_SIZE, F(connection_memory), "BYTES",
-     "memory per connection for request line, headers, arguments (256k)"},
+     "memory per connection for request line, headers, arguments (64k)"},
     {"max-url", OPT_SIZE, F(max_url), "BYTES", "longest request target; longer gets 414 (4096)"},
     {"max-header-bytes", OPT_SIZE, F(max_header_bytes), "BYTES",
      "largest header block; larger gets 431 (8192)"},

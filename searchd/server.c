@@ -105,7 +105,7 @@ void searchd_config_init(searchd_config *cfg)
     cfg->timeout = 15;
     cfg->max_connections = 512;
     cfg->max_per_ip = 32;
-    cfg->connection_memory = 256 * 1024;
+    cfg->connection_memory = 64 * 1024;
     cfg->max_url = 4096;
     cfg->max_header_bytes = 8192;
     cfg->max_headers = 64;

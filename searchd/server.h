@@ -44,7 +44,7 @@ typedef struct searchd_config {
 } searchd_config;
 
 /* Defaults: 127.0.0.1:8080, index "data/index", 4 threads, 15 s timeout,
- * 512 connections, 32 per IP, 256 KiB per connection, 4 KiB URLs, 8 KiB
+ * 512 connections, 32 per IP, 64 KiB per connection, 4 KiB URLs, 8 KiB
  * headers in at most 64 lines, 128 arguments, query.h's paging limits,
  * 100000 CSV rows, 50 similar, facets exact to 10,000 matches, 5 s drain,
  * stale after 2 days, the helper thread on. */
