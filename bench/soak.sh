@@ -11,7 +11,7 @@
 #                 ../shared/data/sdo) into a temporary directory.
 #   --build DIR   where secstd and searchd are (default build-soak/, built
 #                 with CMake in Release when missing)
-#   --threads N   searchd worker threads (default 4, as shipped)
+#   --threads N   searchd worker threads (default: searchd's, one a core, 2-16)
 #   --request-timeout SEC  a valid request not answered within SEC counts as
 #                 an error (default 10; the smoke test gives sanitizer
 #                 builds more)
@@ -51,7 +51,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 minutes=10
 data=""
 build="$here/build-soak"
-threads=4
+threads=""
 req_timeout=10
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -65,7 +65,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$req_timeout" in '' | *[!0-9]*) echo "soak: --request-timeout takes whole seconds" >&2; exit 2 ;; esac
-case "$threads" in '' | *[!0-9]*) echo "soak: --threads takes a number" >&2; exit 2 ;; esac
+case "$threads" in *[!0-9]*) echo "soak: --threads takes a number" >&2; exit 2 ;; esac
 # Seconds of measured load; bounded to 1..240 minutes.
 secs=$(python3 -c 'import sys; m=float(sys.argv[1]); assert 0 < m <= 240; print(max(10, int(round(m*60))))' \
     "$minutes" 2>/dev/null) || { echo "soak: --minutes must be a number in (0, 240]" >&2; exit 2; }
@@ -128,7 +128,7 @@ records=$(ls "$D"/records/*.jsonl | wc -l)
 [ "$records" -gt 0 ] || die "no records in $D/records"
 
 # ---- searchd ----
-"$SEARCHD" --index "$D/index" --bind 127.0.0.1 --port 0 --threads "$threads" \
+"$SEARCHD" --index "$D/index" --bind 127.0.0.1 --port 0 ${threads:+--threads "$threads"} \
     --timeout "$server_timeout" >"$work/searchd.out" 2>"$work/searchd.err" &
 SD=$!
 PIDS+=("$SD")
@@ -136,7 +136,7 @@ for _ in $(seq 200); do grep -q '^searchd: serving http' "$work/searchd.out" && 
 url="$(sed -n 's/^searchd: serving \(http[^ ]*\).*/\1/p' "$work/searchd.out" | head -1)"
 [ -n "$url" ] || die "searchd did not start: $(cat "$work/searchd.err")"
 url="${url%/}"
-log "searchd $SD at $url/ ($threads threads), data $D"
+log "searchd $SD at $url/ (${threads:-default} threads), data $D"
 # searchd's own report (a sanitizer's, a crash), first lines first.
 searchd_report() { grep -v '^searchd: http: ' "$work/searchd.err" | head -40; }
 python3 "$here/bench/soak_load.py" paths "$url" "$here/bench/queries.txt" "$work/paths.txt" ||
@@ -247,7 +247,7 @@ sanitizer=$(grep -m3 -E 'ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer
 # ---- report ----
 WRK_OUT="$work/wrk.out" SIDE_JSON="$work/side.json" SWAPS="$work/swaps.log" \
     METRICS="$metrics" SAMPLES="${samples[*]}" WARM_SAMPLES="${warm_samples[*]}" CRASHED="$crashed" SANITIZER="$sanitizer" GEN0="$gen0" GENF="$genf" \
-    SECS="$secs" WARMUP="$warmup" THREADS="$threads" python3 - <<'PY'
+    SECS="$secs" WARMUP="$warmup" THREADS="${threads:-default}" python3 - <<'PY'
 import json, os, re, sys
 env = os.environ
 side = json.load(open(env["SIDE_JSON"])) if os.path.exists(env["SIDE_JSON"]) else None

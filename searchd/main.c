@@ -39,7 +39,7 @@ static const option_def OPTIONS[] = {
     {"web-dir", OPT_STRING, F(web_dir), "DIR", "web page files (default: installed copy)"},
     {"access-log", OPT_STRING, F(access_log), "FILE",
      "append a Combined Log Format line per request ('-' = stdout)"},
-    {"threads", OPT_UINT, F(threads), "N", "worker threads, each with its own index handle (4)"},
+    {"threads", OPT_UINT, F(threads), "N", "worker threads, each with its own index handle (one a core, 2-16)"},
     {"timeout", OPT_UINT, F(timeout), "SEC", "close connections idle this long (15)"},
     {"max-connections", OPT_UINT, F(max_connections), "N", "open connections in total (512)"},
     {"max-per-ip", OPT_UINT, F(max_per_ip), "N", "open connections per client address (32)"},

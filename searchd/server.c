@@ -95,13 +95,19 @@ struct searchd_server {
 
 /* ---- configuration ------------------------------------------------------ */
 
+unsigned searchd_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+}
+
 void searchd_config_init(searchd_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->bind = "127.0.0.1";
     cfg->port = 8080;
     cfg->index_dir = "data/index";
-    cfg->threads = 4;
+    cfg->threads = searchd_default_threads();
     cfg->timeout = 15;
     cfg->max_connections = 512;
     cfg->max_per_ip = 32;

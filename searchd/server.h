@@ -43,12 +43,21 @@ typedef struct searchd_config {
     unsigned assist;             /* 1: a lone search counts on a helper thread (assist.h) */
 } searchd_config;
 
-/* Defaults: 127.0.0.1:8080, index "data/index", 4 threads, 15 s timeout,
- * 512 connections, 32 per IP, 64 KiB per connection, 4 KiB URLs, 8 KiB
- * headers in at most 64 lines, 128 arguments, query.h's paging limits,
- * 100000 CSV rows, 50 similar, facets exact to 10,000 matches, 5 s drain,
- * stale after 2 days, the helper thread on. */
+/* Defaults: 127.0.0.1:8080, index "data/index", searchd_default_threads()
+ * workers, 15 s timeout, 512 connections, 32 per IP, 64 KiB per
+ * connection, 4 KiB URLs, 8 KiB headers in at most 64 lines, 128
+ * arguments, query.h's paging limits, 100000 CSV rows, 50 similar, facets
+ * exact to 10,000 matches, 5 s drain, stale after 2 days, the helper
+ * thread on. */
 void searchd_config_init(searchd_config *cfg);
+
+/* Worker threads by default: one per online core, at least 2 (one long
+ * request must not hold every connection) and at most 16 (each holds an
+ * index handle). More workers than cores only take turns on them: on 2
+ * cores, 4 workers answered the bench's load at 16 connections with more
+ * CPU a request and a longer tail than 2 (bench/RESULTS.md, thirteenth
+ * round). */
+unsigned searchd_default_threads(void);
 
 typedef struct searchd_server searchd_server;
 

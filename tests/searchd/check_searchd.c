@@ -523,6 +523,22 @@ START_TEST(test_web_names)
 }
 END_TEST
 
+/* One worker a core, at least 2, at most 16; and the defaults hold the
+ * largest request they allow (connection_memory checked at start). */
+START_TEST(test_default_threads)
+{
+    searchd_config cfg;
+    searchd_config_init(&cfg);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned want = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
+    ck_assert_uint_eq(cfg.threads, want);
+    ck_assert_uint_eq(searchd_default_threads(), want);
+    ck_assert_uint_ge(cfg.connection_memory, 2 * cfg.max_url + cfg.max_header_bytes +
+                                                 64 * (size_t)cfg.max_args +
+                                                 64 * (size_t)cfg.max_headers + 16 * 1024);
+}
+END_TEST
+
 START_TEST(test_bad_config)
 {
     searchd_config cfg;
@@ -1771,6 +1787,7 @@ static Suite *searchd_suite(void)
     tcase_add_test(pure, test_buf_limit);
     tcase_add_test(pure, test_access_format);
     tcase_add_test(pure, test_web_names);
+    tcase_add_test(pure, test_default_threads);
     tcase_add_test(pure, test_bad_config);
     suite_add_tcase(s, pure);
 
