@@ -74,9 +74,8 @@ int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int mem
     int want = secstd_deflate_level(level, windowBits);
     if (want != level)
         atomic_fetch_add(&relevelled, 1);
-    return zlib_deflate_init2(strm, want, method, windowBits,
-                              secstd_deflate_memlevel(level, windowBits, memLevel), strategy, version,
-                              stream_size);
+    int mem = secstd_deflate_memlevel(level, windowBits, memLevel);
+    return zlib_deflate_init2(strm, want, method, windowBits, mem, strategy, version, stream_size);
 }
 
 char *secstd_index_compression(char *buf, size_t len)

@@ -27,9 +27,9 @@ int secstd_deflate_memlevel(int level, int window_bits, int mem_level);
  * this process (Xapian opens one per table it writes, and reuses it). */
 unsigned long secstd_deflate_relevelled(void);
 
-/* Writes "zlib 1.2.13 level 0 (stored)" when Xapian's deflate streams take that
- * level in this process, else "zlib 1.2.13 default level", to buf (always
- * terminated when len > 0); returns buf. */
+/* Writes "zlib 1.2.13 level 0 (stored)" when Xapian's deflate streams
+ * take that level in this process, else "zlib 1.2.13 default level", to
+ * buf (always terminated when len > 0); returns buf. */
 char *secstd_index_compression(char *buf, size_t len);
 
 #endif
