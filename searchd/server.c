@@ -9,11 +9,16 @@
  * completion callback (log line, counters, state freed). Every check that
  * can reject a request is a table row or one early return in
  * on_request(), in the order of the HTTP status precedence. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4, pipe2 */
+#endif
 #include "server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -69,6 +74,12 @@ struct searchd_server {
     _Atomic unsigned in_flight;   /* requests between request line and completion */
     int assist_started;           /* this server started the helper thread (assist.h) */
     _Atomic int draining;
+    /* The listening socket and the thread accepting on it (see
+     * open_listener); accept_wake stops the thread. */
+    int listen_fd;
+    int accept_wake[2];
+    int accept_started;
+    pthread_t accept_thread;
     _Atomic long long settled_trim_at; /* CLOCK_MONOTONIC second of the trim after a
                                           generation switch; 0 = none due */
     /* The slow pool: threads of their own for the routes that can take a
@@ -920,6 +931,9 @@ static void free_server(searchd_server *srv)
     pthread_mutex_destroy(&srv->slow_lock);
     pthread_cond_destroy(&srv->slow_cond);
     sd_access_log_close(srv->log);
+    for (int i = 0; i < 2; i++)
+        if (srv->accept_wake[i] >= 0)
+            close(srv->accept_wake[i]);
     free(srv->bind);
     free(srv->index_dir);
     free(srv->web_dir);
@@ -933,6 +947,90 @@ static int others_in_flight(void *ctx)
 {
     const searchd_server *srv = ctx;
     return atomic_load(&srv->in_flight) > 1;
+}
+
+/* ---- listening ------------------------------------------------------------ */
+
+/* The listening socket is searchd's, not libmicrohttpd's. Its workers,
+ * left to accept, each take what they can when the socket wakes them
+ * (several connections at a time), so a client opening its connections at
+ * once could find them all on one worker, served one request at a time
+ * while the other workers idled: wrk's 16 connections on one of two
+ * workers, 1.3 of the two cores used (bench/RESULTS.md, thirteenth round).
+ * Handed over with MHD_add_connection, a connection goes to the worker
+ * numbered by its socket modulo the pool, and sockets are numbered in
+ * turn: consecutive connections alternate between the workers. The
+ * connection and per-address limits are libmicrohttpd's, as before; a
+ * connection over them is closed at once. */
+static int open_listener(const struct sockaddr *sa, socklen_t len, int ipv6)
+{
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    /* SO_REUSEADDR lets a restart bind at once; no SO_REUSEPORT, which
+     * would let a second searchd share the port with a stuck first one. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+        bind(fd, sa, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static void *accept_thread(void *arg)
+{
+    searchd_server *srv = arg;
+    struct pollfd p[2] = {{srv->listen_fd, POLLIN, 0}, {srv->accept_wake[0], POLLIN, 0}};
+    for (;;) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[1].revents)
+            break;
+        if (!(p[0].revents & POLLIN))
+            continue;
+        union {
+            struct sockaddr sa;
+            struct sockaddr_in6 in6;
+            struct sockaddr_storage ss;
+        } peer;
+        socklen_t plen = sizeof peer;
+        int fd = accept4(srv->listen_fd, &peer.sa, &plen, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) {
+            /* Out of descriptors or memory: the connection waits in the
+             * backlog; try again shortly rather than spin. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                struct timespec pause = {0, 10 * 1000 * 1000};
+                nanosleep(&pause, NULL);
+            }
+            continue;
+        }
+        /* Closes the socket itself when it refuses it. */
+        MHD_add_connection(srv->daemon, fd, &peer.sa, plen);
+    }
+    return NULL;
+}
+
+/* Stops accepting: connections are refused from here on. */
+static void stop_listener(searchd_server *srv)
+{
+    if (srv->accept_started) {
+        ssize_t n;
+        do
+            n = write(srv->accept_wake[1], "x", 1);
+        while (n < 0 && errno == EINTR);
+        pthread_join(srv->accept_thread, NULL);
+        srv->accept_started = 0;
+    }
+    if (srv->listen_fd >= 0)
+        close(srv->listen_fd);
+    srv->listen_fd = -1;
 }
 
 int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, size_t errlen)
@@ -973,6 +1071,8 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    srv->listen_fd = -1;
+    srv->accept_wake[0] = srv->accept_wake[1] = -1;
     pthread_mutex_init(&srv->workers_lock, NULL);
     pthread_mutex_init(&srv->slow_lock, NULL);
     pthread_cond_init(&srv->slow_cond, NULL);
@@ -1012,12 +1112,20 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     while (srv->slow_nthreads < SD_SLOW_THREADS &&
            pthread_create(&srv->slow_threads[srv->slow_nthreads], NULL, slow_thread, srv) == 0)
         srv->slow_nthreads++;
+    socklen_t addrlen = ipv6 ? sizeof addr.in6 : sizeof addr.in4;
+    srv->listen_fd = open_listener(&addr.sa, addrlen, ipv6);
+    if (srv->listen_fd < 0 || pipe2(srv->accept_wake, O_CLOEXEC) < 0) {
+        snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port, strerror(errno));
+        stop_listener(srv);
+        stop_slow_pool(srv);
+        free_server(srv);
+        return -1;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+        flags, 0, NULL, NULL, on_request, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-        MHD_OPTION_SOCK_ADDR, &addr.sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_ip,
@@ -1025,21 +1133,32 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->connection_memory,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        /* No address reuse option: libmicrohttpd's default (SO_REUSEADDR)
-         * lets a restart bind at once, while 1 would add SO_REUSEPORT and
-         * let a second searchd share the port with a stuck first one. */
         MHD_OPTION_END);
     if (!srv->daemon) {
-        snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port,
+        snprintf(err, errlen, "cannot serve on %s port %u: %s", bind, cfg->port,
                  errno ? strerror(errno) : "libmicrohttpd refused the options");
+        stop_listener(srv);
         stop_slow_pool(srv);
         free_server(srv);
         return -1;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info ? info->port : cfg->port;
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    srv->port = cfg->port;
+    if (getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
+        srv->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                                      : ((struct sockaddr_in *)&bound)->sin_port);
     if (cfg->port == 0)
         set_url(srv, ipv6, bind, srv->port);
+    if (pthread_create(&srv->accept_thread, NULL, accept_thread, srv) != 0) {
+        snprintf(err, errlen, "cannot start the thread accepting connections");
+        stop_listener(srv);
+        stop_slow_pool(srv);
+        MHD_stop_daemon(srv->daemon);
+        free_server(srv);
+        return -1;
+    }
+    srv->accept_started = 1;
     /* Without the helper thread, searches count on their own thread. */
     if (cfg->assist)
         srv->assist_started = secstd_assist_enable(srv->index_dir, others_in_flight, srv) == 1;
@@ -1064,9 +1183,7 @@ void searchd_stop(searchd_server *srv)
         atomic_store(&srv->draining, 1);
         /* No new connections from here: closed, they are refused at once
          * instead of waiting in the backlog until the daemon stops. */
-        MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
-        if (listen_fd != MHD_INVALID_SOCKET)
-            close(listen_fd);
+        stop_listener(srv);
         struct timespec step = {0, 20 * 1000 * 1000};
         for (unsigned waited = 0; waited < srv->cfg.drain_seconds * 50u; waited++) {
             if (atomic_load(&srv->in_flight) == 0)
