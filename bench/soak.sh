@@ -353,9 +353,10 @@ if warm_samples:
           " ".join("%d:%d" % s for s in warm_samples))
 print("RSS samples (s:kB): " + " ".join("%d:%d" % s for s in samples))
 if growth is not None:
-    print("RSS start %d kB, end %d kB (the lowest of the first %d samples and of the last as many), "
-          "growth %+.2f %%%s" % (rss_start, rss_end, per_third, growth,
-                                 "" if secs >= 300 else " (not checked: run under 5 minutes)"))
+    print("RSS start %d kB, end %d kB (the lowest of the first %d samples and of the last "
+          "as many), growth %+.2f %%%s" %
+          (rss_start, rss_end, per_third, growth,
+           "" if secs >= 300 else " (not checked: run under 5 minutes)"))
     print("RSS medians of the first and last %d samples: %d -> %d kB (%+.2f %%, not checked)" %
           (per_end, med_start, med_end, 100.0 * (med_end - med_start) / med_start))
 print("result: " + ("PASS" if not fails else "FAIL: " + "; ".join(fails)))

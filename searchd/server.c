@@ -79,6 +79,7 @@ struct searchd_server {
     int listen_fd;
     int accept_wake[2];
     int accept_started;
+    unsigned accept_next;   /* the worker the next connection goes to */
     pthread_t accept_thread;
     _Atomic long long settled_trim_at; /* CLOCK_MONOTONIC second of the trim after a
                                           generation switch; 0 = none due */
@@ -981,6 +982,25 @@ static int open_listener(const struct sockaddr *sa, socklen_t len, int ipv6)
     return fd;
 }
 
+/* libmicrohttpd gives an added connection to the worker numbered by its
+ * socket modulo the pool, and socket numbers come from the lowest free:
+ * with the index's files opened and closed between connections, two
+ * connections in a row could get numbers of the same remainder (both of
+ * wrk's two on one worker, in a bench run). So the socket moves up to the
+ * next number (F_DUPFD) whose remainder is the next worker's in turn. */
+static int worker_turn(searchd_server *srv, int fd)
+{
+    unsigned n = srv->cfg.threads, want = srv->accept_next++ % n;
+    for (unsigned step = 0; step < 2 * n && (unsigned)fd % n != want; step++) {
+        int up = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+        if (up < 0)
+            break;   /* out of descriptors: any worker will do */
+        close(fd);
+        fd = up;
+    }
+    return fd;
+}
+
 static void *accept_thread(void *arg)
 {
     searchd_server *srv = arg;
@@ -1012,7 +1032,7 @@ static void *accept_thread(void *arg)
             continue;
         }
         /* Closes the socket itself when it refuses it. */
-        MHD_add_connection(srv->daemon, fd, &peer.sa, plen);
+        MHD_add_connection(srv->daemon, worker_turn(srv, fd), &peer.sa, plen);
     }
     return NULL;
 }
