@@ -205,6 +205,16 @@ const searchd_config *sd_server_config(const searchd_server *srv) { return &srv-
 sd_metrics *sd_server_metrics(searchd_server *srv) { return &srv->metrics; }
 unsigned searchd_port(const searchd_server *srv) { return srv->port; }
 
+unsigned searchd_workers_used(searchd_server *srv)
+{
+    unsigned n = 0;
+    pthread_mutex_lock(&srv->workers_lock);
+    for (const sd_worker *w = srv->workers; w; w = w->next)
+        n++;
+    pthread_mutex_unlock(&srv->workers_lock);
+    return n;
+}
+
 /* Workers read the URL (Atom ids, OpenSearch) while searchd_start() may
  * still be writing it: with --port 0 it is known only once the daemon,
  * and so its workers, run. Until it is published they get "". */

@@ -69,6 +69,10 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
 /* The port actually bound (useful after port 0). */
 unsigned searchd_port(const searchd_server *srv);
 
+/* How many worker threads have served a request that read the index
+ * (each keeps a handle): for tests of how connections are spread. */
+unsigned searchd_workers_used(searchd_server *srv);
+
 /* "http://ADDR:PORT/" (borrowed). */
 const char *searchd_url(const searchd_server *srv);
 

@@ -968,6 +968,23 @@ START_TEST(test_search_assisted)
 }
 END_TEST
 
+/* Connections made one after another go to the workers in turn: four
+ * in a row (each closed before the next, so the same socket number comes
+ * back every time) reach all four workers of a fresh server (started in
+ * this test's process, where its workers can be counted). */
+START_TEST(test_connections_spread)
+{
+    static const char req[] = "GET /api/search?q=security HTTP/1.1\r\nHost: t\r\n"
+                              "Connection: close\r\n\r\n";
+    for (int i = 0; i < 4; i++) {
+        char *out = raw_exchange(req, sizeof req - 1, 5000);
+        ck_assert_msg(strncmp(out, "HTTP/1.1 200", 12) == 0, "%.200s", out);
+        free(out);
+    }
+    ck_assert_uint_eq(searchd_workers_used(E.srv), 4);
+}
+END_TEST
+
 START_TEST(test_page_and_static)
 {
     resp r = get("/");
@@ -1790,6 +1807,12 @@ static Suite *searchd_suite(void)
     tcase_add_test(pure, test_default_threads);
     tcase_add_test(pure, test_bad_config);
     suite_add_tcase(s, pure);
+
+    TCase *spread = tcase_create("spread");
+    tcase_add_checked_fixture(spread, setup_api, env_stop);
+    tcase_set_timeout(spread, 60);
+    tcase_add_test(spread, test_connections_spread);
+    suite_add_tcase(s, spread);
 
     /* One server for the read-only API tests: started in the parent, so
      * each forked test talks to it as a client would. */
