@@ -1063,6 +1063,17 @@ static void stop_listener(searchd_server *srv)
     srv->listen_fd = -1;
 }
 
+/* Undoes a start that failed after the slow pool began: the acceptor and
+ * the socket, the pool, the daemon when there is one, the rest. */
+static void abandon_start(searchd_server *srv)
+{
+    stop_listener(srv);
+    stop_slow_pool(srv);
+    if (srv->daemon)
+        MHD_stop_daemon(srv->daemon);
+    free_server(srv);
+}
+
 int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -1146,9 +1157,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     srv->listen_fd = open_listener(&addr.sa, addrlen, ipv6);
     if (srv->listen_fd < 0 || pipe2(srv->accept_wake, O_CLOEXEC) < 0) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, cfg->port, strerror(errno));
-        stop_listener(srv);
-        stop_slow_pool(srv);
-        free_server(srv);
+        abandon_start(srv);
         return -1;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
@@ -1167,9 +1176,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot serve on %s port %u: %s", bind, cfg->port,
                  errno ? strerror(errno) : "libmicrohttpd refused the options");
-        stop_listener(srv);
-        stop_slow_pool(srv);
-        free_server(srv);
+        abandon_start(srv);
         return -1;
     }
     struct sockaddr_storage bound;
@@ -1182,10 +1189,7 @@ int searchd_start(const searchd_config *cfg, searchd_server **out, char *err, si
         set_url(srv, ipv6, bind, srv->port);
     if (pthread_create(&srv->accept_thread, NULL, accept_thread, srv) != 0) {
         snprintf(err, errlen, "cannot start the thread accepting connections");
-        stop_listener(srv);
-        stop_slow_pool(srv);
-        MHD_stop_daemon(srv->daemon);
-        free_server(srv);
+        abandon_start(srv);
         return -1;
     }
     srv->accept_started = 1;
