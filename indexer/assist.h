@@ -3,9 +3,10 @@
  * A search ranks its page and counts its facets: two walks of the same
  * matches that need not wait for each other. While a server answers one
  * search at a time, its other core has nothing to do; with the helper
- * enabled, a search hands the counting to it (secstd_search) and ranks,
- * reads and highlights its page meanwhile. When searches overlap, every
- * core already has one, and each search does both halves itself.
+ * enabled, a search hands the counting to it (secstd_search) and ranks
+ * its page meanwhile; then both build the page's hits. When searches
+ * overlap, every core already has one, and each search does all of it
+ * itself.
  *
  * The helper has its own index handle (Xapian handles belong to one
  * thread), opened in the background when it starts and moved to each

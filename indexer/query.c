@@ -4,6 +4,7 @@
 #include "query.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -1168,15 +1169,225 @@ static secstd_status take_passes(xap_db *db, const xap_query *base, const xap_qu
 /* Leaves the passes not taken yet untaken. */
 static void passes_cancel(count_passes *p) { atomic_store(&p->next, p->n); }
 
-/* The helper's share, on its own handle with queries of its own. */
-static void passes_on_helper(secstd_index *idx, void *arg)
+/* ---- the page's hits ------------------------------------------------------
+ *
+ * The page's hits are built like the passes are taken: the search's
+ * thread and the helper each take the next hit nobody has (its head read,
+ * decoded and highlighted through the thread's own handle) until none is
+ * left. Highlighting is most of a hit (Xapian's snippet generator reads
+ * every word of the abstract); the helper highlights with the statistics
+ * of its own handle (xap_snippet_source), the same generation's, so the
+ * snippets are the same. */
+enum hit_state {
+    HIT_OPEN,       /* not built */
+    HIT_BUILT,
+    HIT_SKIPPED,    /* unreadable or unparseable record: left out */
+    HIT_FAILED      /* the helper's handle failed: the search's thread builds it */
+};
+
+enum hits_posted { HITS_WAIT, HITS_POSTED, HITS_NONE };
+
+typedef struct hit_share {
+    pthread_mutex_t lock;
+    pthread_cond_t posted;
+    enum hits_posted state;   /* under lock: the helper waits while HITS_WAIT */
+    size_t n;
+    unsigned *docid;
+    double *weight;
+    json_t **hit;             /* HIT_BUILT: the hit's object */
+    unsigned char *built;     /* enum hit_state */
+    _Atomic size_t next;      /* the next hit to take */
+} hit_share;
+
+static void hits_init(hit_share *h)
 {
-    count_passes *p = arg;
+    memset(h, 0, sizeof *h);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->posted, NULL);
+    h->state = HITS_WAIT;
+    atomic_init(&h->next, 0);
+}
+
+/* The page of res to build: 0 when out of memory (nothing posted). */
+static int hits_fill(hit_share *h, const xap_results *res)
+{
+    size_t n = xap_results_count(res);
+    if (n == 0)
+        return 1;
+    void *mem = calloc(n, sizeof *h->docid + sizeof *h->weight + sizeof *h->hit + 1);
+    if (!mem)
+        return 0;
+    h->hit = mem;
+    h->weight = (double *)(h->hit + n);
+    h->docid = (unsigned *)(h->weight + n);
+    h->built = (unsigned char *)(h->docid + n);
+    for (size_t i = 0; i < n; i++) {
+        h->docid[i] = xap_results_docid(res, i);
+        h->weight[i] = xap_results_weight(res, i);
+    }
+    h->n = n;
+    return 1;
+}
+
+/* Tells the helper whether there are hits for it (HITS_POSTED, after
+ * hits_fill) or none (HITS_NONE); every search that handed its passes
+ * says one or the other before it waits for the helper. */
+static void hits_post(hit_share *h, enum hits_posted state)
+{
+    pthread_mutex_lock(&h->lock);
+    h->state = state;
+    pthread_cond_signal(&h->posted);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* The helper: 1 once hits are posted, 0 when there will be none. */
+static int hits_wait(hit_share *h)
+{
+    pthread_mutex_lock(&h->lock);
+    while (h->state == HITS_WAIT)
+        pthread_cond_wait(&h->posted, &h->lock);
+    int posted = h->state == HITS_POSTED;
+    pthread_mutex_unlock(&h->lock);
+    return posted;
+}
+
+static void hits_free(hit_share *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        json_decref(h->hit[i]);
+    free(h->hit);
+    pthread_cond_destroy(&h->posted);
+    pthread_mutex_destroy(&h->lock);
+}
+
+/* What a thread builds hits with. */
+typedef struct hit_maker {
+    xap_db *db;                          /* the thread's handle */
+    xap_results *snip;                   /* highlights (the thread's results) */
+    const secstd_search_request *req;
+    json_t *named;                       /* the identifiers the query named,
+                                            normalised (NULL: none) */
+    int last;                            /* 1: nobody builds a failed hit again */
+} hit_maker;
+
+/* The identifiers the query named (found_ids.list), normalised once. */
+static json_t *named_ids(json_t *list)
+{
+    if (json_array_size(list) == 0)
+        return NULL;
+    json_t *named = json_object();
+    size_t j;
+    json_t *fid;
+    json_array_foreach(list, j, fid) {
+        char a[512];
+        secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
+        json_object_set_new(named, a, json_true());
+    }
+    return named;
+}
+
+static void make_hit(const hit_maker *m, hit_share *h, size_t i)
+{
+    char *head = NULL;
+    size_t hlen = 0;
+    if (xap_db_get_head(m->db, h->docid[i], &head, &hlen) != SECSTD_OK) {
+        h->built[i] = m->last ? HIT_SKIPPED : HIT_FAILED;
+        return;
+    }
+    json_t *rec = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
+    free(head);
+    if (!rec) {
+        h->built[i] = HIT_SKIPPED;
+        return;
+    }
+    json_t *r = json_object();
+    static const char *const keys[] = {"id",  "sdo", "type",  "title", "status",
+                                       "date", "url", "areas", "group"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        json_t *v = json_object_get(rec, keys[k]);
+        json_object_set(r, keys[k], v ? v : json_null());
+    }
+    if (m->req->snippets) {
+        const char *text = json_string_value(json_object_get(rec, "abstract"));
+        if (!text || !*text)
+            text = json_string_value(json_object_get(rec, "title"));
+        char *snip = NULL;
+        if (xap_results_snippet(m->snip, text ? text : "", 240, &snip) == SECSTD_OK) {
+            char *html = secstd_html_escape(snip);
+            json_object_set_new(r, "snippet", json_string(html ? html : ""));
+            free(html);
+        } else if (!m->last) {
+            json_decref(r);
+            json_decref(rec);
+            h->built[i] = HIT_FAILED;
+            return;
+        }
+        free(snip);
+    }
+    /* Exact: this hit is a standard the query named. */
+    int exact = 0;
+    if (m->named) {
+        char bv[512];
+        secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, bv, sizeof bv);
+        exact = json_object_get(m->named, bv) != NULL;
+        size_t k;
+        json_t *al;
+        json_array_foreach(json_object_get(rec, "aliases"), k, al) {
+            if (exact)
+                break;
+            secstd_ident_value(json_string_value(al), NULL, bv, sizeof bv);
+            exact = json_object_get(m->named, bv) != NULL;
+        }
+    }
+    json_object_set_new(r, "exact", json_boolean(exact));
+    json_object_set_new(r, "score", json_real(h->weight[i]));
+    json_decref(rec);
+    h->hit[i] = r;
+    h->built[i] = HIT_BUILT;
+}
+
+static _Atomic unsigned long long helper_hits;
+
+unsigned long long secstd_search_helper_hits(void)
+{
+    return atomic_load_explicit(&helper_hits, memory_order_relaxed);
+}
+
+static void take_hits(const hit_maker *m, hit_share *h)
+{
+    for (size_t i; (i = atomic_fetch_add(&h->next, 1)) < h->n;) {
+        make_hit(m, h, i);
+        if (!m->last && h->built[i] != HIT_FAILED)
+            atomic_fetch_add_explicit(&helper_hits, 1, memory_order_relaxed);
+    }
+}
+
+/* What a search hands the helper: its counting passes, then a share of
+ * its hits. */
+typedef struct search_share {
+    count_passes passes;
+    hit_share hits;
+} search_share;
+
+/* The helper's share, on its own handle with queries of its own. */
+static void search_on_helper(secstd_index *idx, void *arg)
+{
+    search_share *s = arg;
+    xap_db *db = secstd_index_db(idx);
+    const secstd_search_request *req = s->passes.req;
     built_search b;
     char err[256];
-    if (build_search(secstd_index_db(idx), p->req, &b, err, sizeof err) == SECSTD_OK &&
-        take_passes(secstd_index_db(idx), b.base, b.main_q, p) == SECSTD_ERR_XAPIAN_MODIFIED)
-        secstd_index_reopen(idx);   /* for the next search; this one counts again */
+    if (build_search(db, req, &b, err, sizeof err) == SECSTD_OK) {
+        if (take_passes(db, b.base, b.main_q, &s->passes) == SECSTD_ERR_XAPIAN_MODIFIED) {
+            secstd_index_reopen(idx);   /* for the next search; this one counts again */
+        } else if (hits_wait(&s->hits)) {
+            hit_maker m = {db, NULL, req, named_ids(b.ids.list), 0};
+            if (!req->snippets || xap_snippet_source(db, b.main_q, &m.snip) == SECSTD_OK)
+                take_hits(&m, &s->hits);
+            xap_results_free(m.snip);
+            json_decref(m.named);
+        }
+    }
     built_free(&b);
 }
 
@@ -1217,14 +1428,15 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     xap_results *res = NULL;
     json_t *results = NULL, *facets = NULL;
     unsigned depth = facet_depth(req, secstd_index_doccount(idx));
-    count_passes passes;
-    passes_init(&passes, req, depth);
+    search_share sh;
+    passes_init(&sh.passes, req, depth);
+    hits_init(&sh.hits);
     /* The counting passes start on the helper when it is free and nothing
      * else is searching, while this thread builds the query and ranks the
-     * page; what the helper has not taken when the page is done, this
-     * thread counts. */
+     * page; then both build the page's hits, and what the helper has not
+     * taken of the passes when the hits are done, this thread counts. */
     int handed = req->facets && atomic_load(&searches_running) == 1 &&
-                 secstd_assist_start(idx, passes_on_helper, &passes);
+                 secstd_assist_start(idx, search_on_helper, &sh);
     built_search b;
     secstd_status st = build_search(db, req, &b, err, errlen);
     if (st != SECSTD_OK)
@@ -1323,98 +1535,62 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     }
     if (relaxed && handed) {
         /* The helper counts the strict search: stop it, count here. */
-        passes_cancel(&passes);
+        passes_cancel(&sh.passes);
+        hits_post(&sh.hits, HITS_NONE);
         secstd_assist_wait();
         handed = 0;
-        passes_free(&passes);
-        passes_init(&passes, req, depth);
+        passes_free(&sh.passes);
+        passes_init(&sh.passes, req, depth);
     }
     if (count_here) {
-        pass0_from(&passes, res);
-        atomic_store(&passes.next, 1);
+        pass0_from(&sh.passes, res);
+        atomic_store(&sh.passes.next, 1);
     }
 
-    /* 6. Results. The identifiers the query named, normalised once. */
-    json_t *named = NULL;
-    if (json_array_size(b.ids.list) > 0) {
-        named = json_object();
-        size_t j;
-        json_t *fid;
-        json_array_foreach(b.ids.list, j, fid) {
-            char a[512];
-            secstd_ident_value(json_string_value(fid), NULL, a, sizeof a);
-            json_object_set_new(named, a, json_true());
-        }
+    /* 6. Results: the hits, built here and (handed) on the helper. */
+    if (!hits_fill(&sh.hits, res)) {
+        st = SECSTD_ERR_NOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto done;
     }
-    results = json_array();
-    for (unsigned i = 0; i < xap_results_count(res); i++) {
-        size_t hlen;
-        const char *head = xap_results_head(res, i, &hlen);
-        json_t *rec = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
-        if (!rec)
-            continue;
-        json_t *r = json_object();
-        static const char *const keys[] = {"id", "sdo", "type", "title", "status", "date",
-                                           "url", "areas", "group"};
-        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-            json_t *v = json_object_get(rec, keys[k]);
-            json_object_set(r, keys[k], v ? v : json_null());
-        }
-        if (req->snippets) {
-            const char *text = json_string_value(json_object_get(rec, "abstract"));
-            if (!text || !*text)
-                text = json_string_value(json_object_get(rec, "title"));
-            char *snip = NULL;
-            if (xap_results_snippet(res, text ? text : "", 240, &snip) == SECSTD_OK) {
-                char *html = secstd_html_escape(snip);
-                json_object_set_new(r, "snippet", json_string(html ? html : ""));
-                free(html);
-            }
-            free(snip);
-        }
-        /* Exact: this hit is a standard the query named. */
-        int exact = 0;
-        if (named) {
-            char bv[512];
-            secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, bv, sizeof bv);
-            exact = json_object_get(named, bv) != NULL;
-            size_t k;
-            json_t *al;
-            json_array_foreach(json_object_get(rec, "aliases"), k, al) {
-                if (exact)
-                    break;
-                secstd_ident_value(json_string_value(al), NULL, bv, sizeof bv);
-                exact = json_object_get(named, bv) != NULL;
-            }
-        }
-        json_object_set_new(r, "exact", json_boolean(exact));
-        json_object_set_new(r, "score", json_real(xap_results_weight(res, i)));
-        json_array_append_new(results, r);
-        json_decref(rec);
-    }
-    json_decref(named);
+    if (handed)
+        hits_post(&sh.hits, HITS_POSTED);
+    hit_maker maker = {db, res, req, named_ids(b.ids.list), 1};
+    take_hits(&maker, &sh.hits);
 
     /* 7. The counts: the passes nobody has taken yet, here. */
     unsigned total = xap_results_total(res);
     int total_exact = xap_results_total_exact(res), facets_exact = 1;
     if (req->facets) {
         const xap_query *cbase = wide_base ? wide_base : b.base, *cq = wide_q ? wide_q : b.main_q;
-        take_passes(db, cbase, cq, &passes);
-        if (handed) {
-            secstd_assist_wait();
-            handed = 0;
-            /* What failed on the helper's handle is counted again here. */
-            for (size_t i = 0; i < passes.n; i++)
-                if (passes.out[i].st != SECSTD_OK)
-                    run_pass(db, cbase, cq, &passes, i);
+        take_passes(db, cbase, cq, &sh.passes);
+    }
+    if (handed) {
+        secstd_assist_wait();
+        handed = 0;
+    }
+    /* What failed on the helper's handle is built and counted again here. */
+    results = json_array();
+    for (size_t i = 0; i < sh.hits.n; i++) {
+        if (sh.hits.built[i] == HIT_FAILED)
+            make_hit(&maker, &sh.hits, i);
+        if (sh.hits.built[i] == HIT_BUILT) {
+            json_array_append(results, sh.hits.hit[i]);
         }
-        st = passes_facets(&passes, &facets, &facets_exact);
+    }
+    json_decref(maker.named);
+    if (req->facets) {
+        const xap_query *cbase = wide_base ? wide_base : b.base, *cq = wide_q ? wide_q : b.main_q;
+        for (size_t i = 0; i < sh.passes.n; i++)
+            if (sh.passes.out[i].st != SECSTD_OK)
+                run_pass(db, cbase, cq, &sh.passes, i);
+        st = passes_facets(&sh.passes, &facets, &facets_exact);
         if (st != SECSTD_OK) {
             snprintf(err, errlen, "%s", xap_last_error());
             goto done;
         }
-        total = passes.out[0].total;
-        total_exact = passes.out[0].total_exact;
+        total = sh.passes.out[0].total;
+        total_exact = sh.passes.out[0].total_exact;
     }
 
     /* Spelling: only for plain words (no identifiers) that found little
@@ -1444,10 +1620,12 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
 
 done:
     if (handed) {
-        passes_cancel(&passes);
+        passes_cancel(&sh.passes);
+        hits_post(&sh.hits, HITS_NONE);
         secstd_assist_wait();
     }
-    passes_free(&passes);
+    passes_free(&sh.passes);
+    hits_free(&sh.hits);
     json_decref(results);
     json_decref(facets);
     xap_results_free(res);

@@ -83,6 +83,11 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
 secstd_status secstd_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
                             const char **param, char *err, size_t errlen);
 
+/* Hits of result pages built on the helper thread (assist.h) since the
+ * process started: the helper counts a lone search's facets, then builds
+ * a share of its page. */
+unsigned long long secstd_search_helper_hits(void);
+
 /* HTML-escapes text into a new malloc'ed string; "\x01"/"\x02" markers (from
  * xap_results_snippet) become <mark>/</mark>. */
 char *secstd_html_escape(const char *text);

@@ -1599,6 +1599,24 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxle
     })
 }
 
+secstd_status xap_snippet_source(xap_db *db, const xap_query *q, xap_results **out)
+{
+    *out = nullptr;
+    XAP_GUARD({
+        Xapian::Enquire enq(db->db);
+        enq.set_query(unwrap(q));
+        xap_results *r = new xap_results;
+        try {
+            r->mset = enq.get_mset(0, 0, Xapian::doccount(0));
+        } catch (...) {
+            delete r;
+            throw;
+        }
+        *out = r;
+        return SECSTD_OK;
+    })
+}
+
 secstd_status xap_expand(xap_db *db, const unsigned *docids, size_t ndocids, unsigned nterms,
                          char ***terms, size_t *nterms_out)
 {

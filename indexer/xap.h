@@ -290,6 +290,11 @@ void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char *
  * matches wrapped in "\x01" ... "\x02" (the caller escapes and marks up).
  * malloc'ed. */
 secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxlen, char **out);
+/* Results without hits, for xap_results_snippet alone: the statistics a
+ * ranked search of q gathers (snippets weigh the query's terms by them),
+ * no match walked. On another handle of the same generation, its
+ * snippets are those of the ranked search's results. */
+secstd_status xap_snippet_source(xap_db *db, const xap_query *q, xap_results **out);
 
 /* More-like-this: the nterms most significant free-text terms (no prefix,
  * not stop words) of the documents in docids, as a relevance set

@@ -62,7 +62,7 @@ static const option_def OPTIONS[] = {
     {"max-index-age", OPT_UINT, F(max_index_age), "SEC",
      "/healthz reports status \"stale\" when the index is older (172800 = 2 days; 0 = never)"},
     {"assist", OPT_UINT, F(assist), "0|1",
-     "1: while one search runs alone, a helper thread counts its facets on the other core (1)"},
+     "1: while one search runs alone, a helper thread counts its facets and builds part of its page on the other core (1)"},
 };
 #undef F
 #define N_OPTIONS (sizeof(OPTIONS) / sizeof(OPTIONS[0]))

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "assist.h"
+#include "query.h"
 
 static const char *const ROUTE_LABELS[SD_ROUTE_COUNT] = {
     [SD_ROUTE_SEARCH] = "search",     [SD_ROUTE_STANDARD] = "standard",
@@ -134,6 +135,10 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                   "helper thread shared (one search running alone).\n"
                   "# TYPE searchd_search_assisted_total counter\n"
                   "searchd_search_assisted_total %llu\n"
+                  "# HELP searchd_search_assisted_hits_total Hits of result pages the "
+                  "helper thread built (read, decoded, highlighted).\n"
+                  "# TYPE searchd_search_assisted_hits_total counter\n"
+                  "searchd_search_assisted_hits_total %llu\n"
                   "# HELP searchd_start_time_seconds Unix time searchd started.\n"
                   "# TYPE searchd_start_time_seconds gauge\n"
                   "searchd_start_time_seconds %lld\n",
@@ -144,6 +149,6 @@ int sd_metrics_render(const sd_metrics *cm, sd_buf *out)
                                                            memory_order_relaxed),
                   atomic_load_explicit(&m->slow_held, memory_order_relaxed),
                   (unsigned long long)atomic_load_explicit(&m->slow_refused, memory_order_relaxed),
-                  secstd_assist_handed(), m->started_at);
+                  secstd_assist_handed(), secstd_search_helper_hits(), m->started_at);
     return out->overflow ? -1 : 0;
 }

@@ -2,8 +2,8 @@
  * passes (indexer/assist.c, query.c): answers with the helper are the
  * same, byte for byte, as without it (words, phrases, identifiers, active
  * filters with their disjunctive passes, a widened search, browsing by
- * date, a second page, facets off); the helper is really used (its
- * counter moves); it is not used while the caller says it is busy, for
+ * date, a second page, facets off), also when the helper builds part of
+ * the page's hits; the helper is really used (its counters move); it is not used while the caller says it is busy, for
  * another index, or on another generation, and it follows a newly
  * published generation by itself, and opens its handle afresh when asked
  * (a generation replaced in place). Each test starts and stops the helper
@@ -191,6 +191,45 @@ START_TEST(test_same_answers)
 }
 END_TEST
 
+/* The helper builds a share of the page once its counting is done; its
+ * hits (read, decoded and highlighted through its own handle) are the
+ * same as the caller's. Which hits it gets is a matter of timing: search
+ * until it has built some, comparing every answer. */
+START_TEST(test_hits_on_helper)
+{
+    char *dir = index_dir();
+    ck_assert_int_eq(secstd_assist_enable(dir, busy, NULL), 1);
+    secstd_index *idx = fx_open(g_dir);
+    wait_until_used(idx);
+
+    static const char *const words[] = {"security", "authentication", "X.509 certificate",
+                                        "\"key management\"", "crypt*"};
+    unsigned long long before = secstd_search_helper_hits();
+    int rounds = 0;
+    for (; rounds < 500 && secstd_search_helper_hits() == before; rounds++) {
+        secstd_search_request req;
+        secstd_search_request_init(&req);
+        req.q = words[rounds % (sizeof words / sizeof *words)];
+        req.per_page = 50;
+        assert_same(idx, &req, req.q);
+    }
+    ck_assert_msg(secstd_search_helper_hits() > before,
+                  "the helper built no hit in %d searches", rounds);
+    /* Without snippets: no statistics of the helper's own needed. */
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = "security";
+    req.per_page = 50;
+    req.snippets = 0;
+    for (int i = 0; i < 20; i++)
+        assert_same(idx, &req, "security without snippets");
+
+    secstd_index_free(idx);
+    secstd_assist_disable();
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_not_for_another_index)
 {
     /* A second index of the same records: same generation number, other
@@ -327,6 +366,7 @@ static Suite *assist_suite(void)
     tcase_set_timeout(t, 120);
     tcase_add_unchecked_fixture(t, suite_setup, suite_teardown);
     tcase_add_test(t, test_same_answers);
+    tcase_add_test(t, test_hits_on_helper);
     tcase_add_test(t, test_not_for_another_index);
     tcase_add_test(t, test_follows_new_generation);
     tcase_add_test(t, test_reopen);
