@@ -993,7 +993,7 @@ static secstd_status build_search(xap_db *db, const secstd_search_request *req, 
     if (b->has_text) {
         char *expanded = rewrite_text(q, req->synonyms, json_object_get(b->qinfo, "synonyms"));
         unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE |
-                         XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND;
+                         XAP_PARSE_WILDCARD | XAP_PARSE_DEFAULT_AND | XAP_PARSE_PHRASE_SETS;
         st = xap_query_parse(db, expanded ? expanded : q, flags, &b->text_q, NULL);
         if (st == SECSTD_ERR_QUERY_SYNTAX) {
             /* The parser's message, before the next parse clears it. */
@@ -1490,8 +1490,9 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
         char *expanded = rewrite_text(q, req->synonyms, unused);
         json_decref(unused);
         if (xap_query_parse(db, expanded ? expanded : q,
-                            XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE, &or_text,
-                            NULL) == SECSTD_OK) {
+                            XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE |
+                                XAP_PARSE_PHRASE_SETS,
+                            &or_text, NULL) == SECSTD_OK) {
             char term[XAP_MAX_TERM + 1];
             xap_query *sc = req->all_records ? NULL : scope_filter(db, term, sizeof term);
             xap_query *b2 = sc ? xap_query_combine(XAP_OP_FILTER, or_text, sc)

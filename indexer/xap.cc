@@ -14,9 +14,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <new>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -336,6 +338,9 @@ struct xap_db {
         Xapian::doccount n = 0;
     };
     std::map<std::string, std::shared_ptr<const TermSet>> term_sets;
+    /* Documents of each phrase of the synonym table a query used, in
+     * docid order (phrase_set). */
+    std::map<std::string, std::shared_ptr<const std::vector<Xapian::docid>>> phrase_sets;
 };
 
 /* ---- facet tables --------------------------------------------------------
@@ -648,8 +653,16 @@ struct xap_doc {
     Xapian::TermGenerator gen;
 };
 
+/* A query in up to three forms (xap_query_parse with
+ * XAP_PARSE_PHRASE_SETS): q ranks; counting, for passes that only count
+ * (BoolWeight), and shown, as parsed (snippets highlight its phrases), are
+ * q itself unless forms is set. */
 struct xap_query {
+    explicit xap_query(const Xapian::Query &q_) : q(q_) {}
     Xapian::Query q;
+    Xapian::Query counting;
+    Xapian::Query shown;
+    bool forms = false;
 };
 
 struct xap_results {
@@ -665,6 +678,14 @@ struct xap_results {
      * estimate), and whether every match was counted. */
     Xapian::doccount total = 0;
     bool total_exact = false;
+    /* The query as parsed, when it ranked in another form (xap_query):
+     * snippets highlight with it, through results of its own
+     * (snippet_mset, statistics alone, made on first use). */
+    bool has_shown = false;
+    Xapian::Database shown_db;
+    Xapian::Query shown;
+    Xapian::MSet snippet_mset;
+    bool snippet_ready = false;
 };
 
 extern "C" {
@@ -709,7 +730,7 @@ secstd_status xap_db_open(const char *path, xap_db **out)
 {
     *out = nullptr;
     XAP_GUARD({
-        xap_db *d = new xap_db{Xapian::Database(path), {}, {}};
+        xap_db *d = new xap_db{Xapian::Database(path), {}, {}, {}};
         *out = d;
         return SECSTD_OK;
     })
@@ -721,11 +742,14 @@ secstd_status xap_db_reopen(xap_db *db)
         db->db.reopen();
         db->facet_cache.clear();
         db->term_sets.clear();
+        db->phrase_sets.clear();
         return SECSTD_OK;
     })
 }
 
 void xap_db_free(xap_db *db) { delete db; }
+
+size_t xap_db_phrase_sets(xap_db *db) { return db->phrase_sets.size(); }
 
 secstd_status xap_db_doccount(xap_db *db, unsigned *count)
 {
@@ -1132,12 +1156,194 @@ secstd_status xap_doc_set_data(xap_doc *d, const char *data, size_t len, size_t 
     })
 }
 
+/* ---- phrase sets ---------------------------------------------------------
+ * The phrases synonyms add to a query ("tls" OR "transport layer
+ * security") were its costliest part: Xapian checks a phrase by skipping
+ * through its words' posting lists (at 260k records "security" is in most
+ * documents) and reading their positions, once per pass. A handle keeps
+ * the documents of each phrase of the synonym table a query used, found
+ * once by the phrase itself; a query then ranks by the phrase's words
+ * ANDed and filtered by that set (the same documents; a phrase weighs
+ * what its words weigh, so the same weights), counts on the set alone,
+ * and highlights with the phrase as parsed. */
+
+/* The documents of a sorted docid list; no weight. */
+class DocListSource : public Xapian::PostingSource {
+  public:
+    explicit DocListSource(std::shared_ptr<const std::vector<Xapian::docid>> docs_)
+        : docs(std::move(docs_))
+    {
+    }
+    Xapian::doccount get_termfreq_min() const override { return size(); }
+    Xapian::doccount get_termfreq_est() const override { return size(); }
+    Xapian::doccount get_termfreq_max() const override { return size(); }
+    void init(const Xapian::Database &) override
+    {
+        i = 0;
+        started = false;
+    }
+    void next(double) override
+    {
+        if (started)
+            ++i;
+        started = true;
+    }
+    void skip_to(Xapian::docid to, double) override
+    {
+        started = true;
+        if (i < docs->size() && (*docs)[i] < to)
+            i = static_cast<size_t>(std::lower_bound(docs->begin() + static_cast<std::ptrdiff_t>(i),
+                                                     docs->end(), to) -
+                                    docs->begin());
+    }
+    bool at_end() const override { return i >= docs->size(); }
+    Xapian::docid get_docid() const override { return (*docs)[i]; }
+    Xapian::PostingSource *clone() const override { return new DocListSource(docs); }
+    std::string get_description() const override { return "DocListSource"; }
+
+  private:
+    Xapian::doccount size() const { return static_cast<Xapian::doccount>(docs->size()); }
+    std::shared_ptr<const std::vector<Xapian::docid>> docs;
+    size_t i = 0;
+    bool started = false;
+};
+
+/* A phrase's key: its description without the words' query positions
+ * ("(transport PHRASE 3 layer PHRASE 3 security)"), the same wherever the
+ * phrase stands in a query. */
+static std::string phrase_key(const Xapian::Query &phrase)
+{
+    std::string d = phrase.get_description(), key;
+    key.reserve(d.size());
+    for (size_t i = 0; i < d.size(); i++) {
+        if (d[i] == '@' && i + 1 < d.size() && std::isdigit(static_cast<unsigned char>(d[i + 1]))) {
+            while (i + 1 < d.size() && std::isdigit(static_cast<unsigned char>(d[i + 1])))
+                i++;
+            continue;
+        }
+        key += d[i];
+    }
+    return key;
+}
+
+static void collect_phrases(const Xapian::Query &q, std::set<std::string> &keys)
+{
+    if (q.get_type() == Xapian::Query::OP_PHRASE) {
+        keys.insert(phrase_key(q));
+        return;
+    }
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        collect_phrases(q.get_subquery(i), keys);
+}
+
+/* The keys of the synonym table's phrases (schema/synonyms.def: its terms
+ * and expansions of several words, or hyphenated), as the parser makes
+ * them. */
+static const std::set<std::string> &synonym_phrases()
+{
+    static const std::set<std::string> keys = [] {
+        std::set<std::string> k;
+        Xapian::QueryParser qp;
+        auto add = [&](const char *text, size_t len) {
+            collect_phrases(qp.parse_query("\"" + std::string(text, len) + "\"",
+                                           Xapian::QueryParser::FLAG_PHRASE),
+                            k);
+        };
+        for (size_t i = 0; i < secstd_synonym_count(); i++) {
+            const secstd_synonym *s = secstd_synonym_at(i);
+            add(s->term, std::strlen(s->term));
+            for (const char *e = s->expansions; *e;) {
+                const char *bar = std::strchr(e, '|');
+                size_t len = bar ? static_cast<size_t>(bar - e) : std::strlen(e);
+                add(e, len);
+                if (!bar)
+                    break;
+                e = bar + 1;
+            }
+        }
+        return k;
+    }();
+    return keys;
+}
+
+/* Collects every match's docid (a counting pass sees them all). */
+class DocCollector : public Xapian::MatchSpy {
+  public:
+    explicit DocCollector(std::vector<Xapian::docid> &out_) : out(out_) {}
+    void operator()(const Xapian::Document &doc, double) override { out.push_back(doc.get_docid()); }
+
+  private:
+    std::vector<Xapian::docid> &out;
+};
+
+/* The documents of phrase on this handle, found once by the phrase. */
+static std::shared_ptr<const std::vector<Xapian::docid>> phrase_set(xap_db *db, const std::string &key,
+                                                                    const Xapian::Query &phrase)
+{
+    auto found = db->phrase_sets.find(key);
+    if (found != db->phrase_sets.end())
+        return found->second;
+    auto docs = std::make_shared<std::vector<Xapian::docid>>();
+    Xapian::Enquire enq(db->db);
+    enq.set_query(phrase);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    DocCollector spy(*docs);
+    enq.add_matchspy(&spy);
+    enq.get_mset(0, 0, db->db.get_doccount());
+    std::sort(docs->begin(), docs->end());
+    docs->erase(std::unique(docs->begin(), docs->end()), docs->end());
+    db->phrase_sets.emplace(key, docs);
+    return docs;
+}
+
+/* q with each phrase of the synonym table replaced: by its set (counting)
+ * or by its words ANDed, filtered by its set. Only under operators the
+ * API gives back whole (no window, factor or range to rebuild); phrases
+ * under others stay. */
+static Xapian::Query with_phrase_sets(xap_db *db, const Xapian::Query &q, bool counting, bool &changed)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::OP_PHRASE: {
+        std::string key = phrase_key(q);
+        if (!synonym_phrases().count(key))
+            return q;
+        Xapian::Query set((new DocListSource(phrase_set(db, key, q)))->release());
+        changed = true;
+        if (counting)
+            return set;
+        std::vector<Xapian::Query> words;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            words.push_back(q.get_subquery(i));
+        return Xapian::Query(Xapian::Query::OP_FILTER,
+                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), set);
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX: {
+        std::vector<Xapian::Query> subs;
+        bool any = false;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            subs.push_back(with_phrase_sets(db, q.get_subquery(i), counting, any));
+        if (!any)
+            return q;
+        changed = true;
+        return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+    }
+    default:
+        return q;
+    }
+}
+
 /* ---- queries ----------------------------------------------------------- */
 
 static xap_query *wrap(const Xapian::Query &q)
 {
     try {
-        return new xap_query{q};
+        return new xap_query(q);
     } catch (...) {
         map_exception();
         return nullptr;
@@ -1147,6 +1353,38 @@ static xap_query *wrap(const Xapian::Query &q)
 static Xapian::Query unwrap(const xap_query *q)
 {
     return q ? q->q : Xapian::Query::MatchNothing;
+}
+
+static Xapian::Query counting_form(const xap_query *q)
+{
+    return q && q->forms ? q->counting : unwrap(q);
+}
+
+static Xapian::Query shown_form(const xap_query *q)
+{
+    return q && q->forms ? q->shown : unwrap(q);
+}
+
+static bool has_forms(const xap_query *a, const xap_query *b = nullptr)
+{
+    return (a && a->forms) || (b && b->forms);
+}
+
+/* A query of three forms, each built by make from the operands' same
+ * form. */
+static xap_query *wrap_forms(const xap_query *a, const xap_query *b,
+                             const std::function<Xapian::Query(const Xapian::Query &, const Xapian::Query &)> &make)
+{
+    auto *r = new xap_query(make(unwrap(a), unwrap(b)));
+    try {
+        r->counting = make(counting_form(a), counting_form(b));
+        r->shown = make(shown_form(a), shown_form(b));
+        r->forms = true;
+    } catch (...) {
+        delete r;
+        throw;
+    }
+    return r;
 }
 
 /* A fresh match-all query. Never copy the static Xapian::Query::MatchAll:
@@ -1176,6 +1414,10 @@ xap_query *xap_query_combine(xap_op op, const xap_query *a, const xap_query *b)
     if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
         return nullptr;
     try {
+        if (has_forms(a, b))
+            return wrap_forms(a, b, [&](const Xapian::Query &x, const Xapian::Query &y) {
+                return Xapian::Query(ops[op], x, y);
+            });
         return wrap(Xapian::Query(ops[op], unwrap(a), unwrap(b)));
     } catch (...) {
         map_exception();
@@ -1186,6 +1428,10 @@ xap_query *xap_query_combine(xap_op op, const xap_query *a, const xap_query *b)
 xap_query *xap_query_scale(const xap_query *q, double factor)
 {
     try {
+        if (has_forms(q))
+            return wrap_forms(q, nullptr, [&](const Xapian::Query &x, const Xapian::Query &) {
+                return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x, factor);
+            });
         return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, unwrap(q), factor));
     } catch (...) {
         map_exception();
@@ -1296,7 +1542,7 @@ void xap_query_free(xap_query *q) { delete q; }
 char *xap_query_describe(const xap_query *q)
 {
     try {
-        return dup_string(unwrap(q).get_description());
+        return dup_string(shown_form(q).get_description());
     } catch (...) {
         map_exception();
         return nullptr;
@@ -1358,7 +1604,23 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
             if (!c.empty())
                 *corrected = dup_string(c);
         }
-        *out = new xap_query{q};
+        auto *r = new xap_query(q);
+        if ((flags & XAP_PARSE_PHRASE_SETS) && db) {
+            try {
+                bool changed = false;
+                Xapian::Query ranked = with_phrase_sets(db, q, false, changed);
+                if (changed) {
+                    r->counting = with_phrase_sets(db, q, true, changed);
+                    r->shown = q;
+                    r->q = ranked;
+                    r->forms = true;
+                }
+            } catch (...) {
+                delete r;
+                throw;
+            }
+        }
+        *out = r;
         return SECSTD_OK;
     })
 }
@@ -1374,7 +1636,7 @@ count_from(xap_db *db, const xap_query *q, const std::vector<MultiValueCountSpy 
 {
     Xapian::Enquire enq(db->db);
     enq.set_query(Xapian::Query(
-        Xapian::Query::OP_FILTER, unwrap(q),
+        Xapian::Query::OP_FILTER, counting_form(q),
         Xapian::Query((new SampleSource(first, db->db.get_lastdocid(), threshold))->release())));
     enq.set_weighting_scheme(Xapian::BoolWeight());
     std::vector<std::unique_ptr<MultiValueCountSpy>> spies;
@@ -1436,9 +1698,10 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
     *out = nullptr;
     XAP_GUARD({
         Xapian::Enquire enq(db->db);
-        enq.set_query(unwrap(q));
         /* Counting only (facets, totals): no weights, so no document
-         * length lookup per match (BM25 needs one; ~60 % of such a pass). */
+         * length lookup per match (BM25 needs one; ~60 % of such a pass),
+         * and phrases by their sets alone. */
+        enq.set_query(opts->limit == 0 ? counting_form(q) : unwrap(q));
         if (opts->limit == 0)
             enq.set_weighting_scheme(Xapian::BoolWeight());
         if (opts->sort_slot >= 0) {
@@ -1473,6 +1736,11 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
         }
         xap_results *r = new xap_results;
         try {
+            if (has_forms(q) && opts->limit > 0) {
+                r->shown_db = db->db;
+                r->shown = shown_form(q);
+                r->has_shown = true;
+            }
             r->mset = enq.get_mset(opts->offset, opts->limit, opts->check_at_least);
             r->data.resize(r->mset.size());
             r->loaded.resize(r->mset.size(), false);
@@ -1587,7 +1855,14 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxle
 {
     *out = nullptr;
     XAP_GUARD({
-        std::string s = r->mset.snippet(text, maxlen, english_stem(),
+        if (r->has_shown && !r->snippet_ready) {
+            Xapian::Enquire enq(r->shown_db);
+            enq.set_query(r->shown);
+            r->snippet_mset = enq.get_mset(0, 0, Xapian::doccount(0));
+            r->snippet_ready = true;
+        }
+        const Xapian::MSet &m = r->has_shown ? r->snippet_mset : r->mset;
+        std::string s = m.snippet(text, maxlen, english_stem(),
                                         /* No background model: it looks up
                                          * the frequency of every word of the
                                          * text (a B-tree lookup each; most
@@ -1604,7 +1879,7 @@ secstd_status xap_snippet_source(xap_db *db, const xap_query *q, xap_results **o
     *out = nullptr;
     XAP_GUARD({
         Xapian::Enquire enq(db->db);
-        enq.set_query(unwrap(q));
+        enq.set_query(shown_form(q));
         xap_results *r = new xap_results;
         try {
             r->mset = enq.get_mset(0, 0, Xapian::doccount(0));

@@ -82,6 +82,8 @@ secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *l
 secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *len);
 /* Value slot of docid (malloc'ed, "" when empty). */
 secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char **value);
+/* Phrase sets the handle holds (xap_query_parse, XAP_PARSE_PHRASE_SETS). */
+size_t xap_db_phrase_sets(xap_db *db);
 /* A spelling suggestion for word from the database's spelling table, or
  * NULL in *suggestion when none. */
 secstd_status xap_db_spelling(xap_db *db, const char *word, char **suggestion);
@@ -190,6 +192,8 @@ enum {
     XAP_PARSE_WILDCARD = 1 << 3,    /* secur* */
     XAP_PARSE_SPELLING = 1 << 4,    /* compute a corrected query string */
     XAP_PARSE_DEFAULT_AND = 1 << 5, /* default operator AND instead of OR */
+    XAP_PARSE_PHRASE_SETS = 1 << 6, /* the synonym table's phrases by their
+                                       documents (needs db; see below) */
 };
 
 xap_query *xap_query_match_all(void);
@@ -230,7 +234,17 @@ char *xap_query_describe(const xap_query *q);
  * enables wildcards (each expanded to XAP_WILDCARD_MAX words at most) and
  * spelling. On success *out is the query and, if
  * corrected is non-NULL, *corrected a malloc'ed spelling-corrected query
- * string or NULL. Returns SECSTD_ERR_QUERY_SYNTAX for a syntax error. */
+ * string or NULL. Returns SECSTD_ERR_QUERY_SYNTAX for a syntax error.
+ *
+ * XAP_PARSE_PHRASE_SETS: each phrase of the synonym table
+ * (schema/synonyms.def; "transport layer security", "internet of
+ * things") in the query, unless under a weight scale, NEAR or the like, is
+ * answered from the set of its documents, found once per handle by the
+ * phrase itself and kept until reopen: ranked as its words ANDed and
+ * filtered by the set (the same documents and weights), counted
+ * (xap_search with limit 0) on the set alone, highlighted as the phrase
+ * (xap_results_snippet). The same answers, without walking the words'
+ * posting lists and positions in every pass. */
 secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_query **out,
                               char **corrected);
 

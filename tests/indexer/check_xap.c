@@ -1089,6 +1089,119 @@ START_TEST(test_facet_tables_stored)
 }
 END_TEST
 
+/* The docids, weights, total and facet of one search, as text. */
+static char *search_text(xap_db *db, const xap_query *q, unsigned limit)
+{
+    xap_facet_spec facet = {0, 0};
+    xap_search_opts o = {0, limit, -1, 0, 1000, &facet, 1};
+    xap_results *r = NULL;
+    ck_assert_int_eq(xap_search(db, q, &o, &r), SECSTD_OK);
+    char *s = tu_strdupf("total %u exact %d:", xap_results_total(r), xap_results_total_exact(r));
+    for (unsigned i = 0; i < xap_results_count(r); i++) {
+        char *t = tu_strdupf("%s %u/%.17g", s, xap_results_docid(r, i), xap_results_weight(r, i));
+        free(s);
+        s = t;
+    }
+    for (size_t j = 0; j < xap_results_facet_size(r, 0); j++) {
+        const char *v;
+        unsigned c;
+        xap_results_facet_at(r, 0, j, &v, &c);
+        char *t = tu_strdupf("%s %s=%u", s, v, c);
+        free(s);
+        s = t;
+    }
+    /* Highlighting: the phrase marked as one, not its words anywhere. */
+    const char *text = "Security of the transport layer; transport layer security (TLS) for "
+                       "things on the internet and the internet of things";
+    char *snip = NULL;
+    if (limit > 0) {
+        ck_assert_int_eq(xap_results_snippet(r, text, 400, &snip), SECSTD_OK);
+        char *t = tu_strdupf("%s snippet %s", s, snip);
+        free(s);
+        s = t;
+        free(snip);
+    }
+    xap_results_free(r);
+    return s;
+}
+
+/* The synonym table's phrases answered from their sets: the same
+ * matches, weights, totals, facets and snippets as the phrases
+ * themselves, ranked (every match checked) and counted. 300 documents:
+ * the phrase "transport layer security" in some, its words apart in
+ * others, "tls" alone in some; "internet of things" likewise. */
+START_TEST(test_phrase_sets_same_answers)
+{
+    char *dir, *path;
+    xap_writer *w = new_writer(&dir, &path);
+    static const char *const texts[] = {
+        "transport layer security for web services",
+        "security of the transport layer and the session layer",
+        "tls profiles and transport layer security versions transport layer security",
+        "layer two transport with security associations",
+        "internet of things device security",
+        "things to secure on the internet",
+        "the internet of things and tls",
+        "key derivation functions",
+    };
+    for (unsigned i = 0; i < 300; i++) {
+        xap_doc *d = xap_doc_new();
+        ck_assert_int_eq(xap_doc_index_text(d, texts[i % 8], 1 + i % 3, ""), SECSTD_OK);
+        ck_assert_int_eq(xap_doc_add_value(d, 0, i % 5 ? "common" : "rare"), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_add(w, d), SECSTD_OK);
+        xap_doc_free(d);
+    }
+    xap_db *db = close_and_open(w, path);
+    static const char *const queries[] = {
+        "tls OR \"transport layer security\"", "(iot OR \"internet of things\") security",
+        "\"transport layer security\" -session", "\"key derivation\"", "\"transport layer\"",
+    };
+    unsigned flags = XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE | XAP_PARSE_DEFAULT_AND;
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        xap_query *plain = NULL, *sets = NULL;
+        ck_assert_int_eq(xap_query_parse(db, queries[i], flags, &plain, NULL), SECSTD_OK);
+        ck_assert_int_eq(xap_query_parse(db, queries[i], flags | XAP_PARSE_PHRASE_SETS, &sets, NULL),
+                         SECSTD_OK);
+        /* As parsed, whatever answers it. */
+        char *d1 = xap_query_describe(plain), *d2 = xap_query_describe(sets);
+        ck_assert_str_eq(d1, d2);
+        free(d1);
+        free(d2);
+        /* Alone, weighted up, and under a filter: the forms follow. */
+        xap_query *scaled[2] = {xap_query_scale(plain, 2.5), xap_query_scale(sets, 2.5)};
+        xap_query *rare = xap_query_term("rare", 1);
+        xap_query *under[2] = {xap_query_combine(XAP_OP_AND_NOT, scaled[0], rare),
+                               xap_query_combine(XAP_OP_AND_NOT, scaled[1], rare)};
+        const xap_query *pairs[][2] = {{plain, sets}, {scaled[0], scaled[1]}, {under[0], under[1]}};
+        for (size_t k = 0; k < 3; k++)
+            for (unsigned limit = 0; limit <= 10; limit += 10) {
+                char *a = search_text(db, pairs[k][0], limit), *b = search_text(db, pairs[k][1], limit);
+                ck_assert_msg(strcmp(a, b) == 0, "%s (form %zu, limit %u):\n  phrase: %s\n  set:    %s",
+                              queries[i], k, limit, a, b);
+                ck_assert_msg(strstr(a, "total 0 ") == NULL, "%s: nothing found", queries[i]);
+                free(a);
+                free(b);
+            }
+        xap_query_free(scaled[0]);
+        xap_query_free(scaled[1]);
+        xap_query_free(under[0]);
+        xap_query_free(under[1]);
+        xap_query_free(rare);
+        xap_query_free(plain);
+        xap_query_free(sets);
+    }
+    /* Only the synonym table's phrases have sets ("key derivation" and
+     * "transport layer" are not in it), one per phrase, kept. */
+    ck_assert_uint_eq(xap_db_phrase_sets(db), 2);
+    ck_assert_int_eq(xap_db_reopen(db), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_phrase_sets(db), 0);
+    xap_db_free(db);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_snippet_markers)
 {
     char *path = make_db();
@@ -1258,6 +1371,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_facets_past_check_at_least);
     tcase_add_test(d, test_facet_tables_stored);
     tcase_add_test(d, test_snippet_markers);
+    tcase_add_test(d, test_phrase_sets_same_answers);
     tcase_add_test(d, test_expand_free_text_only);
     tcase_add_test(d, test_free_null_noop);
     tcase_add_test(d, test_stems_cached_and_past_the_bound);
