@@ -338,9 +338,14 @@ struct xap_db {
         Xapian::doccount n = 0;
     };
     std::map<std::string, std::shared_ptr<const TermSet>> term_sets;
-    /* Documents of each phrase of the synonym table a query used, in
-     * docid order (phrase_set). */
-    std::map<std::string, std::shared_ptr<const std::vector<Xapian::docid>>> phrase_sets;
+    /* Documents of each phrase of the synonym table a query used
+     * (phrase_set): their docids in order, or a bit per docid when that
+     * is smaller (at most a bit per document, whatever the phrase). */
+    struct PhraseSet {
+        std::shared_ptr<const std::vector<Xapian::docid>> docs;
+        std::shared_ptr<const TermSet> bits;
+    };
+    std::map<std::string, PhraseSet> phrase_sets;
 };
 
 /* ---- facet tables --------------------------------------------------------
@@ -1276,24 +1281,43 @@ class DocCollector : public Xapian::MatchSpy {
     std::vector<Xapian::docid> &out;
 };
 
-/* The documents of phrase on this handle, found once by the phrase. */
-static std::shared_ptr<const std::vector<Xapian::docid>> phrase_set(xap_db *db, const std::string &key,
-                                                                    const Xapian::Query &phrase)
+/* The documents of phrase on this handle (found once by the phrase), as
+ * a weightless query. */
+static Xapian::Query phrase_set(xap_db *db, const std::string &key, const Xapian::Query &phrase)
 {
     auto found = db->phrase_sets.find(key);
-    if (found != db->phrase_sets.end())
-        return found->second;
-    auto docs = std::make_shared<std::vector<Xapian::docid>>();
-    Xapian::Enquire enq(db->db);
-    enq.set_query(phrase);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    DocCollector spy(*docs);
-    enq.add_matchspy(&spy);
-    enq.get_mset(0, 0, db->db.get_doccount());
-    std::sort(docs->begin(), docs->end());
-    docs->erase(std::unique(docs->begin(), docs->end()), docs->end());
-    db->phrase_sets.emplace(key, docs);
-    return docs;
+    if (found == db->phrase_sets.end()) {
+        std::vector<Xapian::docid> docs;
+        Xapian::Enquire enq(db->db);
+        enq.set_query(phrase);
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        DocCollector spy(docs);
+        enq.add_matchspy(&spy);
+        enq.get_mset(0, 0, db->db.get_doccount());
+        std::sort(docs.begin(), docs.end());
+        docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+        xap_db::PhraseSet set;
+        size_t size = static_cast<size_t>(db->db.get_lastdocid()) + 1;
+        if (docs.size() * 32 > size) {   /* 32 bits a docid against a bit a document */
+            auto s = std::make_shared<xap_db::TermSet>();
+            s->size = size;
+            s->bits.assign((size + 63) / 64, 0);
+            for (Xapian::docid d : docs)
+                if (d < size)
+                    s->bits[d >> 6] |= uint64_t(1) << (d & 63);
+            s->n = static_cast<Xapian::doccount>(docs.size());
+            set.bits = s;
+        } else {
+            set.docs = std::make_shared<const std::vector<Xapian::docid>>(std::move(docs));
+        }
+        found = db->phrase_sets.emplace(key, set).first;
+    }
+    const xap_db::PhraseSet &set = found->second;
+    if (set.bits) {
+        std::shared_ptr<const std::vector<uint64_t>> bits(set.bits, &set.bits->bits);
+        return Xapian::Query((new TableFilterSource(bits, set.bits->size, set.bits->n))->release());
+    }
+    return Xapian::Query((new DocListSource(set.docs))->release());
 }
 
 /* q with each phrase of the synonym table replaced: by its set (counting)
@@ -1307,7 +1331,7 @@ static Xapian::Query with_phrase_sets(xap_db *db, const Xapian::Query &q, bool c
         std::string key = phrase_key(q);
         if (!synonym_phrases().count(key))
             return q;
-        Xapian::Query set((new DocListSource(phrase_set(db, key, q)))->release());
+        Xapian::Query set = phrase_set(db, key, q);
         changed = true;
         if (counting)
             return set;
