@@ -1250,9 +1250,13 @@ static const std::set<std::string> &synonym_phrases()
         std::set<std::string> k;
         Xapian::QueryParser qp;
         auto add = [&](const char *text, size_t len) {
-            collect_phrases(qp.parse_query("\"" + std::string(text, len) + "\"",
-                                           Xapian::QueryParser::FLAG_PHRASE),
-                            k);
+            try {
+                collect_phrases(qp.parse_query("\"" + std::string(text, len) + "\"",
+                                               Xapian::QueryParser::FLAG_PHRASE),
+                                k);
+            } catch (const Xapian::Error &) {
+                /* Not a phrase the parser takes: it has no set. */
+            }
         };
         for (size_t i = 0; i < secstd_synonym_count(); i++) {
             const secstd_synonym *s = secstd_synonym_at(i);
@@ -1437,12 +1441,13 @@ xap_query *xap_query_combine(xap_op op, const xap_query *a, const xap_query *b)
     };
     if (static_cast<size_t>(op) >= sizeof ops / sizeof ops[0])
         return nullptr;
+    const Xapian::Query::op xop = ops[op];
     try {
         if (has_forms(a, b))
-            return wrap_forms(a, b, [&](const Xapian::Query &x, const Xapian::Query &y) {
-                return Xapian::Query(ops[op], x, y);
+            return wrap_forms(a, b, [xop](const Xapian::Query &x, const Xapian::Query &y) {
+                return Xapian::Query(xop, x, y);
             });
-        return wrap(Xapian::Query(ops[op], unwrap(a), unwrap(b)));
+        return wrap(Xapian::Query(xop, unwrap(a), unwrap(b)));
     } catch (...) {
         map_exception();
         return nullptr;
@@ -1453,7 +1458,7 @@ xap_query *xap_query_scale(const xap_query *q, double factor)
 {
     try {
         if (has_forms(q))
-            return wrap_forms(q, nullptr, [&](const Xapian::Query &x, const Xapian::Query &) {
+            return wrap_forms(q, nullptr, [factor](const Xapian::Query &x, const Xapian::Query &) {
                 return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x, factor);
             });
         return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, unwrap(q), factor));
