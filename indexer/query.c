@@ -873,6 +873,12 @@ char *secstd_html_escape(const char *text)
     strbuf b = {0};
     sb_add(&b, "", 0);
     for (const char *p = text ? text : ""; *p; p++) {
+        /* The plain run up to the next character to replace, at once. */
+        size_t run = strcspn(p, "<>&\"'\x01\x02");
+        sb_add(&b, p, run);
+        p += run;
+        if (!*p)
+            break;
         switch (*p) {
         case '<': sb_add(&b, "&lt;", 4); break;
         case '>': sb_add(&b, "&gt;", 4); break;
@@ -881,7 +887,6 @@ char *secstd_html_escape(const char *text)
         case '\'': sb_add(&b, "&#39;", 5); break;
         case '\x01': sb_add(&b, "<mark>", 6); break;
         case '\x02': sb_add(&b, "</mark>", 7); break;
-        default: sb_add(&b, p, 1);
         }
     }
     return b.s;
