@@ -553,6 +553,30 @@ class TableFilterSource : public Xapian::PostingSource {
     bool undetermined = false;
 };
 
+/* An empty set of the handle's documents (size: last docid + 1). */
+static std::shared_ptr<xap_db::TermSet> new_set(size_t size)
+{
+    auto s = std::make_shared<xap_db::TermSet>();
+    s->size = size;
+    s->bits.assign((size + 63) / 64, 0);
+    return s;
+}
+
+static void set_add(xap_db::TermSet &s, Xapian::docid d)
+{
+    if (d < s.size) {
+        s.bits[d >> 6] |= uint64_t(1) << (d & 63);
+        ++s.n;
+    }
+}
+
+/* A weightless filter of the set's documents; the query keeps the set. */
+static Xapian::Query set_filter(const std::shared_ptr<const xap_db::TermSet> &set)
+{
+    std::shared_ptr<const std::vector<uint64_t>> bits(set, &set->bits);
+    return Xapian::Query((new TableFilterSource(bits, set->size, set->n))->release());
+}
+
 /* The documents from docid `first` on, or a fixed pseudo-random share of
  * them: those whose docid hashes below `threshold` (out of 2^32; kAll
  * takes every one). The same threshold gives the same sample, so the same
@@ -1303,13 +1327,9 @@ static Xapian::Query phrase_set(xap_db *db, const std::string &key, const Xapian
         xap_db::PhraseSet set;
         size_t size = static_cast<size_t>(db->db.get_lastdocid()) + 1;
         if (docs.size() * 32 > size) {   /* 32 bits a docid against a bit a document */
-            auto s = std::make_shared<xap_db::TermSet>();
-            s->size = size;
-            s->bits.assign((size + 63) / 64, 0);
+            auto s = new_set(size);
             for (Xapian::docid d : docs)
-                if (d < size)
-                    s->bits[d >> 6] |= uint64_t(1) << (d & 63);
-            s->n = static_cast<Xapian::doccount>(docs.size());
+                set_add(*s, d);
             set.bits = s;
         } else {
             set.docs = std::make_shared<const std::vector<Xapian::docid>>(std::move(docs));
@@ -1317,33 +1337,32 @@ static Xapian::Query phrase_set(xap_db *db, const std::string &key, const Xapian
         found = db->phrase_sets.emplace(key, set).first;
     }
     const xap_db::PhraseSet &set = found->second;
-    if (set.bits) {
-        std::shared_ptr<const std::vector<uint64_t>> bits(set.bits, &set.bits->bits);
-        return Xapian::Query((new TableFilterSource(bits, set.bits->size, set.bits->n))->release());
-    }
+    if (set.bits)
+        return set_filter(set.bits);
     return Xapian::Query((new DocListSource(set.docs))->release());
 }
 
-/* q with each phrase of the synonym table replaced: by its set (counting)
- * or by its words ANDed, filtered by its set. Only under operators the
- * API gives back whole (no window, factor or range to rebuild); phrases
- * under others stay. */
-static Xapian::Query with_phrase_sets(xap_db *db, const Xapian::Query &q, bool counting, bool &changed)
+/* q's ranked and counted forms, each phrase of the synonym table
+ * replaced: ranked by its words ANDed, filtered by its set; counted by its
+ * set. Only under operators the API gives back whole (no window, factor
+ * or range to rebuild); phrases under others stay. true when a phrase was
+ * replaced (else both forms are q). */
+static bool with_phrase_sets(xap_db *db, const Xapian::Query &q, Xapian::Query &ranked,
+                             Xapian::Query &counted)
 {
+    ranked = counted = q;
     switch (q.get_type()) {
     case Xapian::Query::OP_PHRASE: {
         std::string key = phrase_key(q);
         if (!synonym_phrases().count(key))
-            return q;
-        Xapian::Query set = phrase_set(db, key, q);
-        changed = true;
-        if (counting)
-            return set;
+            return false;
+        counted = phrase_set(db, key, q);
         std::vector<Xapian::Query> words;
         for (size_t i = 0; i < q.get_num_subqueries(); i++)
             words.push_back(q.get_subquery(i));
-        return Xapian::Query(Xapian::Query::OP_FILTER,
-                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), set);
+        ranked = Xapian::Query(Xapian::Query::OP_FILTER,
+                               Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), counted);
+        return true;
     }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_OR:
@@ -1352,17 +1371,22 @@ static Xapian::Query with_phrase_sets(xap_db *db, const Xapian::Query &q, bool c
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_MAX: {
-        std::vector<Xapian::Query> subs;
+        std::vector<Xapian::Query> rs, cs;
         bool any = false;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++)
-            subs.push_back(with_phrase_sets(db, q.get_subquery(i), counting, any));
+        for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+            Xapian::Query r, c;
+            any |= with_phrase_sets(db, q.get_subquery(i), r, c);
+            rs.push_back(r);
+            cs.push_back(c);
+        }
         if (!any)
-            return q;
-        changed = true;
-        return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+            return false;
+        ranked = Xapian::Query(q.get_type(), rs.begin(), rs.end());
+        counted = Xapian::Query(q.get_type(), cs.begin(), cs.end());
+        return true;
     }
     default:
-        return q;
+        return false;
     }
 }
 
@@ -1528,22 +1552,13 @@ xap_query *xap_query_term_set(xap_db *db, const char *term)
         } else if (db->term_sets.size() >= TERM_SETS_MAX) {
             return nullptr;   /* the caller uses the term itself */
         } else {
-            auto s = std::make_shared<xap_db::TermSet>();
-            s->size = static_cast<size_t>(db->db.get_lastdocid()) + 1;
-            s->bits.assign((s->size + 63) / 64, 0);
-            for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
-                Xapian::docid d = *it;
-                if (d < s->size) {
-                    s->bits[d >> 6] |= uint64_t(1) << (d & 63);
-                    ++s->n;
-                }
-            }
+            auto s = new_set(static_cast<size_t>(db->db.get_lastdocid()) + 1);
+            for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it)
+                set_add(*s, *it);
             set = s;
             db->term_sets.emplace(t, set);
         }
-        /* The set's bits, kept alive by the set. */
-        std::shared_ptr<const std::vector<uint64_t>> bits(set, &set->bits);
-        return wrap(Xapian::Query((new TableFilterSource(bits, set->size, set->n))->release()));
+        return wrap(set_filter(set));
     } catch (...) {
         map_exception();
         return nullptr;
@@ -1636,10 +1651,9 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
         auto *r = new xap_query(q);
         if ((flags & XAP_PARSE_PHRASE_SETS) && db) {
             try {
-                bool changed = false;
-                Xapian::Query ranked = with_phrase_sets(db, q, false, changed);
-                if (changed) {
-                    r->counting = with_phrase_sets(db, q, true, changed);
+                Xapian::Query ranked, counted;
+                if (with_phrase_sets(db, q, ranked, counted)) {
+                    r->counting = counted;
                     r->shown = q;
                     r->q = ranked;
                     r->forms = true;
