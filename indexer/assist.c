@@ -8,13 +8,17 @@
  *   DONE      the job is over; the caller's secstd_assist_wait makes the
  *             slot IDLE again
  *
- * Only the helper touches its handle, and only outside the lock. */
+ * Only the helper touches its handle, and only outside the lock. The state
+ * is atomic so that the helper, after a job, and a caller waiting for one,
+ * can spin on it briefly before sleeping on the conditions. */
 #include "assist.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum slot_state { IDLE, PREPARING, RUNNING, DONE };
 
@@ -33,10 +37,63 @@ static struct {
     secstd_index *idx;      /* the helper's handle (helper thread only) */
     unsigned gen;           /* its generation, 0 = none yet */
     int fresh;              /* the next PREPARING opens a new handle */
-    enum slot_state state;
+    _Atomic int state;      /* enum slot_state; written under lock, read
+                               outside it by the spins */
     secstd_assist_fn fn;
     void *arg;
 } A = {.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+static long long elapsed_us(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)(t.tv_sec - t0->tv_sec) * 1000000LL + (t.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+int secstd_spin_while(const _Atomic int *flag, int value, unsigned usec, int yield)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned i = 1;; i++) {
+        if (atomic_load_explicit(flag, memory_order_acquire) != value)
+            return 1;
+        if (i % 32 == 0 && elapsed_us(&t0) >= (long long)usec)
+            return 0;
+        if (yield)
+            sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+        else
+            __builtin_ia32_pause();
+#endif
+    }
+}
+
+/* After a job, the helper stays awake this long for the next one (a
+ * client's next request), yielding its core to any other thread that
+ * wants it, unless requests overlap (busy): waking a sleeping thread
+ * costs tens of microseconds on a virtual machine, more than most of a
+ * search's counting. */
+#define IDLE_SPIN_US 500
+/* A search waiting for the helper's last hit spins this long first. */
+#define WAIT_SPIN_US 200
+
+/* Waits, awake, for work (RUNNING or PREPARING): at most IDLE_SPIN_US,
+ * and not at all once another request is in flight (busy). */
+static void idle_spin(void)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned i = 1;; i++) {
+        int st = atomic_load_explicit(&A.state, memory_order_acquire);
+        if (st == RUNNING || st == PREPARING)
+            return;
+        if (A.busy && A.busy(A.busy_ctx))
+            return;
+        if (i % 16 == 0 && elapsed_us(&t0) >= IDLE_SPIN_US)
+            return;
+        sched_yield();
+    }
+}
 
 /* Opens the handle, or moves it to the published generation. Returns the
  * generation it is on (0: none). */
@@ -64,6 +121,7 @@ static unsigned prepare(int fresh)
 static void *helper(void *unused)
 {
     (void)unused;
+    int spin = 0;
     pthread_mutex_lock(&A.lock);
     while (!A.stop) {
         if (A.state == PREPARING) {
@@ -83,6 +141,12 @@ static void *helper(void *unused)
             pthread_mutex_lock(&A.lock);
             A.state = DONE;
             pthread_cond_signal(&A.done);
+            spin = 1;
+        } else if (spin) {
+            spin = 0;
+            pthread_mutex_unlock(&A.lock);
+            idle_spin();
+            pthread_mutex_lock(&A.lock);
         } else {
             pthread_cond_wait(&A.work, &A.lock);
         }
@@ -174,6 +238,7 @@ void secstd_assist_reopen(void)
 
 void secstd_assist_wait(void)
 {
+    secstd_spin_while(&A.state, RUNNING, WAIT_SPIN_US, 0);
     pthread_mutex_lock(&A.lock);
     while (A.state == RUNNING)
         pthread_cond_wait(&A.done, &A.lock);

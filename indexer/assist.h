@@ -42,6 +42,11 @@ void secstd_assist_wait(void);
 /* Makes the helper open its handle afresh (a server's SIGHUP reopens
  * every handle): it is not used again until it has. */
 void secstd_assist_reopen(void);
+/* Spins while *flag == value, for at most usec microseconds, pausing the
+ * core (or yielding it when yield is not 0); 1 when the flag changed,
+ * 0 when the time ran out. For waits of a few microseconds that sleeping
+ * would lengthen. */
+int secstd_spin_while(const _Atomic int *flag, int value, unsigned usec, int yield);
 /* Works handed to the helper since the process started. */
 unsigned long long secstd_assist_handed(void);
 

@@ -1195,7 +1195,8 @@ enum hits_posted { HITS_WAIT, HITS_POSTED, HITS_NONE };
 typedef struct hit_share {
     pthread_mutex_t lock;
     pthread_cond_t posted;
-    enum hits_posted state;   /* under lock: the helper waits while HITS_WAIT */
+    _Atomic int state;        /* enum hits_posted, written under lock: the
+                                 helper waits while HITS_WAIT */
     size_t n;
     unsigned *docid;
     double *weight;
@@ -1209,7 +1210,7 @@ static void hits_init(hit_share *h)
     memset(h, 0, sizeof *h);
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->posted, NULL);
-    h->state = HITS_WAIT;
+    atomic_init(&h->state, HITS_WAIT);
     atomic_init(&h->next, 0);
 }
 
@@ -1248,6 +1249,7 @@ static void hits_post(hit_share *h, enum hits_posted state)
 /* The helper: 1 once hits are posted, 0 when there will be none. */
 static int hits_wait(hit_share *h)
 {
+    secstd_spin_while(&h->state, HITS_WAIT, 300, 0);
     pthread_mutex_lock(&h->lock);
     while (h->state == HITS_WAIT)
         pthread_cond_wait(&h->posted, &h->lock);

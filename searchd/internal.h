@@ -46,6 +46,8 @@ typedef struct sd_request {
     struct sd_request *next_slow;   /* the pool's queue */
     char client[48];          /* client address of an offloaded request (its share) */
     unsigned retry_after;     /* Retry-After of a 503, seconds (0: 5) */
+    json_t *sent_body;        /* the JSON of the response queued, released
+                                 once it is sent (on_completed) */
 } sd_request;
 
 /* The limits handlers apply (from the server's configuration). */

@@ -10,6 +10,8 @@
  * in its own process (Check forks per test; threads do not survive a
  * fork). */
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +361,48 @@ START_TEST(test_reopen)
 }
 END_TEST
 
+/* secstd_spin_while: sees a change another thread makes, and gives up
+ * when its time is over. */
+static _Atomic int spin_flag;
+
+static void *set_flag_later(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 2000000};   /* 2 ms */
+    nanosleep(&ts, NULL);
+    atomic_store(&spin_flag, 7);
+    return NULL;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+START_TEST(test_spin_while)
+{
+    for (int yield = 0; yield <= 1; yield++) {
+        atomic_store(&spin_flag, 1);
+        pthread_t t;
+        ck_assert_int_eq(pthread_create(&t, NULL, set_flag_later, NULL), 0);
+        /* Up to 10 s: the change comes long before. */
+        ck_assert_int_eq(secstd_spin_while(&spin_flag, 1, 10000000, yield), 1);
+        ck_assert_int_eq(atomic_load(&spin_flag), 7);
+        pthread_join(t, NULL);
+
+        /* Nothing changes: back after its 3 ms, not before. */
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ck_assert_int_eq(secstd_spin_while(&spin_flag, 7, 3000, yield), 0);
+        ck_assert_msg(ms_since(&t0) >= 3.0, "gave up after %.3f ms", ms_since(&t0));
+        /* A flag that already differs: at once. */
+        ck_assert_int_eq(secstd_spin_while(&spin_flag, 1, 3000, yield), 1);
+    }
+}
+END_TEST
+
 static Suite *assist_suite(void)
 {
     Suite *s = suite_create("assist");
@@ -370,6 +414,7 @@ static Suite *assist_suite(void)
     tcase_add_test(t, test_not_for_another_index);
     tcase_add_test(t, test_follows_new_generation);
     tcase_add_test(t, test_reopen);
+    tcase_add_test(t, test_spin_while);
     suite_add_tcase(s, t);
     return s;
 }
