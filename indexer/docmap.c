@@ -317,45 +317,135 @@ static int get_u32(const unsigned char **p, const unsigned char *end, size_t *v)
     return 1;
 }
 
-static json_t *get_string(const unsigned char **p, const unsigned char *end)
+/* The hit fields of stored data, in place: per field its tag (0 absent,
+ * 1 string, 2 array of strings), where its bytes start (a string's, or an
+ * array's first item: u32 length + bytes each) and its length (a
+ * string's bytes, an array's items). */
+typedef struct hit_slices {
+    unsigned char tag[NHIT];
+    const unsigned char *at[NHIT];
+    size_t n[NHIT];
+} hit_slices;
+
+/* Skips a u32-length string, checking it fits. */
+static int skip_string(const unsigned char **p, const unsigned char *end)
 {
     size_t n;
     if (!get_u32(p, end, &n) || (size_t)(end - *p) < n)
-        return NULL;
-    json_t *s = json_stringn((const char *)*p, n);
+        return 0;
     *p += n;
-    return s;
+    return 1;
+}
+
+/* Reads the hit fields' layout; *p left after them. 0 when malformed. */
+static int slice_hit(const unsigned char **p, const unsigned char *end, hit_slices *h)
+{
+    for (size_t k = 0; k < NHIT; k++) {
+        if (*p >= end)
+            return 0;
+        h->tag[k] = *(*p)++;
+        if (h->tag[k] == 1) {
+            if (!get_u32(p, end, &h->n[k]) || (size_t)(end - *p) < h->n[k])
+                return 0;
+            h->at[k] = *p;
+            *p += h->n[k];
+        } else if (h->tag[k] == 2) {
+            if (!get_u32(p, end, &h->n[k]) || h->n[k] > (size_t)(end - *p) / 4)
+                return 0;
+            h->at[k] = *p;
+            for (size_t i = 0; i < h->n[k]; i++)
+                if (!skip_string(p, end))
+                    return 0;
+        } else if (h->tag[k] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Field k's value (new reference), NULL when absent or out of memory;
+ * *ok 0 on a string that is not UTF-8 or out of memory. */
+static json_t *slice_value(const hit_slices *h, size_t k, int *ok)
+{
+    if (h->tag[k] == 1) {
+        json_t *v = json_stringn((const char *)h->at[k], h->n[k]);
+        *ok &= v != NULL;
+        return v;
+    }
+    if (h->tag[k] != 2)
+        return NULL;
+    json_t *a = json_array();
+    const unsigned char *q = h->at[k];
+    for (size_t i = 0; a && i < h->n[k]; i++) {
+        size_t n;
+        get_u32(&q, q + 4, &n);   /* checked by slice_hit */
+        json_t *item = json_stringn((const char *)q, n);
+        q += n;
+        if (!item || json_array_append_new(a, item) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    *ok &= a != NULL;
+    return a;
 }
 
 /* The hit fields into obj; *p left after them. 0 when malformed. */
 static int decode_hit(const unsigned char **p, const unsigned char *end, json_t *obj)
 {
-    for (size_t k = 0; k < NHIT; k++) {
-        if (*p >= end)
-            return 0;
-        unsigned char tag = *(*p)++;
-        json_t *v = NULL;
-        if (tag == 1) {
-            v = get_string(p, end);
-        } else if (tag == 2) {
-            size_t n;
-            if (!get_u32(p, end, &n) || n > (size_t)(end - *p) / 4)
-                return 0;
-            v = json_array();
-            for (size_t i = 0; v && i < n; i++) {
-                json_t *item = get_string(p, end);
-                if (!item || json_array_append_new(v, item) != 0) {
-                    json_decref(v);
-                    v = NULL;
-                }
-            }
-        } else if (tag == 0) {
-            continue;
-        }
-        if (!v || json_object_set_new(obj, hit_keys[k].key, v) != 0)
-            return 0;
+    hit_slices h;
+    if (!slice_hit(p, end, &h))
+        return 0;
+    int ok = 1;
+    for (size_t k = 0; k < NHIT && ok; k++) {
+        json_t *v = slice_value(&h, k, &ok);
+        if (v && json_object_set_new(obj, hit_keys[k].key, v) != 0)
+            ok = 0;
     }
-    return 1;
+    return ok;
+}
+
+json_t *secstd_record_hit(const char *data, size_t len, const char *const *keys, size_t nkeys,
+                          secstd_slice *abstract, json_t **aliases)
+{
+    abstract->s = "";
+    abstract->len = 0;
+    if (aliases)
+        *aliases = NULL;
+    if (!data || len < DATA_MAGIC_LEN || (memcmp(data, DATA_MAGIC, DATA_MAGIC_LEN) != 0 &&
+                                          memcmp(data, DATA_MAGIC_SR1, DATA_MAGIC_LEN) != 0))
+        return NULL;
+    const unsigned char *p = (const unsigned char *)data + DATA_MAGIC_LEN;
+    hit_slices h;
+    if (!slice_hit(&p, (const unsigned char *)data + len, &h))
+        return NULL;
+    json_t *hit = json_object();
+    int ok = hit != NULL;
+    for (size_t i = 0; i < nkeys && ok; i++) {
+        size_t k = 0;
+        while (k < NHIT && strcmp(hit_keys[k].key, keys[i]) != 0)
+            k++;
+        json_t *v = k < NHIT ? slice_value(&h, k, &ok) : NULL;
+        if (ok && json_object_set_new(hit, keys[i], v ? v : json_null()) != 0)
+            ok = 0;
+    }
+    for (size_t k = 0; k < NHIT && ok; k++) {
+        if (!strcmp(hit_keys[k].key, "abstract") && h.tag[k] == 1) {
+            abstract->s = (const char *)h.at[k];
+            abstract->len = h.n[k];
+        } else if (aliases && !strcmp(hit_keys[k].key, "aliases")) {
+            *aliases = slice_value(&h, k, &ok);
+        }
+    }
+    if (!ok) {
+        json_decref(hit);
+        if (aliases) {
+            json_decref(*aliases);
+            *aliases = NULL;
+        }
+        return NULL;
+    }
+    return hit;
 }
 
 static int cmp_key(const void *a, const void *b)

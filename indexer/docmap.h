@@ -62,6 +62,24 @@ int secstd_record_head_holds(const char *head, size_t len, unsigned flags);
  * malformed. flags 0: the whole record, keys in any order. */
 json_t *secstd_record_decode(const char *data, size_t len, unsigned flags);
 
+/* A run of bytes inside other data (not NUL-terminated). */
+typedef struct secstd_slice {
+    const char *s;
+    size_t len;
+} secstd_slice;
+
+/* A search hit straight from the head of stored data (SR1/SR2 form),
+ * without the record object of secstd_record_decode: a new object with
+ * keys[0..nkeys-1] in that order, each the record's value (strings and
+ * arrays of strings; JSON null for a field it lacks or one that is no
+ * hit field). *abstract points into data at the abstract ("" when none;
+ * not checked as UTF-8), and *aliases, unless aliases is NULL, gets the
+ * aliases array (new reference) or NULL. NULL when data is malformed,
+ * not in that form (a whole JSON record: use secstd_record_decode) or
+ * holds a string that is not UTF-8. */
+json_t *secstd_record_hit(const char *data, size_t len, const char *const *keys, size_t nkeys,
+                          secstd_slice *abstract, json_t **aliases);
+
 /* 1 when rec (with its final "areas") is a security standard: in at least
  * one technology area. Its document carries the scope term that every
  * search filters on unless widened. */

@@ -1301,51 +1301,72 @@ static void make_hit(const hit_maker *m, hit_share *h, size_t i)
         h->built[i] = m->last ? HIT_SKIPPED : HIT_FAILED;
         return;
     }
-    json_t *rec = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
-    free(head);
-    if (!rec) {
+    static const char *const keys[] = {"id",  "sdo", "type",  "title", "status",
+                                       "date", "url", "areas", "group"};
+    enum { NKEYS = sizeof keys / sizeof *keys };
+    /* The hit straight from the stored head (the abstract read in place);
+     * a record stored whole (no head) through its record object. */
+    secstd_slice abstract;
+    json_t *aliases = NULL;
+    json_t *r = secstd_record_hit(head, hlen, keys, NKEYS, &abstract, m->named ? &aliases : NULL);
+    json_t *rec = NULL;
+    if (!r && (rec = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT)) != NULL) {
+        r = json_object();
+        for (size_t k = 0; k < NKEYS; k++) {
+            json_t *v = json_object_get(rec, keys[k]);
+            json_object_set(r, keys[k], v ? v : json_null());
+        }
+        json_t *a = json_object_get(rec, "abstract");
+        abstract.s = json_is_string(a) ? json_string_value(a) : "";
+        abstract.len = json_string_length(a);
+        aliases = json_incref(json_object_get(rec, "aliases"));
+    }
+    if (!r) {
+        free(head);
         h->built[i] = HIT_SKIPPED;
         return;
     }
-    json_t *r = json_object();
-    static const char *const keys[] = {"id",  "sdo", "type",  "title", "status",
-                                       "date", "url", "areas", "group"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        json_t *v = json_object_get(rec, keys[k]);
-        json_object_set(r, keys[k], v ? v : json_null());
-    }
     if (m->req->snippets) {
-        const char *text = json_string_value(json_object_get(rec, "abstract"));
-        if (!text || !*text)
-            text = json_string_value(json_object_get(rec, "title"));
+        /* As a C string (up to a NUL byte, which JSON strings may hold). */
+        secstd_slice text = {abstract.s, strnlen(abstract.s, abstract.len)};
+        if (!text.len) {
+            const json_t *title = json_object_get(r, "title");
+            text.s = json_is_string(title) ? json_string_value(title) : "";
+            text.len = strlen(text.s);
+        }
         char *snip = NULL;
-        if (xap_results_snippet(m->snip, text ? text : "", 240, &snip) == SECSTD_OK) {
+        if (xap_results_snippet(m->snip, text.s, text.len, 240, &snip) == SECSTD_OK) {
             char *html = secstd_html_escape(snip);
-            json_object_set_new(r, "snippet", json_string(html ? html : ""));
+            json_t *sv = json_string(html ? html : "");
+            json_object_set_new(r, "snippet", sv ? sv : json_string(""));
             free(html);
         } else if (!m->last) {
             json_decref(r);
             json_decref(rec);
+            json_decref(aliases);
+            free(head);
             h->built[i] = HIT_FAILED;
             return;
         }
         free(snip);
     }
+    free(head);   /* the abstract pointed into it */
     /* Exact: this hit is a standard the query named. */
     int exact = 0;
     if (m->named) {
         char bv[512];
-        secstd_ident_value(json_string_value(json_object_get(rec, "id")), NULL, bv, sizeof bv);
+        secstd_ident_value(json_string_value(json_object_get(r, "id")), NULL, bv, sizeof bv);
         exact = json_object_get(m->named, bv) != NULL;
         size_t k;
         json_t *al;
-        json_array_foreach(json_object_get(rec, "aliases"), k, al) {
+        json_array_foreach(aliases, k, al) {
             if (exact)
                 break;
             secstd_ident_value(json_string_value(al), NULL, bv, sizeof bv);
             exact = json_object_get(m->named, bv) != NULL;
         }
     }
+    json_decref(aliases);
     json_object_set_new(r, "exact", json_boolean(exact));
     json_object_set_new(r, "score", json_real(h->weight[i]));
     json_decref(rec);

@@ -1894,7 +1894,8 @@ void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char *
     *count = f.second;
 }
 
-secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxlen, char **out)
+secstd_status xap_results_snippet(xap_results *r, const char *text, size_t textlen, size_t maxlen,
+                                  char **out)
 {
     *out = nullptr;
     XAP_GUARD({
@@ -1905,7 +1906,7 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxle
             r->snippet_ready = true;
         }
         const Xapian::MSet &m = r->has_shown ? r->snippet_mset : r->mset;
-        std::string s = m.snippet(text, maxlen, english_stem(),
+        std::string s = m.snippet(std::string(text, textlen), maxlen, english_stem(),
                                         /* No background model: it looks up
                                          * the frequency of every word of the
                                          * text (a B-tree lookup each; most

@@ -300,10 +300,11 @@ int xap_results_facets_exact(const xap_results *r);
 size_t xap_results_facet_size(const xap_results *r, size_t k);
 void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char **value,
                           unsigned *count);
-/* A snippet of text around the query's terms, at most maxlen bytes, with
+/* A snippet of text (textlen bytes) around the query's terms, at most maxlen bytes, with
  * matches wrapped in "\x01" ... "\x02" (the caller escapes and marks up).
  * malloc'ed. */
-secstd_status xap_results_snippet(xap_results *r, const char *text, size_t maxlen, char **out);
+secstd_status xap_results_snippet(xap_results *r, const char *text, size_t textlen, size_t maxlen,
+                                  char **out);
 /* Results without hits, for xap_results_snippet alone: the statistics a
  * ranked search of q gathers (snippets weigh the query's terms by them),
  * no match walked. On another handle of the same generation, its

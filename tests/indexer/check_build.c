@@ -651,6 +651,78 @@ static void check_sr1(const json_t *rec, const json_t *hit)
     json_decref(norel);
 }
 
+/* secstd_record_hit (a search hit read from the head in place): the keys
+ * asked for in that order, each the hit field's value or null, the
+ * abstract and aliases as the record has them; nothing from JSON data,
+ * from damaged data or from a string that is not UTF-8. */
+static void check_hit_in_place(char *data, size_t len, size_t head, const json_t *rec,
+                               const json_t *hit, const char *json_text)
+{
+    static const char *const keys[] = {"title", "id", "nope", "areas", "group", "url"};
+    enum { N = sizeof keys / sizeof *keys };
+    for (int whole = 0; whole <= 1; whole++) {
+        secstd_slice abstract;
+        json_t *aliases = NULL;
+        json_t *h = secstd_record_hit(data, whole ? len : head, keys, N, &abstract, &aliases);
+        ck_assert_ptr_nonnull(h);
+        ck_assert_uint_eq(json_object_size(h), N);
+        size_t i = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(h, k, v) {
+            ck_assert_str_eq(k, keys[i]);
+            json_t *want = json_object_get(hit, k);
+            ck_assert_msg(want ? json_equal(v, want) : json_is_null(v), "field %s", k);
+            i++;
+        }
+        const json_t *abs = json_object_get(hit, "abstract");
+        ck_assert_uint_eq(abstract.len, json_string_length(abs));
+        ck_assert_int_eq(memcmp(abstract.s, abs ? json_string_value(abs) : "", abstract.len), 0);
+        const json_t *al = json_object_get(hit, "aliases");
+        ck_assert(al ? json_equal(aliases, al) : aliases == NULL);
+        json_decref(aliases);
+        json_decref(h);
+    }
+    /* Without aliases asked for; JSON data; cut short; a tag flipped. */
+    secstd_slice abstract;
+    json_t *h = secstd_record_hit(data, head, keys, N, &abstract, NULL);
+    ck_assert_ptr_nonnull(h);
+    json_decref(h);
+    ck_assert_ptr_null(secstd_record_hit(json_text, strlen(json_text), keys, N, &abstract, NULL));
+    /* Cut short: nothing until the hit fields are all there (where the
+     * relations section's length word starts), then the same hit. */
+    json_t *full = secstd_record_hit(data, head, keys, N, &abstract, NULL);
+    size_t fields_end = 0;
+    for (size_t cut = 0; cut < head; cut++) {
+        json_t *t = secstd_record_hit(data, cut, keys, N, &abstract, NULL);
+        if (!t) {
+            ck_assert_uint_eq(fields_end, 0);
+            continue;
+        }
+        if (!fields_end)
+            fields_end = cut;
+        ck_assert(json_equal(t, full));
+        json_decref(t);
+    }
+    json_decref(full);
+    ck_assert_uint_gt(fields_end, 4);
+    const unsigned char *w = (const unsigned char *)data + fields_end;
+    ck_assert_uint_eq((size_t)w[0] | (size_t)w[1] << 8 | (size_t)w[2] << 16 | (size_t)w[3] << 24,
+                      head - fields_end - 4);
+    char saved = data[4];
+    data[4] = 7;
+    ck_assert_ptr_null(secstd_record_hit(data, len, keys, N, &abstract, NULL));
+    data[4] = saved;
+    /* The id's first byte made 0xff (the id is field 0: tag, u32 length,
+     * bytes): not UTF-8. */
+    if (data[4] == 1 && json_string_length(json_object_get(rec, "id")) > 0) {
+        saved = data[9];
+        data[9] = (char)0xff;
+        ck_assert_ptr_null(secstd_record_hit(data, len, keys, N, &abstract, NULL));
+        data[9] = saved;
+    }
+}
+
 /* The stored layout (docmap.h): every record comes back whole and equal,
  * the hit fields alone come back without the rest, the sorted form is the
  * old stored JSON byte for byte, JSON data from older indexes still
@@ -714,6 +786,7 @@ static void check_layout(json_t *rec)
     ck_assert(json_equal(with_rel, hit));
     json_decref(with_rel);
     check_sr1(rec, hit);
+    check_hit_in_place(data, len, head, rec, hit, b);
     /* Cut anywhere, or a byte flipped in the binary part: no record, or
      * (where the cut lands inside the JSON part) no crash. */
     for (size_t cut = 0; cut < len; cut++) {

@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docmap.h"
 #include "fixture.h"
+#include "ident.h"
 #include "index.h"
 #include "query.h"
 #include "schema.h"
 #include "testutil.h"
+#include "xap.h"
 
 static char *g_dir;
 static secstd_index *g_idx;
@@ -1040,6 +1043,107 @@ START_TEST(test_date_windows_counted)
 }
 END_TEST
 
+/* Hits from an index whose documents hold their records as whole JSON
+ * and no head (as the first schema stored them): the same answers as
+ * from the binary head that secstd_record_hit reads in place. */
+START_TEST(test_hits_from_whole_json_records)
+{
+    static const char *const queries[] = {"security", "RFC 5280", "certificate", "encryption"};
+    enum { NQ = sizeof queries / sizeof *queries };
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+    char *before[NQ];
+    for (size_t i = 0; i < NQ; i++) {
+        secstd_search_request req;
+        secstd_search_request_init(&req);
+        req.q = queries[i];
+        json_t *res = NULL;
+        const char *param = NULL;
+        char err[256];
+        ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
+        ck_assert_int_gt(json_array_size(json_object_get(res, "results")), 0);
+        before[i] = json_dumps(res, JSON_COMPACT);
+        json_decref(res);
+    }
+    secstd_index_free(idx);
+
+    /* Every document rewritten with the same terms and values, its record
+     * as whole JSON data and no head slot. */
+    char *gen = tu_strdupf("%s/index/gen-%06u", dir, secstd_index_current_generation(
+                                                          fx_path(dir, "index")));
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(gen, &db), SECSTD_OK);
+    unsigned count = 0;
+    ck_assert_int_eq(xap_db_doccount(db, &count), SECSTD_OK);
+    json_t *recs = json_array();
+    for (unsigned docid = 1; json_array_size(recs) < count && docid < 10 * count + 10; docid++) {
+        char *data = NULL;
+        size_t len = 0;
+        if (xap_db_get_data(db, docid, &data, &len) != SECSTD_OK)
+            continue;
+        json_t *rec = secstd_record_decode(data, len, 0);
+        ck_assert_ptr_nonnull(rec);
+        json_array_append_new(recs, rec);
+        free(data);
+    }
+    xap_db_free(db);
+    ck_assert_uint_eq(json_array_size(recs), count);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(gen, &w), SECSTD_OK);
+    size_t i;
+    json_t *rec;
+    json_array_foreach(recs, i, rec) {
+        char key[512], term[XAP_MAX_TERM + 1];
+        secstd_ident_value(json_string_value(json_object_get(rec, "id")),
+                           json_string_value(json_object_get(rec, "sdo")), key, sizeof key);
+        xap_doc *doc = xap_doc_new();
+        ck_assert_int_eq(secstd_doc_from_record_key(rec, key, doc), SECSTD_OK);
+        char *whole = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+        ck_assert_int_eq(xap_doc_add_value(doc, XAP_HEAD_SLOT, ""), SECSTD_OK);   /* removed */
+        ck_assert_int_eq(xap_doc_set_data(doc, whole, strlen(whole), 0), SECSTD_OK);
+        ck_assert_int_eq(xap_writer_replace(w, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term),
+                                            doc),
+                         SECSTD_OK);
+        xap_doc_free(doc);
+        free(whole);
+    }
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    json_decref(recs);
+
+    idx = fx_open(dir);
+    ck_assert_int_eq(xap_db_open(gen, &db), SECSTD_OK);
+    char *head = NULL;
+    size_t hlen = 0;
+    ck_assert_int_eq(xap_db_get_head(db, 1, &head, &hlen), SECSTD_OK);
+    ck_assert_msg(hlen > 0 && head[0] == '{', "document 1 still has a head");
+    free(head);
+    xap_db_free(db);
+    for (size_t q = 0; q < NQ; q++) {
+        secstd_search_request req;
+        secstd_search_request_init(&req);
+        req.q = queries[q];
+        json_t *res = NULL;
+        const char *param = NULL;
+        char err[256];
+        ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
+        char *after = json_dumps(res, JSON_COMPACT);
+        /* The generation number is the same; everything else must be. */
+        ck_assert_msg(strcmp(before[q], after) == 0, "\"%s\":\n%s\n%s", queries[q], before[q], after);
+        free(after);
+        free(before[q]);
+        json_decref(res);
+    }
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(gen);
+    free(dir);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -1064,6 +1168,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_snippets_escaped_and_marked);
     tcase_add_test(t, test_html_escape);
     tcase_add_test(t, test_result_shape);
+    tcase_add_test(t, test_hits_from_whole_json_records);
     suite_add_tcase(s, t);
     return s;
 }

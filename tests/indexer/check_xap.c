@@ -1115,7 +1115,7 @@ static char *search_text(xap_db *db, const xap_query *q, unsigned limit)
                        "things on the internet and the internet of things";
     char *snip = NULL;
     if (limit > 0) {
-        ck_assert_int_eq(xap_results_snippet(r, text, 400, &snip), SECSTD_OK);
+        ck_assert_int_eq(xap_results_snippet(r, text, strlen(text), 400, &snip), SECSTD_OK);
         char *t = tu_strdupf("%s snippet %s", s, snip);
         free(s);
         s = t;
@@ -1218,13 +1218,13 @@ START_TEST(test_snippet_markers)
     ck_assert_uint_eq(xap_results_count(r), 1);
     const char *text = "Information security management systems <requirements> & controls &amp;";
     char *s = NULL;
-    ck_assert_int_eq(xap_results_snippet(r, text, 200, &s), SECSTD_OK);
+    ck_assert_int_eq(xap_results_snippet(r, text, strlen(text), 200, &s), SECSTD_OK);
     ck_assert_msg(strstr(s, "\x01management\x02") != NULL, "snippet: %s", s);
     /* The raw text is left for the caller to escape. */
     ck_assert_msg(strstr(s, "<requirements> & controls &amp") != NULL, "snippet: %s", s);
     free(s);
     /* A short maximum cuts the text. */
-    ck_assert_int_eq(xap_results_snippet(r, text, 30, &s), SECSTD_OK);
+    ck_assert_int_eq(xap_results_snippet(r, text, strlen(text), 30, &s), SECSTD_OK);
     ck_assert_uint_le(strlen(s), 30 + 2 * 3 + 2);
     ck_assert_ptr_nonnull(strchr(s, '\x01'));
     free(s);
