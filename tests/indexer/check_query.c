@@ -1043,6 +1043,22 @@ START_TEST(test_date_windows_counted)
 }
 END_TEST
 
+/* The answer to q on idx as JSON text (malloc'ed); it finds something. */
+static char *answer_text(secstd_index *idx, const char *q)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = q;
+    json_t *res = NULL;
+    const char *param = NULL;
+    char err[256];
+    ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
+    ck_assert_int_gt(json_array_size(json_object_get(res, "results")), 0);
+    char *text = json_dumps(res, JSON_COMPACT);
+    json_decref(res);
+    return text;
+}
+
 /* Hits from an index whose documents hold their records as whole JSON
  * and no head (as the first schema stored them): the same answers as
  * from the binary head that secstd_record_hit reads in place. */
@@ -1056,24 +1072,14 @@ START_TEST(test_hits_from_whole_json_records)
     json_decref(sum.changes);
     secstd_index *idx = fx_open(dir);
     char *before[NQ];
-    for (size_t i = 0; i < NQ; i++) {
-        secstd_search_request req;
-        secstd_search_request_init(&req);
-        req.q = queries[i];
-        json_t *res = NULL;
-        const char *param = NULL;
-        char err[256];
-        ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
-        ck_assert_int_gt(json_array_size(json_object_get(res, "results")), 0);
-        before[i] = json_dumps(res, JSON_COMPACT);
-        json_decref(res);
-    }
+    for (size_t i = 0; i < NQ; i++)
+        before[i] = answer_text(idx, queries[i]);
     secstd_index_free(idx);
 
     /* Every document rewritten with the same terms and values, its record
      * as whole JSON data and no head slot. */
-    char *gen = tu_strdupf("%s/index/gen-%06u", dir, secstd_index_current_generation(
-                                                          fx_path(dir, "index")));
+    char *index = fx_path(dir, "index");
+    char *gen = tu_strdupf("%s/gen-%06u", index, secstd_index_current_generation(index));
     xap_db *db = NULL;
     ck_assert_int_eq(xap_db_open(gen, &db), SECSTD_OK);
     unsigned count = 0;
@@ -1123,23 +1129,16 @@ START_TEST(test_hits_from_whole_json_records)
     free(head);
     xap_db_free(db);
     for (size_t q = 0; q < NQ; q++) {
-        secstd_search_request req;
-        secstd_search_request_init(&req);
-        req.q = queries[q];
-        json_t *res = NULL;
-        const char *param = NULL;
-        char err[256];
-        ck_assert_int_eq(secstd_search(idx, &req, &res, &param, err, sizeof err), SECSTD_OK);
-        char *after = json_dumps(res, JSON_COMPACT);
+        char *after = answer_text(idx, queries[q]);
         /* The generation number is the same; everything else must be. */
         ck_assert_msg(strcmp(before[q], after) == 0, "\"%s\":\n%s\n%s", queries[q], before[q], after);
         free(after);
         free(before[q]);
-        json_decref(res);
     }
     secstd_index_free(idx);
     tu_rmtree(dir);
     free(gen);
+    free(index);
     free(dir);
 }
 END_TEST
