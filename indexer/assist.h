@@ -23,7 +23,9 @@
  * one runs already (this call changes nothing), -1 when the thread cannot
  * start (searches then do everything themselves). busy, if not NULL,
  * tells whether anything else is in progress (busy(ctx) != 0: the helper
- * is not used; a server passes its requests in flight). */
+ * is not used, and does not stay awake after a job; a server passes its
+ * requests in flight). It is called from the caller's threads and from
+ * the helper's, so it must be safe to call from any thread. */
 int secstd_assist_enable(const char *index_dir, int (*busy)(void *ctx), void *ctx);
 /* Stops the helper and waits for it (a no-op when not enabled); only the
  * caller whose secstd_assist_enable returned 1. */

@@ -40,7 +40,7 @@ static void suite_teardown(void)
 }
 
 /* The caller's "something else is running" (assist.h's busy). */
-static int g_busy;
+static _Atomic int g_busy;
 static int busy(void *ctx)
 {
     (void)ctx;
