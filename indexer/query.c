@@ -1322,6 +1322,8 @@ static void make_hit(const hit_maker *m, hit_share *h, size_t i)
         aliases = json_incref(json_object_get(rec, "aliases"));
     }
     if (!r) {
+        json_decref(rec);
+        json_decref(aliases);
         free(head);
         h->built[i] = HIT_SKIPPED;
         return;
