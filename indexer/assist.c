@@ -70,9 +70,9 @@ int secstd_spin_while(const _Atomic int *flag, int value, unsigned usec, int yie
 
 /* After a job, the helper stays awake this long for the next one (a
  * client's next request), yielding its core to any other thread that
- * wants it, unless requests overlap (busy): waking a sleeping thread
- * costs tens of microseconds on a virtual machine, more than most of a
- * search's counting. */
+ * wants it, unless requests overlap (busy): a thread woken from sleep
+ * started ≈ 26 µs late on the benchmark's virtual machine, a fifth of a
+ * two-word search's counting (bench/RESULTS.md, fifteenth round). */
 #define IDLE_SPIN_US 500
 /* A search waiting for the helper's last hit spins this long first. */
 #define WAIT_SPIN_US 200
