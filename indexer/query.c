@@ -1246,10 +1246,14 @@ static void hits_post(hit_share *h, enum hits_posted state)
     pthread_mutex_unlock(&h->lock);
 }
 
+/* The helper, its counting done, spins this long for the ranked page
+ * before it sleeps (assist.c's spins, and why). */
+#define HITS_SPIN_US 300
+
 /* The helper: 1 once hits are posted, 0 when there will be none. */
 static int hits_wait(hit_share *h)
 {
-    secstd_spin_while(&h->state, HITS_WAIT, 300, 0);
+    secstd_spin_while(&h->state, HITS_WAIT, HITS_SPIN_US, 0);
     pthread_mutex_lock(&h->lock);
     while (h->state == HITS_WAIT)
         pthread_cond_wait(&h->posted, &h->lock);
