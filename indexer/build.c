@@ -474,8 +474,9 @@ static int copy_dir(const char *from, const char *to)
     while (rc == 0 && (de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        /* The lock file belongs to the writer that made the generation. */
-        if (strcmp(de->d_name, "flintlock") == 0)
+        /* The lock file belongs to the writer that made the generation;
+         * the heads file is written anew for the new one (xap.h). */
+        if (strcmp(de->d_name, "flintlock") == 0 || strcmp(de->d_name, XAP_HEADS_FILE) == 0)
             continue;
         char a[4096], b[4096];
         if ((size_t)snprintf(a, sizeof a, "%s/%s", from, de->d_name) >= sizeof a ||
@@ -1465,6 +1466,9 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
             failf(err, errlen, st, "committing %s: %s", newpath, xap_last_error());
     }
     xap_writer_free(w);
+    /* The heads file, from the database as closed (xap.h). */
+    if (st == SECSTD_OK && (st = xap_heads_write(newpath)) != SECSTD_OK)
+        failf(err, errlen, st, "writing the heads of %s: %s", newpath, xap_last_error());
     /* Written without fsync per commit (batches, shards): made durable
      * once, here, before anything points at it. */
     if (st == SECSTD_OK && sync_dir(newpath) != 0)

@@ -8,8 +8,14 @@
 
 #include <xapian.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -71,15 +77,18 @@ secstd_status map_exception()
     }
 }
 
-char *dup_string(const std::string &s)
+/* n bytes of s, malloc'ed and NUL-terminated. */
+char *dup_bytes(const char *s, size_t n)
 {
-    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    char *p = static_cast<char *>(std::malloc(n + 1));
     if (!p)
         throw std::bad_alloc();
-    std::memcpy(p, s.data(), s.size());
-    p[s.size()] = '\0';
+    std::memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
+
+char *dup_string(const std::string &s) { return dup_bytes(s.data(), s.size()); }
 
 std::string fit(const char *term)
 {
@@ -327,8 +336,104 @@ class FilterFieldProcessor : public Xapian::FieldProcessor {
         return map_exception();                                                                \
     }
 
+/* ---- heads file -----------------------------------------------------------
+ * Layout (the writer's byte order, told by `order`): a header, then
+ * ndocids + 1 offsets (uint64, from the start of the heads), then the heads
+ * of docids 0 .. ndocids - 1 back to back; docid d's head is [off[d],
+ * off[d + 1]), empty when the document has none (or does not exist). */
+struct HeadsHeader {
+    char magic[8];        /* "SECSTDH1" */
+    uint32_t order;       /* 0x01020304 as written */
+    uint32_t reserved;
+    uint64_t revision;    /* Xapian::Database::get_revision() */
+    char uuid[48];        /* get_uuid(), NUL-padded */
+    uint64_t ndocids;     /* last docid + 1 */
+};
+static_assert(sizeof(HeadsHeader) % sizeof(uint64_t) == 0, "offsets follow the header aligned");
+const char kHeadsMagic[8] = {'S', 'E', 'C', 'S', 'T', 'D', 'H', '1'};
+const uint32_t kHeadsOrder = 0x01020304;
+
+class HeadsFile {
+  public:
+    HeadsFile(const HeadsFile &) = delete;
+    HeadsFile &operator=(const HeadsFile &) = delete;
+    ~HeadsFile()
+    {
+        if (base_ != MAP_FAILED)
+            munmap(base_, size_);
+    }
+
+    /* The heads file of the database at dir, if it describes db as it is
+     * now; nullptr otherwise (every head is then read from Xapian). */
+    static std::shared_ptr<const HeadsFile> open(const std::string &dir, const Xapian::Database &db)
+    {
+        int fd = ::open((dir + "/" XAP_HEADS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return nullptr;
+        struct stat st;
+        void *base = MAP_FAILED;
+        if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(HeadsHeader))
+            base = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        ::close(fd);
+        if (base == MAP_FAILED)
+            return nullptr;
+        std::shared_ptr<HeadsFile> f(new HeadsFile(base, (size_t)st.st_size));
+        return f->describes(db) ? f : nullptr;
+    }
+
+    uint64_t ndocids() const { return n_; }
+
+    /* Docid did's head in *p, *len; false when the file has none. */
+    bool get(Xapian::docid did, const char **p, size_t *len) const
+    {
+        if (did >= n_)
+            return false;
+        uint64_t a = off_[did], b = off_[did + 1];
+        if (a >= b || b > bloblen_)
+            return false;
+        *p = blob_ + a;
+        *len = (size_t)(b - a);
+        return true;
+    }
+
+  private:
+    HeadsFile(void *base, size_t size) : base_(base), size_(size)
+    {
+        /* Hits are read here and there: no read-ahead around each. */
+        madvise(base_, size_, MADV_RANDOM);
+    }
+
+    bool describes(const Xapian::Database &db)
+    {
+        HeadsHeader h;
+        std::memcpy(&h, base_, sizeof h);
+        if (std::memcmp(h.magic, kHeadsMagic, sizeof h.magic) != 0 || h.order != kHeadsOrder)
+            return false;
+        h.uuid[sizeof h.uuid - 1] = '\0';
+        if (h.revision != db.get_revision() || db.get_uuid() != h.uuid)
+            return false;
+        size_t room = (size_ - sizeof h) / sizeof(uint64_t);
+        if (h.ndocids == 0 || h.ndocids >= room)
+            return false;
+        n_ = h.ndocids;
+        off_ = reinterpret_cast<const uint64_t *>(static_cast<const char *>(base_) + sizeof h);
+        blob_ = reinterpret_cast<const char *>(off_ + n_ + 1);
+        bloblen_ = size_ - sizeof h - (n_ + 1) * sizeof(uint64_t);
+        return off_[n_] == bloblen_;
+    }
+
+    void *base_ = MAP_FAILED;
+    size_t size_ = 0;
+    const uint64_t *off_ = nullptr;
+    const char *blob_ = nullptr;
+    uint64_t n_ = 0, bloblen_ = 0;
+};
+
 struct xap_db {
     Xapian::Database db;
+    std::string path;
+    /* The heads file, when it describes db (shared with results). */
+    std::shared_ptr<const HeadsFile> heads;
     /* Shared with the slot filters of queries made on this handle. */
     std::map<unsigned, std::shared_ptr<const SlotCache>> facet_cache;
     /* Documents of a filter term, a bit per docid (xap_query_term_set). */
@@ -696,6 +801,8 @@ struct xap_query {
 
 struct xap_results {
     Xapian::MSet mset;
+    /* The searched handle's heads file (xap_results_head), if any. */
+    std::shared_ptr<const HeadsFile> heads;
     /* Document data and heads, read on first use: /similar looks at a few
      * of the hits it asks for, and each read is a B-tree lookup (plus zlib
      * for the data). */
@@ -759,7 +866,8 @@ secstd_status xap_db_open(const char *path, xap_db **out)
 {
     *out = nullptr;
     XAP_GUARD({
-        xap_db *d = new xap_db{Xapian::Database(path), {}, {}, {}};
+        xap_db *d = new xap_db{Xapian::Database(path), path, nullptr, {}, {}, {}};
+        d->heads = HeadsFile::open(d->path, d->db);
         *out = d;
         return SECSTD_OK;
     })
@@ -769,6 +877,7 @@ secstd_status xap_db_reopen(xap_db *db)
 {
     XAP_GUARD({
         db->db.reopen();
+        db->heads = HeadsFile::open(db->path, db->db);
         db->facet_cache.clear();
         db->term_sets.clear();
         db->phrase_sets.clear();
@@ -908,6 +1017,14 @@ secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *l
 {
     *data = nullptr;
     XAP_GUARD({
+        const char *p;
+        size_t n;
+        if (db->heads && db->heads->get(docid, &p, &n)) {
+            *data = dup_bytes(p, n);
+            if (len)
+                *len = n;
+            return SECSTD_OK;
+        }
         std::string d = head_data(db->db.get_document(docid));
         *data = dup_string(d);
         if (len)
@@ -915,6 +1032,8 @@ secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *l
         return SECSTD_OK;
     })
 }
+
+unsigned xap_db_heads(const xap_db *db) { return db->heads ? (unsigned)db->heads->ndocids() : 0; }
 
 secstd_status xap_db_get_value(xap_db *db, unsigned docid, unsigned slot, char **value)
 {
@@ -1000,6 +1119,74 @@ secstd_status xap_writer_delete(xap_writer *w, const char *idterm)
 {
     XAP_GUARD({
         w->db.delete_document(fit(idterm));
+        return SECSTD_OK;
+    })
+}
+
+secstd_status xap_heads_write(const char *path)
+{
+    const std::string final_path = std::string(path) + "/" XAP_HEADS_FILE, tmp = final_path + ".tmp";
+    /* The temporary file, closed and removed unless renamed into place. */
+    struct Out {
+        FILE *f = nullptr;
+        std::string path;
+        ~Out()
+        {
+            if (f) {
+                std::fclose(f);
+                std::remove(path.c_str());
+            }
+        }
+    } out;
+    auto io_error = [&](const char *what) {
+        set_error(std::string(what) + " " + tmp + ": " + std::strerror(errno));
+        return SECSTD_ERR_IO;
+    };
+    XAP_GUARD({
+        Xapian::Database db(path);
+        HeadsHeader h{};
+        std::memcpy(h.magic, kHeadsMagic, sizeof h.magic);
+        h.order = kHeadsOrder;
+        h.revision = db.get_revision();
+        std::string uuid = db.get_uuid();
+        std::snprintf(h.uuid, sizeof h.uuid, "%s", uuid.c_str());
+        h.ndocids = (uint64_t)db.get_lastdocid() + 1;
+        std::vector<uint64_t> off(h.ndocids + 1, 0);
+        out.path = tmp;
+        if (!(out.f = std::fopen(tmp.c_str(), "wb")))
+            return io_error("creating");
+        std::setvbuf(out.f, nullptr, _IOFBF, 1 << 20);
+        const off_t start = (off_t)(sizeof h + off.size() * sizeof off[0]);
+        if (fseeko(out.f, start, SEEK_SET) != 0)
+            return io_error("writing");
+        uint64_t at = 0;
+        Xapian::docid next = 0;   /* first docid whose offset is not set yet */
+        for (auto it = db.valuestream_begin(XAP_HEAD_SLOT); it != db.valuestream_end(XAP_HEAD_SLOT); ++it) {
+            Xapian::docid did = it.get_docid();
+            const std::string v = *it;
+            while (next <= did)
+                off[next++] = at;
+            if (std::fwrite(v.data(), 1, v.size(), out.f) != v.size())
+                return io_error("writing");
+            at += v.size();
+        }
+        while (next < off.size())
+            off[next++] = at;
+        if (fseeko(out.f, 0, SEEK_SET) != 0 || std::fwrite(&h, sizeof h, 1, out.f) != 1 ||
+            std::fwrite(off.data(), sizeof off[0], off.size(), out.f) != off.size() ||
+            std::fflush(out.f) != 0)
+            return io_error("writing");
+        int rc = std::fclose(out.f);
+        out.f = nullptr;
+        if (rc != 0) {
+            std::remove(tmp.c_str());
+            return io_error("writing");
+        }
+        if (std::rename(tmp.c_str(), final_path.c_str()) != 0) {
+            secstd_status st = io_error("renaming");
+            std::remove(tmp.c_str());
+            return st;
+        }
         return SECSTD_OK;
     })
 }
@@ -1778,6 +1965,7 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
             enq.add_matchspy(spies.back());
         }
         xap_results *r = new xap_results;
+        r->heads = db->heads;
         try {
             if (has_forms(q) && opts->limit > 0) {
                 r->shown_db = db->db;
@@ -1874,6 +2062,9 @@ const char *xap_results_head(const xap_results *r, unsigned i, size_t *len)
     *len = 0;
     if (i >= r->head.size())
         return "";
+    const char *p;
+    if (r->heads && r->heads->get(*r->mset[i], &p, len))
+        return p;
     const std::string &h = load_hit(r, i, r->head, r->head_loaded, head_data);
     *len = h.size();
     return h.c_str();

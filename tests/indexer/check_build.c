@@ -7,6 +7,7 @@
  * generation, and records of one standard from two files merged. */
 #include <check.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -853,6 +854,150 @@ START_TEST(test_head_in_value_slot)
 }
 END_TEST
 
+/* Whether every head of the database at path reads the same through
+ * handle a as through handle b (one of them reading Xapian's value slot). */
+static void heads_agree(xap_db *a, xap_db *b)
+{
+    unsigned count = 0;
+    ck_assert_int_eq(xap_db_doccount(a, &count), SECSTD_OK);
+    ck_assert_uint_gt(count, 0);
+    unsigned seen = 0;
+    for (unsigned d = 1; seen < count && d < 10 * count + 10; d++) {
+        char *ha = NULL, *hb = NULL;
+        size_t la = 0, lb = 0;
+        secstd_status sa = xap_db_get_head(a, d, &ha, &la), sb = xap_db_get_head(b, d, &hb, &lb);
+        ck_assert_int_eq(sa, sb);
+        if (sa == SECSTD_OK) {
+            seen++;
+            ck_assert_uint_gt(la, 0);
+            ck_assert_uint_eq(la, lb);
+            ck_assert_int_eq(memcmp(ha, hb, la), 0);
+        }
+        free(ha);
+        free(hb);
+    }
+    ck_assert_uint_eq(seen, count);
+}
+
+/* Opens path after writing `bytes` (len) as its heads file; returns how
+ * many docids the handle's heads cover. */
+static unsigned heads_with(const char *path, const char *file, const char *bytes, size_t len, xap_db *ref)
+{
+    ck_assert_int_eq(tu_write_file(file, bytes, len), 0);
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    unsigned n = xap_db_heads(db);
+    heads_agree(db, ref);   /* the same heads, whichever way they are read */
+    xap_db_free(db);
+    return n;
+}
+
+/* A generation's heads file (xap.h, XAP_HEADS_FILE): every head read
+ * through it is the one Xapian holds; a file that does not describe the
+ * database beside it (another revision, a changed or cut byte) is not used
+ * and the heads are read from Xapian; a damaged offset costs only that
+ * document's read; an incremental build writes its own. */
+START_TEST(test_heads_file)
+{
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    char *path = fx_path(dir, "index/current");
+    char *file = fx_path(dir, "index/current/" XAP_HEADS_FILE);
+    char *aside = tu_strdupf("%s.aside", file);
+    xap_db *mapped = NULL, *plain = NULL;
+    ck_assert_int_eq(xap_db_open(path, &mapped), SECSTD_OK);
+    unsigned count = 0;
+    ck_assert_int_eq(xap_db_doccount(mapped, &count), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(mapped), count + 1);   /* docids 1..count, fresh */
+    size_t len = 0;
+    char *bytes = tu_read_file(file, &len);
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_int_eq(rename(file, aside), 0);
+    ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(plain), 0);
+    heads_agree(mapped, plain);
+
+    /* Header (80 bytes: magic, byte order, revision, UUID, docids), then
+     * the offsets, then the heads. */
+    ck_assert_uint_gt(len, 80 + 8 * (count + 2));
+    ck_assert_int_eq(memcmp(bytes, "SECSTDH1", 8), 0);
+    char *bad = malloc(len);
+    ck_assert_ptr_nonnull(bad);
+    ck_assert_uint_eq(heads_with(path, file, bytes, len, plain), count + 1);
+    memcpy(bad, bytes, len);
+    bad[0] ^= 1;   /* magic */
+    ck_assert_uint_eq(heads_with(path, file, bad, len, plain), 0);
+    memcpy(bad, bytes, len);
+    bad[16] ^= 1;  /* revision */
+    ck_assert_uint_eq(heads_with(path, file, bad, len, plain), 0);
+    memcpy(bad, bytes, len);
+    bad[30] ^= 1;  /* UUID */
+    ck_assert_uint_eq(heads_with(path, file, bad, len, plain), 0);
+    ck_assert_uint_eq(heads_with(path, file, bytes, len - 1, plain), 0);   /* cut */
+    ck_assert_uint_eq(heads_with(path, file, bytes, 40, plain), 0);
+    ck_assert_uint_eq(heads_with(path, file, "", 0, plain), 0);
+    memcpy(bad, bytes, len);
+    uint64_t huge = UINT64_MAX / 2;
+    memcpy(bad + 80 + 8 * 2, &huge, sizeof huge);   /* docid 2's offset */
+    ck_assert_uint_eq(heads_with(path, file, bad, len, plain), count + 1);
+    free(bad);
+
+    /* A commit after the file was written: another revision. */
+    ck_assert_int_eq(tu_write_file(file, bytes, len), 0);
+    xap_writer *w = NULL;
+    ck_assert_int_eq(xap_writer_open(path, &w), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_set_metadata(w, "secstd.test", "1"), SECSTD_OK);
+    ck_assert_int_eq(xap_writer_close(w), SECSTD_OK);
+    xap_writer_free(w);
+    xap_db_free(plain);
+    ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(plain), 0);
+    heads_agree(mapped, plain);
+    /* ...and reopening a handle checks again. */
+    ck_assert_int_eq(xap_db_reopen(mapped), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(mapped), 0);
+    xap_db_free(mapped);
+    xap_db_free(plain);
+    free(bytes);
+
+    /* An incremental build: the new generation has a file of its own, and
+     * the changed record's head is its new one. */
+    fx_edit(dir, "handwritten.jsonl", "privacy protection - Information security controls\"",
+            "privacy protection - Information security controls (third edition)\"");
+    fx_build(dir, &sum);
+    ck_assert_int_eq(sum.published, 1);
+    ck_assert_uint_eq(sum.indexed, 1);
+    json_decref(sum.changes);
+    ck_assert_int_eq(xap_db_open(path, &mapped), SECSTD_OK);
+    ck_assert_uint_gt(xap_db_heads(mapped), 0);
+    ck_assert_int_eq(rename(file, aside), 0);
+    ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(plain), 0);
+    heads_agree(mapped, plain);
+    char key[512], term[XAP_MAX_TERM + 1];
+    unsigned docid = 0;
+    secstd_ident_value("ISO/IEC 27002", NULL, key, sizeof key);
+    ck_assert_int_eq(xap_db_first_posting(mapped, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), &docid),
+                     SECSTD_OK);
+    char *head = NULL;
+    size_t hlen = 0;
+    ck_assert_int_eq(xap_db_get_head(mapped, docid, &head, &hlen), SECSTD_OK);
+    json_t *hit = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(hit, "title")), "(third edition)"));
+    json_decref(hit);
+    free(head);
+    xap_db_free(mapped);
+    xap_db_free(plain);
+    free(aside);
+    free(file);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_record_layout_roundtrip)
 {
     size_t flen = 0;
@@ -1383,6 +1528,7 @@ static Suite *build_suite(void)
     tcase_add_test(t, test_same_standard_two_files_merged);
     tcase_add_test(t, test_large_file_read_in_runs_and_shards);
     tcase_add_test(t, test_security_standards_numbered_first);
+    tcase_add_test(t, test_heads_file);
     suite_add_tcase(s, t);
     return s;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "docmap.h"
 #include "fixture.h"
@@ -1143,6 +1144,50 @@ START_TEST(test_hits_from_whole_json_records)
 }
 END_TEST
 
+/* The same answers, searches and more-like-this, whether a generation's
+ * hits are read from its heads file or from Xapian. */
+START_TEST(test_answers_without_heads_file)
+{
+    static const char *const queries[] = {"security", "RFC 5280", "certificate", "encryption"};
+    static const char *const similar[] = {"RFC 5280", "ISO/IEC 27001"};
+    enum { NQ = sizeof queries / sizeof *queries, NS = sizeof similar / sizeof *similar };
+    char *dir = fx_data_dir();
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    char *texts[2][NQ + NS];
+    char *file = fx_path(dir, "index/current/" XAP_HEADS_FILE);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            ck_assert_int_eq(unlink(file), 0);
+        secstd_index *idx = fx_open(dir);
+        if (pass == 0)
+            ck_assert_uint_gt(xap_db_heads(secstd_index_db(idx)), 0);
+        else
+            ck_assert_uint_eq(xap_db_heads(secstd_index_db(idx)), 0);
+        for (size_t i = 0; i < NQ; i++)
+            texts[pass][i] = answer_text(idx, queries[i]);
+        for (size_t i = 0; i < NS; i++) {
+            json_t *out = NULL;
+            ck_assert_int_eq(secstd_index_similar(idx, similar[i], 10, &out), SECSTD_OK);
+            ck_assert_int_gt(json_array_size(json_object_get(out, "results")), 0);
+            texts[pass][NQ + i] = json_dumps(out, JSON_COMPACT);
+            json_decref(out);
+        }
+        secstd_index_free(idx);
+    }
+    for (size_t i = 0; i < NQ + NS; i++) {
+        ck_assert_msg(strcmp(texts[0][i], texts[1][i]) == 0, "%s:\n%s\n%s",
+                      i < NQ ? queries[i] : similar[i - NQ], texts[0][i], texts[1][i]);
+        free(texts[0][i]);
+        free(texts[1][i]);
+    }
+    free(file);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -1168,6 +1213,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_html_escape);
     tcase_add_test(t, test_result_shape);
     tcase_add_test(t, test_hits_from_whole_json_records);
+    tcase_add_test(t, test_answers_without_heads_file);
     suite_add_tcase(s, t);
     return s;
 }
