@@ -9,13 +9,13 @@
 #include <xapian.h>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -357,11 +357,7 @@ class HeadsFile {
   public:
     HeadsFile(const HeadsFile &) = delete;
     HeadsFile &operator=(const HeadsFile &) = delete;
-    ~HeadsFile()
-    {
-        if (base_ != MAP_FAILED)
-            munmap(base_, size_);
-    }
+    ~HeadsFile() { ::close(fd_); }
 
     /* The heads file of the database at dir, if it describes db as it is
      * now; nullptr otherwise (every head is then read from Xapian). */
@@ -370,63 +366,74 @@ class HeadsFile {
         int fd = ::open((dir + "/" XAP_HEADS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return nullptr;
-        struct stat st;
-        void *base = MAP_FAILED;
-        if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(HeadsHeader))
-            base = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-        ::close(fd);
-        if (base == MAP_FAILED)
-            return nullptr;
-        std::shared_ptr<HeadsFile> f(new HeadsFile(base, (size_t)st.st_size));
+        std::shared_ptr<HeadsFile> f(new HeadsFile(fd));
         return f->describes(db) ? f : nullptr;
     }
 
     uint64_t ndocids() const { return n_; }
 
-    /* Docid did's head in *p, *len; false when the file has none. */
-    bool get(Xapian::docid did, const char **p, size_t *len) const
+    /* Docid did's head into a buffer of alloc(length) bytes; false when
+     * the file has none for it or cannot be read. Two reads (its offsets,
+     * then its bytes), no mapping: the file's pages stay in the page
+     * cache, not in the process (a mapping's pages count in its RSS, and
+     * the kernel maps several around each one touched). */
+    template <class Alloc> bool get(Xapian::docid did, Alloc alloc) const
     {
-        if (did >= n_)
+        uint64_t off[2];
+        if (did >= n_ || !read_at(off, sizeof off, sizeof(HeadsHeader) + (uint64_t)did * sizeof off[0]))
             return false;
-        uint64_t a = off_[did], b = off_[did + 1];
-        if (a >= b || b > bloblen_)
+        if (off[0] >= off[1] || off[1] > bloblen_ || off[1] - off[0] > (uint64_t)SSIZE_MAX)
             return false;
-        *p = blob_ + a;
-        *len = (size_t)(b - a);
-        return true;
+        size_t len = (size_t)(off[1] - off[0]);
+        return read_at(alloc(len), len, blob_ + off[0]);
     }
 
   private:
-    HeadsFile(void *base, size_t size) : base_(base), size_(size)
+    explicit HeadsFile(int fd) : fd_(fd) {}
+
+    bool read_at(void *buf, size_t len, uint64_t at) const
     {
-        /* Hits are read here and there: no read-ahead around each. */
-        madvise(base_, size_, MADV_RANDOM);
+        char *p = static_cast<char *>(buf);
+        while (len > 0) {
+            ssize_t r = pread(fd_, p, len, (off_t)at);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return false;
+            p += r;
+            len -= (size_t)r;
+            at += (uint64_t)r;
+        }
+        return true;
     }
 
     bool describes(const Xapian::Database &db)
     {
         HeadsHeader h;
-        std::memcpy(&h, base_, sizeof h);
+        struct stat st;
+        if (fstat(fd_, &st) != 0 || st.st_size < (off_t)sizeof h || !read_at(&h, sizeof h, 0))
+            return false;
         if (std::memcmp(h.magic, kHeadsMagic, sizeof h.magic) != 0 || h.order != kHeadsOrder)
             return false;
         h.uuid[sizeof h.uuid - 1] = '\0';
         if (h.revision != db.get_revision() || db.get_uuid() != h.uuid)
             return false;
-        size_t room = (size_ - sizeof h) / sizeof(uint64_t);
+        uint64_t size = (uint64_t)st.st_size, room = (size - sizeof h) / sizeof(uint64_t);
         if (h.ndocids == 0 || h.ndocids >= room)
             return false;
+        uint64_t last;
+        blob_ = sizeof h + (h.ndocids + 1) * sizeof(uint64_t);
+        bloblen_ = size - blob_;
+        if (!read_at(&last, sizeof last, sizeof h + h.ndocids * sizeof(uint64_t)) || last != bloblen_)
+            return false;
         n_ = h.ndocids;
-        off_ = reinterpret_cast<const uint64_t *>(static_cast<const char *>(base_) + sizeof h);
-        blob_ = reinterpret_cast<const char *>(off_ + n_ + 1);
-        bloblen_ = size_ - sizeof h - (n_ + 1) * sizeof(uint64_t);
-        return off_[n_] == bloblen_;
+        return true;
     }
 
-    void *base_ = MAP_FAILED;
-    size_t size_ = 0;
-    const uint64_t *off_ = nullptr;
-    const char *blob_ = nullptr;
-    uint64_t n_ = 0, bloblen_ = 0;
+    int fd_;
+    uint64_t n_ = 0;       /* docids covered; 0 until checked */
+    uint64_t blob_ = 0;    /* where the heads start */
+    uint64_t bloblen_ = 0;
 };
 
 struct xap_db {
@@ -1017,14 +1024,22 @@ secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *l
 {
     *data = nullptr;
     XAP_GUARD({
-        const char *p;
-        size_t n;
-        if (db->heads && db->heads->get(docid, &p, &n)) {
-            *data = dup_bytes(p, n);
+        char *buf = nullptr;
+        size_t n = 0;
+        auto alloc = [&](size_t want) {
+            if (!(buf = static_cast<char *>(std::malloc(want + 1))))
+                throw std::bad_alloc();
+            n = want;
+            return buf;
+        };
+        if (db->heads && db->heads->get(docid, alloc)) {
+            buf[n] = '\0';
+            *data = buf;
             if (len)
                 *len = n;
             return SECSTD_OK;
         }
+        std::free(buf);
         std::string d = head_data(db->db.get_document(docid));
         *data = dup_string(d);
         if (len)
@@ -2062,9 +2077,20 @@ const char *xap_results_head(const xap_results *r, unsigned i, size_t *len)
     *len = 0;
     if (i >= r->head.size())
         return "";
-    const char *p;
-    if (r->heads && r->heads->get(*r->mset[i], &p, len))
-        return p;
+    if (r->heads && !r->head_loaded[i]) {
+        std::string &h = r->head[i];
+        auto alloc = [&](size_t want) {
+            h.resize(want);
+            return &h[0];
+        };
+        try {
+            r->head_loaded[i] = r->heads->get(*r->mset[i], alloc);
+        } catch (...) {
+            map_exception();
+        }
+        if (!r->head_loaded[i])
+            h.clear();
+    }
     const std::string &h = load_hit(r, i, r->head, r->head_loaded, head_data);
     *len = h.size();
     return h.c_str();

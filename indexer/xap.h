@@ -81,12 +81,13 @@ secstd_status xap_db_get_data(xap_db *db, unsigned docid, char **data, size_t *l
 /* Its head alone, or the whole data when it was stored without one. */
 secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *len);
 /* The heads of a complete database copied into one file beside its tables,
- * mapped read-only by every handle opened on it: a hit's head is read from
- * memory, not from Xapian's value chunks (a B-tree lookup, often a block
- * read, per hit). The file names the database's UUID and revision; a
- * handle uses it only while they match, and reads from Xapian otherwise
- * (an older generation without the file, a file left from before a later
- * commit, a damaged file). */
+ * which every handle opened on it reads a hit's head from (its offsets,
+ * then its bytes: two small reads) instead of Xapian's value chunks (a
+ * B-tree lookup and its blocks' decoding, often block reads, per hit). The
+ * file names the database's UUID and revision; a handle uses it only
+ * while they match, and reads from Xapian otherwise (an older generation
+ * without the file, a file left from before a later commit, a damaged
+ * file). */
 #define XAP_HEADS_FILE "secstd.heads"
 /* Writes path/XAP_HEADS_FILE from the database at path (closed by every
  * writer): through a temporary file renamed into place, not synced. */
@@ -302,8 +303,7 @@ const char *xap_results_data(const xap_results *r, unsigned i);
 /* Its length in bytes (the data may hold NUL bytes: docmap.h). */
 size_t xap_results_data_len(const xap_results *r, unsigned i);
 /* The head of hit i's data alone (the whole data when it was stored
- * without one); borrowed like xap_results_data, but not NUL-terminated
- * when it comes from the heads file: *len is its length. A later
+ * without one); borrowed like xap_results_data, *len its length. A later
  * xap_results_data of the same hit stays valid alongside it. */
 const char *xap_results_head(const xap_results *r, unsigned i, size_t *len);
 /* 1 if the facet counts cover every match, 0 if part of them were
