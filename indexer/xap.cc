@@ -360,14 +360,24 @@ class HeadsFile {
     ~HeadsFile() { ::close(fd_); }
 
     /* The heads file of the database at dir, if it describes db as it is
-     * now; nullptr otherwise (every head is then read from Xapian). */
-    static std::shared_ptr<const HeadsFile> open(const std::string &dir, const Xapian::Database &db)
+     * now; nullptr otherwise, whatever went wrong (every head is then read
+     * from Xapian: the file only saves reads). */
+    static std::shared_ptr<const HeadsFile> open(const std::string &dir, const Xapian::Database &db) noexcept
     {
-        int fd = ::open((dir + "/" XAP_HEADS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+        try {
+            int fd = ::open((dir + "/" XAP_HEADS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0)
+                return nullptr;
+            HeadsFile *raw = new (std::nothrow) HeadsFile(fd);
+            if (!raw) {
+                ::close(fd);
+                return nullptr;
+            }
+            std::shared_ptr<HeadsFile> f(raw);   /* closes fd from here on */
+            return f->describes(db) ? f : nullptr;
+        } catch (...) {
             return nullptr;
-        std::shared_ptr<HeadsFile> f(new HeadsFile(fd));
-        return f->describes(db) ? f : nullptr;
+        }
     }
 
     uint64_t ndocids() const { return n_; }
