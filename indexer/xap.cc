@@ -1204,8 +1204,9 @@ secstd_status xap_heads_write(const char *path)
         int rc = std::fclose(out.f);
         out.f = nullptr;
         if (rc != 0) {
+            secstd_status st = io_error("writing");   /* before remove() changes errno */
             std::remove(tmp.c_str());
-            return io_error("writing");
+            return st;
         }
         if (std::rename(tmp.c_str(), final_path.c_str()) != 0) {
             secstd_status st = io_error("renaming");

@@ -906,18 +906,18 @@ START_TEST(test_heads_file)
     char *path = fx_path(dir, "index/current");
     char *file = fx_path(dir, "index/current/" XAP_HEADS_FILE);
     char *aside = tu_strdupf("%s.aside", file);
-    xap_db *mapped = NULL, *plain = NULL;
-    ck_assert_int_eq(xap_db_open(path, &mapped), SECSTD_OK);
+    xap_db *withfile = NULL, *plain = NULL;
+    ck_assert_int_eq(xap_db_open(path, &withfile), SECSTD_OK);
     unsigned count = 0;
-    ck_assert_int_eq(xap_db_doccount(mapped, &count), SECSTD_OK);
-    ck_assert_uint_eq(xap_db_heads(mapped), count + 1);   /* docids 1..count, fresh */
+    ck_assert_int_eq(xap_db_doccount(withfile, &count), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(withfile), count + 1);   /* docids 1..count, fresh */
     size_t len = 0;
     char *bytes = tu_read_file(file, &len);
     ck_assert_ptr_nonnull(bytes);
     ck_assert_int_eq(rename(file, aside), 0);
     ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
     ck_assert_uint_eq(xap_db_heads(plain), 0);
-    heads_agree(mapped, plain);
+    heads_agree(withfile, plain);
 
     /* Header (80 bytes: magic, byte order, revision, UUID, docids), then
      * the offsets, then the heads. */
@@ -954,11 +954,28 @@ START_TEST(test_heads_file)
     xap_db_free(plain);
     ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
     ck_assert_uint_eq(xap_db_heads(plain), 0);
-    heads_agree(mapped, plain);
+    heads_agree(withfile, plain);
     /* ...and reopening a handle checks again. */
-    ck_assert_int_eq(xap_db_reopen(mapped), SECSTD_OK);
-    ck_assert_uint_eq(xap_db_heads(mapped), 0);
-    xap_db_free(mapped);
+    ck_assert_int_eq(xap_db_reopen(withfile), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(withfile), 0);
+    /* A file that cannot be written is an error that names it, and
+     * leaves the one there; written again, it describes the database. */
+    char *tmpf = tu_strdupf("%s.tmp", file);
+    ck_assert_int_eq(mkdir(tmpf, 0755), 0);
+    ck_assert_int_eq(xap_heads_write(path), SECSTD_ERR_IO);
+    ck_assert_msg(strstr(xap_last_error(), XAP_HEADS_FILE ".tmp") != NULL, "%s", xap_last_error());
+    ck_assert_int_eq(rmdir(tmpf), 0);
+    free(tmpf);
+    size_t stale_len = 0;
+    char *stale = tu_read_file(file, &stale_len);
+    ck_assert_uint_eq(stale_len, len);
+    ck_assert_int_eq(memcmp(stale, bytes, len), 0);
+    free(stale);
+    ck_assert_int_eq(xap_heads_write(path), SECSTD_OK);
+    ck_assert_int_eq(xap_db_reopen(withfile), SECSTD_OK);
+    ck_assert_uint_eq(xap_db_heads(withfile), count + 1);
+    heads_agree(withfile, plain);
+    xap_db_free(withfile);
     xap_db_free(plain);
     free(bytes);
 
@@ -970,25 +987,25 @@ START_TEST(test_heads_file)
     ck_assert_int_eq(sum.published, 1);
     ck_assert_uint_eq(sum.indexed, 1);
     json_decref(sum.changes);
-    ck_assert_int_eq(xap_db_open(path, &mapped), SECSTD_OK);
-    ck_assert_uint_gt(xap_db_heads(mapped), 0);
+    ck_assert_int_eq(xap_db_open(path, &withfile), SECSTD_OK);
+    ck_assert_uint_gt(xap_db_heads(withfile), 0);
     ck_assert_int_eq(rename(file, aside), 0);
     ck_assert_int_eq(xap_db_open(path, &plain), SECSTD_OK);
     ck_assert_uint_eq(xap_db_heads(plain), 0);
-    heads_agree(mapped, plain);
+    heads_agree(withfile, plain);
     char key[512], term[XAP_MAX_TERM + 1];
     unsigned docid = 0;
     secstd_ident_value("ISO/IEC 27002", NULL, key, sizeof key);
-    ck_assert_int_eq(xap_db_first_posting(mapped, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), &docid),
+    ck_assert_int_eq(xap_db_first_posting(withfile, secstd_term(SECSTD_FIELD_ID, key, term, sizeof term), &docid),
                      SECSTD_OK);
     char *head = NULL;
     size_t hlen = 0;
-    ck_assert_int_eq(xap_db_get_head(mapped, docid, &head, &hlen), SECSTD_OK);
+    ck_assert_int_eq(xap_db_get_head(withfile, docid, &head, &hlen), SECSTD_OK);
     json_t *hit = secstd_record_decode(head, hlen, SECSTD_DECODE_HIT);
     ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(hit, "title")), "(third edition)"));
     json_decref(hit);
     free(head);
-    xap_db_free(mapped);
+    xap_db_free(withfile);
     xap_db_free(plain);
     free(aside);
     free(file);
