@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     sd_limits lim = {SECSTD_QUERY_MAX_PER_PAGE, SECSTD_QUERY_MAX_DEPTH, SECSTD_QUERY_MAX_LEN,
-                     100000, 50};
+                     100000, 50, SECSTD_QUERY_EXACT_FACETS};
     sd_error e;
     memset(&e, 0, sizeof e);
     if (route & 2) {

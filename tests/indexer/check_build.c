@@ -854,8 +854,8 @@ START_TEST(test_head_in_value_slot)
 }
 END_TEST
 
-/* Whether every head of the database at path reads the same through
- * handle a as through handle b (one of them reading Xapian's value slot). */
+/* Every head of a database reads the same through handle a as through
+ * handle b (one of them reading Xapian's value slot). */
 static void heads_agree(xap_db *a, xap_db *b)
 {
     unsigned count = 0;
