@@ -77,18 +77,15 @@ secstd_status map_exception()
     }
 }
 
-/* n bytes of s, malloc'ed and NUL-terminated. */
-char *dup_bytes(const char *s, size_t n)
+char *dup_string(const std::string &s)
 {
-    char *p = static_cast<char *>(std::malloc(n + 1));
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
     if (!p)
         throw std::bad_alloc();
-    std::memcpy(p, s, n);
-    p[n] = '\0';
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
     return p;
 }
-
-char *dup_string(const std::string &s) { return dup_bytes(s.data(), s.size()); }
 
 std::string fit(const char *term)
 {
@@ -382,20 +379,24 @@ class HeadsFile {
 
     uint64_t ndocids() const { return n_; }
 
-    /* Docid did's head into a buffer of alloc(length) bytes; false when
-     * the file has none for it or cannot be read. Two reads (its offsets,
-     * then its bytes), no mapping: the file's pages stay in the page
-     * cache, not in the process (a mapping's pages count in its RSS, and
-     * the kernel maps several around each one touched). */
-    template <class Alloc> bool get(Xapian::docid did, Alloc alloc) const
+    /* Docid did's head in out; false (out emptied) when the file has none
+     * for it or cannot be read. Two reads (its offsets, then its bytes),
+     * no mapping: the file's pages stay in the page cache, not in the
+     * process (a mapping's pages count in its RSS, and the kernel maps
+     * several around each one touched). */
+    bool get(Xapian::docid did, std::string &out) const
     {
+        out.clear();
         uint64_t off[2];
         if (did >= n_ || !read_at(off, sizeof off, sizeof(HeadsHeader) + (uint64_t)did * sizeof off[0]))
             return false;
         if (off[0] >= off[1] || off[1] > bloblen_ || off[1] - off[0] > (uint64_t)SSIZE_MAX)
             return false;
-        size_t len = (size_t)(off[1] - off[0]);
-        return read_at(alloc(len), len, blob_ + off[0]);
+        out.resize((size_t)(off[1] - off[0]));
+        if (read_at(&out[0], out.size(), blob_ + off[0]))
+            return true;
+        out.clear();
+        return false;
     }
 
   private:
@@ -1034,23 +1035,9 @@ secstd_status xap_db_get_head(xap_db *db, unsigned docid, char **data, size_t *l
 {
     *data = nullptr;
     XAP_GUARD({
-        char *buf = nullptr;
-        size_t n = 0;
-        auto alloc = [&](size_t want) {
-            if (!(buf = static_cast<char *>(std::malloc(want + 1))))
-                throw std::bad_alloc();
-            n = want;
-            return buf;
-        };
-        if (db->heads && db->heads->get(docid, alloc)) {
-            buf[n] = '\0';
-            *data = buf;
-            if (len)
-                *len = n;
-            return SECSTD_OK;
-        }
-        std::free(buf);
-        std::string d = head_data(db->db.get_document(docid));
+        std::string d;
+        if (!db->heads || !db->heads->get(docid, d))
+            d = head_data(db->db.get_document(docid));
         *data = dup_string(d);
         if (len)
             *len = d.size();
@@ -2089,18 +2076,11 @@ const char *xap_results_head(const xap_results *r, unsigned i, size_t *len)
     if (i >= r->head.size())
         return "";
     if (r->heads && !r->head_loaded[i]) {
-        std::string &h = r->head[i];
-        auto alloc = [&](size_t want) {
-            h.resize(want);
-            return &h[0];
-        };
         try {
-            r->head_loaded[i] = r->heads->get(*r->mset[i], alloc);
+            r->head_loaded[i] = r->heads->get(*r->mset[i], r->head[i]);
         } catch (...) {
-            map_exception();
+            map_exception();   /* out of memory: read from Xapian below */
         }
-        if (!r->head_loaded[i])
-            h.clear();
     }
     const std::string &h = load_hit(r, i, r->head, r->head_loaded, head_data);
     *len = h.size();
