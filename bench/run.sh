@@ -2,8 +2,8 @@
 # bench/run.sh — secstd's benchmark, side by side with SQLite FTS5 and Xapian
 # Omega, in one run. See bench/README.md.
 #
-#   bench/run.sh [--sizes 26000,260000] [--duration 10] [--smoke] [--no-peers]
-#                [--build DIR] [--mirror DIR] [--keep]
+#   bench/run.sh [--sizes 26000,260000] [--duration 10] [--index-runs 3]
+#                [--smoke] [--no-peers] [--build DIR] [--mirror DIR] [--keep]
 #
 # Builds secstd (Release), crawls the mirror, derives corpora of each size
 # from the crawled records, and measures indexing, searchd over HTTP on
@@ -15,6 +15,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$(dirname "$HERE")"
 SIZES="26000,260000"
 DURATION=10
+INDEX_RUNS=""
 SMOKE=0
 PEERS=1
 KEEP=0
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --sizes) SIZES="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --index-runs) INDEX_RUNS="$2"; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
     --no-peers) PEERS=0; shift ;;
     --build) BUILD="$2"; shift 2 ;;
@@ -39,8 +41,11 @@ done
 if [ "$SMOKE" = 1 ]; then
     SIZES="${SMOKE_SIZES:-400}"
     DURATION=1
+    INDEX_RUNS="${INDEX_RUNS:-2}"
 fi
+INDEX_RUNS="${INDEX_RUNS:-3}"
 case "$DURATION" in '' | *[!0-9]*) echo "run.sh: --duration wants whole seconds" >&2; exit 2 ;; esac
+case "$INDEX_RUNS" in '' | *[!0-9]* | 0) echo "run.sh: --index-runs wants a whole number of builds, 1 or more" >&2; exit 2 ;; esac
 [ -d "$MIRROR" ] || { echo "run.sh: no mirror at $MIRROR (--mirror DIR)" >&2; exit 2; }
 MIRROR="$(cd "$MIRROR" && pwd)"
 
@@ -127,6 +132,35 @@ timed() {
     shift
     /usr/bin/time -f '%e %M %U %S' -o "$out.time" "$@" >"$out.out" 2>"$out.err"
 }
+# timed_runs OUT PREP CMD... — builds an index INDEX_RUNS times: PREP (a
+# shell command: empty the previous index) then `timed` CMD. OUT.* are the
+# files of the run of median wall time (of an even count, the slower of the
+# middle two); OUT.walls holds every run's wall time. A build lasts a few
+# seconds at 26k, less than one load figure, so one build is one sample of
+# the VM's speed at that moment; the median of several is the figure.
+timed_runs() {
+    local out="$1" prep="$2" k pick
+    shift 2
+    : >"$out.walls"
+    for k in $(seq "$INDEX_RUNS"); do
+        eval "$prep"
+        timed "$out.run$k" "$@"
+        printf '%s %s\n' "$(wall "$out.run$k")" "$k" >>"$out.walls"
+    done
+    pick="$(sort -n "$out.walls" | sed -n "$((INDEX_RUNS / 2 + 1))p" | awk '{print $2}')"
+    for k in time out err; do cp "$out.run$pick.$k" "$out.$k"; done
+}
+# put_index SIZE SYSTEM N OUT — the indexing figures of timed_runs OUT for N records
+put_index() {
+    local size="$1" sys="$2" n="$3" out="$4" t
+    t=$(wall "$out")
+    put "$size" index_s "$sys" "$t"
+    put "$size" index_rate "$sys" "$(calc "$n / max($t, 0.001)")"
+    put "$size" index_rate_lo "$sys" "$(calc "$n / max($(sort -n "$out.walls" | tail -1 | awk '{print $1}'), 0.001)")"
+    put "$size" index_rate_hi "$sys" "$(calc "$n / max($(sort -n "$out.walls" | head -1 | awk '{print $1}'), 0.001)")"
+    put "$size" index_cpu_s "$sys" "$(cpu "$out")"
+    put "$size" index_rss_mib "$sys" "$(rss_mib "$out")"
+}
 wall() { awk '{print $1}' "$1.time"; }
 rss_mib() { awk '{printf "%.1f", $2 / 1024}' "$1.time"; }
 cpu() { awk '{printf "%.2f", $3 + $4}' "$1.time"; }
@@ -198,13 +232,9 @@ for n in "${sizes[@]}"; do
     python3 "$HERE/gen_corpus.py" "$REAL/records" "$C/records" "$n" >/dev/null 2>"$WORK/gen-$n.err"
 
     # secstd: index
-    log "secstd: indexing $n records"
-    timed "$WORK/index-$n" "$SECSTD" index --data "$C" --full --quiet
-    t=$(wall "$WORK/index-$n")
-    put "$n" index_s secstd "$t"
-    put "$n" index_rate secstd "$(calc "$n / max($t, 0.001)")"
-    put "$n" index_cpu_s secstd "$(cpu "$WORK/index-$n")"
-    put "$n" index_rss_mib secstd "$(rss_mib "$WORK/index-$n")"
+    log "secstd: indexing $n records ($INDEX_RUNS builds, each from an empty index)"
+    timed_runs "$WORK/index-$n" 'rm -rf "$C/index"' "$SECSTD" index --data "$C" --full --quiet
+    put_index "$n" secstd "$n" "$WORK/index-$n"
     put "$n" index_mib secstd "$(mib "$C/index/$(readlink "$C/index/current")")"
 
     # secstd: searchd cold start, latency, throughput, RSS
@@ -225,13 +255,10 @@ for n in "${sizes[@]}"; do
 
     # SQLite FTS5
     if [ "$HAVE_FTS5" = 1 ]; then
-        log "fts5: indexing $n records"
-        timed "$WORK/fts5-index-$n" python3 "$HERE/peers.py" fts5-index "$C/records" "$WORK/areas-$n.tsv" "$WORK/fts5-$n.db"
-        t=$(wall "$WORK/fts5-index-$n")
-        put "$n" index_s fts5 "$t"
-        put "$n" index_rate fts5 "$(calc "$n / max($t, 0.001)")"
-        put "$n" index_cpu_s fts5 "$(cpu "$WORK/fts5-index-$n")"
-        put "$n" index_rss_mib fts5 "$(rss_mib "$WORK/fts5-index-$n")"
+        log "fts5: indexing $n records ($INDEX_RUNS builds)"
+        timed_runs "$WORK/fts5-index-$n" 'rm -f "$WORK/fts5-$n.db"' \
+            python3 "$HERE/peers.py" fts5-index "$C/records" "$WORK/areas-$n.tsv" "$WORK/fts5-$n.db"
+        put_index "$n" fts5 "$n" "$WORK/fts5-index-$n"
         put "$n" index_mib fts5 "$(mib "$WORK/fts5-$n.db")"
         line="$(python3 "$HERE/peers.py" fts5-latency "$WORK/fts5-$n.db" "$QUERIES" "$DURATION")"
         put "$n" inproc_p50 fts5 "$(kv p50_ms "$line")"
@@ -253,14 +280,11 @@ for n in "${sizes[@]}"; do
 
     # Xapian Omega: scriptindex + quest
     if [ "$HAVE_OMEGA" = 1 ]; then
-        log "omega: indexing $n records"
+        log "omega: indexing $n records ($INDEX_RUNS builds)"
         python3 "$HERE/peers.py" omega-input "$C/records" "$WORK/areas-$n.tsv" "$WORK/omega-$n.in" >/dev/null
-        timed "$WORK/omega-index-$n" scriptindex --overwrite "$WORK/omega-$n.db" "$WORK/omega-$n.in.script" "$WORK/omega-$n.in"
-        t=$(wall "$WORK/omega-index-$n")
-        put "$n" index_s omega "$t"
-        put "$n" index_rate omega "$(calc "$n / max($t, 0.001)")"
-        put "$n" index_cpu_s omega "$(cpu "$WORK/omega-index-$n")"
-        put "$n" index_rss_mib omega "$(rss_mib "$WORK/omega-index-$n")"
+        timed_runs "$WORK/omega-index-$n" 'rm -rf "$WORK/omega-$n.db"' \
+            scriptindex --overwrite "$WORK/omega-$n.db" "$WORK/omega-$n.in.script" "$WORK/omega-$n.in"
+        put_index "$n" omega "$n" "$WORK/omega-index-$n"
         put "$n" index_mib omega "$(mib "$WORK/omega-$n.db")"
         rounds=3
         [ "$SMOKE" = 1 ] && rounds=1
@@ -275,6 +299,6 @@ done
 # ---- the table -------------------------------------------------------------------------
 echo
 echo "secstd benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "corpora: ${SIZES} records derived from $nreal crawled records; load ${DURATION}s per figure; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
+echo "corpora: ${SIZES} records derived from $nreal crawled records; load ${DURATION}s per figure; indexing: the median of $INDEX_RUNS builds; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
 echo
 python3 "$HERE/report.py" "$RES"
