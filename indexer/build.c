@@ -862,7 +862,10 @@ enum spelling_mode {
                       * added: the spelling shard of a fresh build */
 };
 
-/* Records [begin, end) of `todo` written to one writer. */
+/* Records [begin, end) of `todo` written to one writer, in order: `next`
+ * is the first not yet taken. A job of a shard pool shares the pool's
+ * lock; under it, another thread may shorten `end` while the job runs
+ * (build_shards: it takes the rest of the range as a shard of its own). */
 struct shard_job {
     const secstd_build_opts *opts;
     const struct todo *todo;   /* shared, read-only while jobs run */
@@ -876,7 +879,23 @@ struct shard_job {
     unsigned long indexed;
     char err[512];
     enum spelling_mode spelling;
+    size_t next;
+    pthread_mutex_t *lock;     /* NULL: a job alone, `end` fixed */
+    int running;               /* under lock: being written (its range may be split) */
 };
+
+/* The job's next record into *i; 0 when its range is done. */
+static int take_record(struct shard_job *job, size_t *i)
+{
+    if (job->lock)
+        pthread_mutex_lock(job->lock);
+    int more = job->next < job->end;
+    if (more)
+        *i = job->next++;
+    if (job->lock)
+        pthread_mutex_unlock(job->lock);
+    return more;
+}
 
 /* Adds the counted words to the job's writer. */
 static void add_counted(struct shard_job *job, json_t *counts)
@@ -910,7 +929,8 @@ static void write_docs(struct shard_job *job)
         json_decref(counts);
         return;
     }
-    for (size_t i = job->begin; i < job->end && job->st == SECSTD_OK; i++) {
+    size_t i;
+    while (job->st == SECSTD_OK && take_record(job, &i)) {
         const struct todo *t = &job->todo[i];
         xap_doc *doc = xap_doc_new();
         if (!doc) {
@@ -1054,54 +1074,139 @@ static size_t shard_begin(const struct todo *todo, size_t n, unsigned k, unsigne
 }
 
 /* The shards of a build, claimed one at a time by the worker threads: each
- * is opened, written and closed by the thread that claims it. */
+ * is opened, written and closed by the thread that claims it. A thread
+ * that finds none left takes the second half of what remains of the
+ * running shard with the most left, as a shard of its own: shards run
+ * at the speed of the core they get (on this VM the two cores' speeds
+ * differ from moment to moment: two shards of equal weight ended up to
+ * 0.6 s apart in a 4-s build), and the merge keeps the shards' order, so
+ * the docids are the same whoever wrote what. */
 struct shard_pool {
-    struct shard_job *jobs;
+    struct shard_job *jobs;    /* room for MAX_JOBS */
     char (*paths)[4096];
-    unsigned njobs;
-    atomic_uint next;
+    const char *newpath;
+    size_t split_min;          /* records a split leaves each half, at least */
+    unsigned njobs;            /* under lock, as the rest */
+    unsigned next;             /* first job not yet claimed */
+    pthread_mutex_t lock;
 };
+
+/* Jobs at most: the shards, the spelling shard, the halves taken. */
+#define MAX_JOBS 48
+/* A running shard is split only when at least twice this many records
+ * remain: a shard costs an open, a close and a source of the merge
+ * (≈ 50 ms at 26k), these records ≈ 0.1 s of writing.
+ * SECSTD_SPLIT_MIN overrides. */
+#define SPLIT_MIN 200
+
+static size_t split_min(void)
+{
+    const char *env = getenv("SECSTD_SPLIT_MIN");
+    long v = env && *env ? strtol(env, NULL, 10) : SPLIT_MIN;
+    return v >= 1 ? (size_t)v : SPLIT_MIN;
+}
+
+/* Under pool->lock: the next job to write, or -1. */
+static int claim_job(struct shard_pool *pool)
+{
+    if (pool->next < pool->njobs) {
+        pool->jobs[pool->next].running = 1;
+        return (int)pool->next++;
+    }
+    if (pool->njobs >= MAX_JOBS)
+        return -1;
+    struct shard_job *victim = NULL;
+    for (unsigned k = 0; k < pool->njobs; k++) {
+        struct shard_job *j = &pool->jobs[k];
+        if (j->running && j->spelling != SPELL_ONLY && j->end - j->next >= 2 * pool->split_min &&
+            (!victim || j->end - j->next > victim->end - victim->next))
+            victim = j;
+    }
+    if (!victim)
+        return -1;
+    /* The victim's writer, status and counts are its thread's: only the
+     * fields fixed for the build are copied. */
+    unsigned k = pool->njobs++;
+    pool->next = pool->njobs;   /* claimed by this thread */
+    size_t mid = victim->next + (victim->end - victim->next) / 2;
+    pool->jobs[k] = (struct shard_job){victim->opts, victim->todo, victim->hash_slot, mid,
+                                       victim->end, NULL, victim->add_only, victim->done,
+                                       victim->total, SECSTD_OK, 0, "", victim->spelling, mid,
+                                       victim->lock, 1};
+    victim->end = mid;
+    shard_path(pool->paths[k], sizeof pool->paths[k], pool->newpath, k);
+    return (int)k;
+}
 
 static void *shard_worker(void *arg)
 {
     struct shard_pool *pool = arg;
-    unsigned k;
-    while ((k = atomic_fetch_add(&pool->next, 1)) < pool->njobs) {
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        int k = claim_job(pool);
+        pthread_mutex_unlock(&pool->lock);
+        if (k < 0)
+            break;
         struct shard_job *job = &pool->jobs[k];
+        remove_dir(pool->paths[k]);
         job->st = xap_writer_open_scratch(pool->paths[k], &job->w);
         if (job->st != SECSTD_OK) {
             snprintf(job->err, sizeof job->err, "%.200s: %.300s", pool->paths[k], xap_last_error());
-            continue;
-        }
-        write_docs(job);
-        if (job->st == SECSTD_OK) {
-            secstd_status cs = xap_writer_close(job->w);
-            if (cs != SECSTD_OK) {
-                job->st = cs;
-                snprintf(job->err, sizeof job->err, "committing %.180s: %.300s", pool->paths[k],
-                         xap_last_error());
+        } else {
+            write_docs(job);
+            if (job->st == SECSTD_OK) {
+                secstd_status cs = xap_writer_close(job->w);
+                if (cs != SECSTD_OK) {
+                    job->st = cs;
+                    snprintf(job->err, sizeof job->err, "committing %.180s: %.300s", pool->paths[k],
+                             xap_last_error());
+                }
             }
+            xap_writer_free(job->w);
+            job->w = NULL;
         }
-        xap_writer_free(job->w);
-        job->w = NULL;
+        pthread_mutex_lock(&pool->lock);
+        job->running = 0;
+        pthread_mutex_unlock(&pool->lock);
     }
     return NULL;
 }
 
-/* Builds `todo` into nshards fresh databases beside newpath, written by the
- * worker threads, and merges them into newpath with Xapian's compactor;
- * docids follow the order of `todo`. Once every record is written,
- * *records (which owns them) is handed to rel and freed during the merge.
- * The shards are removed whatever happens. */
+/* A shard's place in the merge: document shards by their first record,
+ * the spelling shard last. */
+struct merge_slot {
+    int spelling;
+    size_t begin;
+    unsigned job;
+};
+
+static int by_begin(const void *a, const void *b)
+{
+    const struct merge_slot *x = a, *y = b;
+    if (x->spelling != y->spelling)
+        return x->spelling - y->spelling;
+    return (x->begin > y->begin) - (x->begin < y->begin);
+}
+
+/* Builds `todo` into nshards (and more, split as they run) fresh
+ * databases beside newpath, written by the worker threads, and merges
+ * them into newpath with Xapian's compactor; docids follow the order of
+ * `todo`. Once every record is written, *records (which owns them) is
+ * handed to rel and freed during the merge. The shards are removed
+ * whatever happens. */
 static secstd_status build_shards(const secstd_build_opts *opts, const struct todo *todo, size_t n,
                                   int hash_slot, const char *newpath, unsigned nshards,
                                   json_t **records, struct releaser *rel,
                                   secstd_build_summary *sum, char *err, size_t errlen)
 {
-    /* The document shards, then the spelling shard (no documents). */
-    struct shard_job jobs[MAX_SHARDS + 1];
-    char paths[MAX_SHARDS + 1][4096];
-    const char *srcs[MAX_SHARDS + 1];
+    struct shard_job *jobs = calloc(MAX_JOBS, sizeof *jobs);
+    char(*paths)[4096] = calloc(MAX_JOBS, sizeof *paths);
+    if (!jobs || !paths) {
+        free(jobs);
+        free(paths);
+        return failf(err, errlen, SECSTD_ERR_NOMEM, "out of memory");
+    }
+    struct shard_pool pool = {jobs, paths, newpath, split_min(), 0, 0, PTHREAD_MUTEX_INITIALIZER};
     atomic_size_t done = 0;
     secstd_status st = SECSTD_OK;
     if (nshards > MAX_SHARDS)
@@ -1109,40 +1214,45 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += (double)todo[i].weight;
-    for (unsigned k = 0; k < nshards; k++) {
+    /* The document shards, then the spelling shard (no documents): last,
+     * so the thread that finishes its shards first takes it; merged as a
+     * database of no documents, it shifts no docids. */
+    for (unsigned k = 0; k <= nshards; k++) {
         shard_path(paths[k], sizeof paths[k], newpath, k);
-        srcs[k] = paths[k];
-        remove_dir(paths[k]);
-        jobs[k] = (struct shard_job){opts, todo, hash_slot, shard_begin(todo, n, k, nshards, total),
-                                     shard_begin(todo, n, k + 1, nshards, total), NULL, 1, &done, n,
-                                     SECSTD_OK, 0, "", SPELL_NONE};
+        size_t b = k < nshards ? shard_begin(todo, n, k, nshards, total) : 0;
+        size_t e = k < nshards ? shard_begin(todo, n, k + 1, nshards, total) : n;
+        jobs[k] = (struct shard_job){opts, todo, hash_slot, b, e, NULL, 1, &done, n, SECSTD_OK, 0, "",
+                                     k < nshards ? SPELL_NONE : SPELL_ONLY, b, &pool.lock, 0};
     }
-    /* Last, so the thread that finishes its shards first takes it; merged
-     * as a database of no documents, it shifts no docids. */
-    shard_path(paths[nshards], sizeof paths[nshards], newpath, nshards);
-    srcs[nshards] = paths[nshards];
-    remove_dir(paths[nshards]);
-    jobs[nshards] = (struct shard_job){opts, todo, hash_slot, 0, n, NULL, 1, &done, n,
-                                       SECSTD_OK, 0, "", SPELL_ONLY};
-    unsigned njobs = nshards + 1;
-    struct shard_pool pool = {jobs, paths, njobs, 0};
+    pool.njobs = nshards + 1;
     unsigned nthreads = worker_count();
-    run_parallel(nthreads < njobs ? nthreads : njobs, shard_worker, &pool);
+    run_parallel(nthreads < pool.njobs ? nthreads : pool.njobs, shard_worker, &pool);
+    unsigned njobs = pool.njobs;
+    struct merge_slot order[MAX_JOBS];
+    const char *srcs[MAX_JOBS];
     for (unsigned k = 0; k < njobs; k++) {
+        order[k] = (struct merge_slot){jobs[k].spelling == SPELL_ONLY, jobs[k].begin, k};
         sum->indexed += jobs[k].indexed;
         if (st == SECSTD_OK && jobs[k].st != SECSTD_OK)
             st = failf(err, errlen, jobs[k].st, "%s", jobs[k].err);
     }
+    qsort(order, njobs, sizeof *order, by_begin);
+    sum->shards = njobs;
+    for (unsigned k = 0; k < njobs; k++)
+        srcs[k] = paths[order[k].job];
     release_start(rel, records);
     if (st == SECSTD_OK) {
         if (opts->progress)
-            fprintf(opts->progress, "merging %u shards\n", nshards);
+            fprintf(opts->progress, "merging %u shards\n", njobs - 1);
         st = xap_compact(srcs, njobs, newpath);
         if (st != SECSTD_OK)
             failf(err, errlen, st, "merging shards into %s: %s", newpath, xap_last_error());
     }
     for (unsigned k = 0; k < njobs; k++)
         remove_dir(paths[k]);
+    pthread_mutex_destroy(&pool.lock);
+    free(jobs);
+    free(paths);
     return st;
 }
 
@@ -1424,7 +1534,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     if (nshards <= 1) {
         atomic_size_t done = 0;
         struct shard_job job = {opts, todo, hash_slot, 0, ntodo, w, fresh, &done, ntodo,
-                                SECSTD_OK, 0, "", fresh ? SPELL_COUNTED : SPELL_EACH};
+                                SECSTD_OK, 0, "", fresh ? SPELL_COUNTED : SPELL_EACH, 0, NULL, 0};
         write_docs(&job);
         st = job.st;
         sum->indexed += job.indexed;

@@ -40,6 +40,8 @@ typedef struct secstd_build_summary {
     unsigned long indexed;     /* documents added or replaced */
     unsigned long unchanged;   /* documents left as they were */
     unsigned long removed;     /* documents deleted */
+    unsigned shards;           /* databases merged into the generation (the
+                                * spelling shard one of them); 0: one writer */
     unsigned long kept;        /* standards missing from the records while
                                 * lines were rejected, kept as the current
                                 * generation has them */

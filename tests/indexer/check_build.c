@@ -1248,8 +1248,9 @@ END_TEST
 /* A records file of several read runs (indexer/build.c reads files in
  * parallel runs of lines): bad lines are named by their line numbers in
  * order, a later line of the same standard is merged into the earlier one,
- * and builds split into two or eight shards (by weight) hold the same
- * documents under the same docids as a build in one writer. */
+ * and builds split into two or eight shards (by weight), or into shards
+ * split again while they run, hold the same documents under the same
+ * docids as a build in one writer. */
 static char *runs_file(void)
 {
     size_t cap = 1 << 21, len = 0;
@@ -1289,15 +1290,20 @@ START_TEST(test_large_file_read_in_runs_and_shards)
     char *body = runs_file();
     ck_assert_uint_gt(strlen(body), 4 * 256 * 1024); /* several runs */
     /* Two threads and two shards; two threads and eight shards (claimed
-     * in turn); one writer. */
-    enum { NB = 3 };
+     * in turn); two threads and two shards, the one still running split
+     * whenever the other thread is idle, down to a record; one writer. */
+    enum { NB = 4, SPLIT = 2 };
     char *dirs[NB];
-    for (int k = 0; k < NB; k++) {
-        ck_assert_int_eq(setenv("SECSTD_INDEX_THREADS", k < 2 ? "2" : "1", 1), 0);
+    unsigned shards = 0;
+    for (int k = 0, attempt = 0; k < NB; k++) {
+        ck_assert_int_eq(setenv("SECSTD_INDEX_THREADS", k < NB - 1 ? "2" : "1", 1), 0);
         if (k == 1)
             ck_assert_int_eq(setenv("SECSTD_SHARD_DOCS", "700", 1), 0);
         else
             unsetenv("SECSTD_SHARD_DOCS");
+        /* Shards not split but in the SPLIT build, so the others' counts
+         * are known. */
+        ck_assert_int_eq(setenv("SECSTD_SPLIT_MIN", k == SPLIT ? "1" : "1000000", 1), 0);
         dirs[k] = fx_data_dir();
         fx_write_records(dirs[k], "big.jsonl", body);
         char *errbuf = NULL;
@@ -1311,6 +1317,8 @@ START_TEST(test_large_file_read_in_runs_and_shards)
         ck_assert_uint_eq(sum.read, FX_RECORDS + 5000 - 5);
         ck_assert_uint_eq(sum.merged, 1);
         ck_assert_uint_eq(sum.indexed, FX_RECORDS + 5000 - 6);
+        if (k != SPLIT)   /* the shards and the spelling shard; one writer: none */
+            ck_assert_uint_eq(sum.shards, k == 0 ? 3 : k == 1 ? 9 : 0);
         json_decref(sum.changes);
         char *p = fx_path(dirs[k], "records/big.jsonl");
         char *want = tu_strdupf("%s:1: not valid JSON", p);
@@ -1327,9 +1335,21 @@ START_TEST(test_large_file_read_in_runs_and_shards)
         }
         free(p);
         free(errbuf);
+        /* A split needs the other thread idle while a shard has records
+         * left: not when both end within a record of each other. */
+        if (k == SPLIT && sum.shards <= 3 && ++attempt < 5) {
+            tu_rmtree(dirs[k]);
+            free(dirs[k]);
+            k--;
+        } else if (k == SPLIT) {
+            shards = sum.shards;
+        }
     }
+    ck_assert_msg(shards > 3, "no shard was split while running in 5 builds (%u databases merged)",
+                  shards);
     unsetenv("SECSTD_INDEX_THREADS");
     unsetenv("SECSTD_SHARD_DOCS");
+    unsetenv("SECSTD_SPLIT_MIN");
     free(body);
 
     /* The merged standard has the later line's keyword. */
