@@ -23,7 +23,7 @@ BUILD=""
 MIRROR="${SECSTD_SHARED_DATA:-$SRC/../shared/data/sdo}"
 QUERIES="$HERE/queries.txt"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --sizes) SIZES="$2"; shift 2 ;;
