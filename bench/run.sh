@@ -3,7 +3,8 @@
 # Omega, in one run. See bench/README.md.
 #
 #   bench/run.sh [--sizes 26000,260000] [--duration 10] [--index-runs 3]
-#                [--smoke] [--no-peers] [--build DIR] [--mirror DIR] [--keep]
+#                [--load-runs 3] [--smoke] [--no-peers] [--build DIR]
+#                [--mirror DIR] [--keep]
 #
 # Builds secstd (Release), crawls the mirror, derives corpora of each size
 # from the crawled records, and measures indexing, searchd over HTTP on
@@ -16,6 +17,7 @@ SRC="$(dirname "$HERE")"
 SIZES="26000,260000"
 DURATION=10
 INDEX_RUNS=""
+LOAD_RUNS=""
 SMOKE=0
 PEERS=1
 KEEP=0
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --sizes) SIZES="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --index-runs) INDEX_RUNS="$2"; shift 2 ;;
+    --load-runs) LOAD_RUNS="$2"; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
     --no-peers) PEERS=0; shift ;;
     --build) BUILD="$2"; shift 2 ;;
@@ -42,10 +45,13 @@ if [ "$SMOKE" = 1 ]; then
     SIZES="${SMOKE_SIZES:-400}"
     DURATION=1
     INDEX_RUNS="${INDEX_RUNS:-2}"
+    LOAD_RUNS="${LOAD_RUNS:-2}"
 fi
 INDEX_RUNS="${INDEX_RUNS:-3}"
+LOAD_RUNS="${LOAD_RUNS:-3}"
 case "$DURATION" in '' | *[!0-9]*) echo "run.sh: --duration wants whole seconds" >&2; exit 2 ;; esac
 case "$INDEX_RUNS" in '' | *[!0-9]* | 0) echo "run.sh: --index-runs wants a whole number of builds, 1 or more" >&2; exit 2 ;; esac
+case "$LOAD_RUNS" in '' | *[!0-9]* | 0) echo "run.sh: --load-runs wants a whole number of rounds, 1 or more" >&2; exit 2 ;; esac
 [ -d "$MIRROR" ] || { echo "run.sh: no mirror at $MIRROR (--mirror DIR)" >&2; exit 2; }
 MIRROR="$(cd "$MIRROR" && pwd)"
 
@@ -179,31 +185,65 @@ wrk_run() {
     grep '^BENCH ' "$WORK/$name.wrk" || echo "BENCH failed"
 }
 
-# http_bench SIZE SYSTEM URL PID — latency (1 conn), throughput (2, 16 conns), RSS
+# med FILE COL BETTER — the median of column COL (1-based) of FILE's lines;
+# of an even count, the worse of the middle two (BETTER: higher or lower)
+med() {
+    local order=-n
+    [ "$3" = higher ] && order=-rn
+    awk -v c="$2" '{print $c}' "$1" | sort $order | sed -n "$(( $(wc -l <"$1") / 2 + 1 ))p"
+}
+# extreme FILE COL min|max — the lowest or highest value of column COL
+extreme() {
+    local order=-n
+    [ "$3" = max ] && order=-rn
+    awk -v c="$2" '{print $c}' "$1" | sort $order | head -1
+}
+
+# http_bench SIZE SYSTEM URL PID — latency (1 conn), throughput (2, 16
+# conns), RSS. LOAD_RUNS rounds of the three loads, one after the other;
+# each figure is the median over the rounds (a 10-s load is one sample of
+# the VM's speed, as one build is), the spread of the p50 and of the
+# 16-connection q/s on rows of their own, errors summed over all rounds.
 http_bench() {
-    local size="$1" sys="$2" url="$3" pid="$4" line
+    local size="$1" sys="$2" url="$3" pid="$4" line r c cpu0 cpu1 nreq f
+    f="$WORK/$sys-$size.load"
     if [ "$HAVE_WRK" = 0 ]; then
         log "$sys: no wrk, HTTP load skipped"
         return
     fi
-    line="$(wrk_run "$sys-$size-c1" 1 "$url")"
-    put "$size" lat_p50 "$sys" "$(kv p50_ms "$line")"
-    put "$size" lat_p95 "$sys" "$(kv p95_ms "$line")"
-    put "$size" lat_p99 "$sys" "$(kv p99_ms "$line")"
-    for c in 2 16; do
-        local cpu0 cpu1 nreq
-        cpu0="$(proc_cpu_s "$pid")"
-        line="$(wrk_run "$sys-$size-c$c" "$c" "$url")"
-        cpu1="$(proc_cpu_s "$pid")"
-        put "$size" "rps_c$c" "$sys" "$(kv rps "$line")"
-        put "$size" "err_c$c" "$sys" "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))"
-        # The server's own CPU per answered request: its cost apart from
-        # the load client's share of the cores (q/s mixes both).
-        nreq="$(kv requests "$line")"
-        if [ "$c" = 16 ] && [ "${nreq:-0}" -gt 0 ]; then
-            put "$size" cpu_us_c16 "$sys" "$(calc "($cpu1 - $cpu0) * 1e6 / $nreq")"
-        fi
+    : >"$f.c1"; : >"$f.c2"; : >"$f.c16"
+    for r in $(seq "$LOAD_RUNS"); do
+        line="$(wrk_run "$sys-$size-c1-r$r" 1 "$url")"
+        printf '%s %s %s\n' "$(kv p50_ms "$line")" "$(kv p95_ms "$line")" "$(kv p99_ms "$line")" |
+            sed 's/^ *$/n\/a n\/a n\/a/' >>"$f.c1"
+        for c in 2 16; do
+            cpu0="$(proc_cpu_s "$pid")"
+            line="$(wrk_run "$sys-$size-c$c-r$r" "$c" "$url")"
+            cpu1="$(proc_cpu_s "$pid")"
+            nreq="$(kv requests "$line")"
+            if [ -z "$nreq" ]; then
+                echo "0 1 n/a" >>"$f.c$c"   # wrk printed no figures: a failed load
+                continue
+            fi
+            # The server's own CPU per answered request: its cost apart
+            # from the load client's share of the cores (q/s mixes both).
+            printf '%s %s %s\n' "$(kv rps "$line")" \
+                "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))" \
+                "$(if [ "$nreq" -gt 0 ]; then calc "($cpu1 - $cpu0) * 1e6 / $nreq"; else echo n/a; fi)" >>"$f.c$c"
+        done
     done
+    put "$size" lat_p50 "$sys" "$(med "$f.c1" 1 lower)"
+    put "$size" lat_p50_lo "$sys" "$(extreme "$f.c1" 1 min)"
+    put "$size" lat_p50_hi "$sys" "$(extreme "$f.c1" 1 max)"
+    put "$size" lat_p95 "$sys" "$(med "$f.c1" 2 lower)"
+    put "$size" lat_p99 "$sys" "$(med "$f.c1" 3 lower)"
+    for c in 2 16; do
+        put "$size" "rps_c$c" "$sys" "$(med "$f.c$c" 1 higher)"
+        put "$size" "err_c$c" "$sys" "$(awk '{s += $2} END {print s + 0}' "$f.c$c")"
+    done
+    put "$size" rps_c16_lo "$sys" "$(extreme "$f.c16" 1 min)"
+    put "$size" rps_c16_hi "$sys" "$(extreme "$f.c16" 1 max)"
+    put "$size" cpu_us_c16 "$sys" "$(med "$f.c16" 3 lower)"
     put "$size" rss_mib "$sys" "$(proc_rss_mib "$pid")"
 }
 
@@ -299,6 +339,6 @@ done
 # ---- the table -------------------------------------------------------------------------
 echo
 echo "secstd benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "corpora: ${SIZES} records derived from $nreal crawled records; load ${DURATION}s per figure; indexing: the median of $INDEX_RUNS builds; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
+echo "corpora: ${SIZES} records derived from $nreal crawled records; loads: ${DURATION}s each, the median of $LOAD_RUNS rounds; indexing: the median of $INDEX_RUNS builds; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
 echo
 python3 "$HERE/report.py" "$RES"
