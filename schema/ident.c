@@ -47,6 +47,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,31 +239,80 @@ static const pattern patterns[] = {
 /* ---- compiled table --------------------------------------------------- */
 
 /* Each pattern is compiled twice: anchored at both ends for parse(), at the
- * start only for scan(). Compiled once, on first use; regexec() on a
- * compiled regex_t is thread-safe. */
-static regex_t parse_re[COUNT(patterns)];
-static regex_t scan_re[COUNT(patterns)];
-static int compiled_ok;
-static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+ * start only for scan(). glibc's regexec() locks the regex_t it runs for
+ * the whole match, so threads running the table's patterns in the same
+ * order on one compiled copy queue behind each other (two indexer threads
+ * reading 260k records' identifiers took longer than one). Each thread
+ * therefore borrows a copy of its own: RE_SETS copies, each with a lock,
+ * compiled on first use (≈ 3 ms); a caller takes the first free one and
+ * waits only when all are taken. */
+#define RE_SETS 8
 
-static void compile_all(void)
+typedef struct re_set {
+    pthread_mutex_t lock;
+    int state;                 /* 0 not compiled yet, 1 ready, -1 failed */
+    regex_t parse[COUNT(patterns)];
+    regex_t scan[COUNT(patterns)];
+} re_set;
+
+static re_set re_sets[RE_SETS] = {
+#define RE_SET_INIT {PTHREAD_MUTEX_INITIALIZER, 0, {{0}}, {{0}}}
+    RE_SET_INIT, RE_SET_INIT, RE_SET_INIT, RE_SET_INIT,
+    RE_SET_INIT, RE_SET_INIT, RE_SET_INIT, RE_SET_INIT,
+#undef RE_SET_INIT
+};
+
+/* Compiles set (its lock held); state 1 or -1. */
+static void compile_set(re_set *set)
 {
     char buf[2048];
     for (size_t i = 0; i < COUNT(patterns); i++) {
         snprintf(buf, sizeof buf, "^(%s)$", patterns[i].re);
-        if (regcomp(&parse_re[i], buf, REG_EXTENDED | REG_ICASE) != 0)
+        int ok = regcomp(&set->parse[i], buf, REG_EXTENDED | REG_ICASE) == 0;
+        if (ok) {
+            snprintf(buf, sizeof buf, "^(%s)", patterns[i].re);
+            ok = regcomp(&set->scan[i], buf, REG_EXTENDED | REG_ICASE) == 0;
+            if (!ok)
+                regfree(&set->parse[i]);
+        }
+        if (!ok) {
+            while (i-- > 0) {
+                regfree(&set->parse[i]);
+                regfree(&set->scan[i]);
+            }
+            set->state = -1;
             return;
-        snprintf(buf, sizeof buf, "^(%s)", patterns[i].re);
-        if (regcomp(&scan_re[i], buf, REG_EXTENDED | REG_ICASE) != 0)
-            return;
+        }
     }
-    compiled_ok = 1;
+    set->state = 1;
 }
 
-static int ensure_compiled(void)
+/* A compiled set for this caller's sole use until re_set_release(), or
+ * NULL when the patterns do not compile. */
+static re_set *re_set_acquire(void)
 {
-    pthread_once(&compile_once, compile_all);
-    return compiled_ok;
+    re_set *set = NULL;
+    for (size_t i = 0; i < RE_SETS && !set; i++)
+        if (pthread_mutex_trylock(&re_sets[i].lock) == 0)
+            set = &re_sets[i];
+    if (!set) {
+        /* All taken: wait for one, spread over the sets by thread. */
+        static atomic_uint next;
+        set = &re_sets[atomic_fetch_add(&next, 1) % RE_SETS];
+        pthread_mutex_lock(&set->lock);
+    }
+    if (set->state == 0)
+        compile_set(set);
+    if (set->state != 1) {
+        pthread_mutex_unlock(&set->lock);
+        return NULL;
+    }
+    return set;
+}
+
+static void re_set_release(re_set *set)
+{
+    pthread_mutex_unlock(&set->lock);
 }
 
 /* ---- part kinds --------------------------------------------------------- */
@@ -567,12 +617,10 @@ static int build(const pattern *p, const char *s, const regmatch_t *m, const cha
     return out->id[0] != '\0';
 }
 
-secstd_status secstd_ident_parse(const char *text, const char *sdo_hint, secstd_ident *out)
+/* secstd_ident_parse with the compiled set the caller holds. */
+static secstd_status parse_with(const re_set *set, const char *text, const char *sdo_hint,
+                                secstd_ident *out)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!text || !out || !ensure_compiled())
-        return SECSTD_ERR_INVALID;
     char buf[MAX_TEXT];
     if (!normalise(text, buf, sizeof buf) || !buf[0])
         return SECSTD_ERR_INVALID;
@@ -585,13 +633,27 @@ secstd_status secstd_ident_parse(const char *text, const char *sdo_hint, secstd_
     for (size_t i = 0; i < COUNT(patterns); i++) {
         if (!hint_allows(&patterns[i], hint))
             continue;
-        if (regexec(&parse_re[i], buf, MAX_GROUPS, m, 0) != 0)
+        if (regexec(&set->parse[i], buf, MAX_GROUPS, m, 0) != 0)
             continue;
         if (build(&patterns[i], buf, m, hint, out))
             return SECSTD_OK;
     }
     memset(out, 0, sizeof *out);
     return SECSTD_ERR_INVALID;
+}
+
+secstd_status secstd_ident_parse(const char *text, const char *sdo_hint, secstd_ident *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!text || !out)
+        return SECSTD_ERR_INVALID;
+    re_set *set = re_set_acquire();
+    if (!set)
+        return SECSTD_ERR_INVALID;
+    secstd_status st = parse_with(set, text, sdo_hint, out);
+    re_set_release(set);
+    return st;
 }
 
 /* ---- hooks -------------------------------------------------------------- */
@@ -904,7 +966,10 @@ static int may_start_ident(const char *s)
 
 size_t secstd_ident_scan(const char *text, secstd_ident_found_fn fn, void *ctx)
 {
-    if (!text || !ensure_compiled())
+    if (!text)
+        return 0;
+    re_set *set = re_set_acquire();
+    if (!set)
         return 0;
     size_t len = strlen(text), found = 0;
     regmatch_t m[MAX_GROUPS];
@@ -920,7 +985,7 @@ size_t secstd_ident_scan(const char *text, secstd_ident_found_fn fn, void *ctx)
             const pattern *p = &patterns[k];
             if (!(p->flags & SCAN))
                 continue;
-            if (regexec(&scan_re[k], text + i, MAX_GROUPS, m, 0) != 0)
+            if (regexec(&set->scan[k], text + i, MAX_GROUPS, m, 0) != 0)
                 continue;
             size_t n = (size_t)m[0].rm_eo;
             /* the identifier must end at a word boundary */
@@ -939,10 +1004,16 @@ size_t secstd_ident_scan(const char *text, secstd_ident_found_fn fn, void *ctx)
             char piece[MAX_TEXT];
             memcpy(piece, text + i, best);
             piece[best] = '\0';
-            if (secstd_ident_parse(piece, NULL, &id) == SECSTD_OK) {
+            memset(&id, 0, sizeof id);
+            if (parse_with(set, piece, NULL, &id) == SECSTD_OK) {
                 found++;
-                if (fn && fn(ctx, i, i + best, &id))
-                    return found;
+                if (fn) {
+                    /* fn may parse identifiers too: the set is not held
+                     * while it runs. */
+                    re_set_release(set);
+                    if (fn(ctx, i, i + best, &id) || !(set = re_set_acquire()))
+                        return found;
+                }
                 i += best;
                 continue;
             }
@@ -950,6 +1021,7 @@ size_t secstd_ident_scan(const char *text, secstd_ident_found_fn fn, void *ctx)
         while (i < len && isalnum((unsigned char)text[i]))
             i++;
     }
+    re_set_release(set);
     return found;
 }
 

@@ -40,18 +40,19 @@ if [ "${SECSTD_SKIP_SANITIZERS:-0}" != 1 ]; then
     CK_FORK=no ctest --output-on-failure -R 'searchd/check')
 
   # The daemon's thread pool and the indexer's threads (reading, classifying,
-  # shards, freeing) under ThreadSanitizer: the searchd and build tests (the
-  # rest is single-threaded). CK_FORK=no because the searchd tests share one
-  # server started in the parent, and TSan cannot start threads in a child
-  # forked from a multi-threaded process. No suppressions: libmicrohttpd
-  # and libxapian are not instrumented, so TSan sees only our code and the
-  # Xapian header code inlined into it (docs/SOAK.md, "Thread sanitizer").
-  echo "== build (ThreadSanitizer, searchd and build tests)"
+  # shards, freeing) under ThreadSanitizer: the searchd and build tests, and
+  # the identifier parser's compiled patterns that threads borrow
+  # (check_ident; the rest is single-threaded). CK_FORK=no because the
+  # searchd tests share one server started in the parent, and TSan cannot
+  # start threads in a child forked from a multi-threaded process. No
+  # suppressions: libmicrohttpd and libxapian are not instrumented, so TSan
+  # sees only our code and the Xapian header code inlined into it (docs/SOAK.md, "Thread sanitizer").
+  echo "== build (ThreadSanitizer, searchd, build and identifier tests)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSECSTD_WERROR=ON -DSECSTD_TSAN=ON \
     -DSECSTD_SHARED_DATA="$shared" >/dev/null
-  cmake --build build-tsan -j"$jobs" --target check_searchd check_build check_assist
-  echo "== searchd and build tests under ThreadSanitizer"
+  cmake --build build-tsan -j"$jobs" --target check_searchd check_build check_assist check_ident
+  echo "== searchd, build and identifier tests under ThreadSanitizer"
   (cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --output-on-failure -R 'searchd/check|indexer/check_build|indexer/check_assist')
+    ctest --output-on-failure -R 'searchd/check|indexer/check_build|indexer/check_assist|schema/check_ident')
 fi
 echo "== all tests passed"

@@ -5,6 +5,7 @@
  * whole listings from the shared data at run time and require >= 99% to
  * parse, so a new spelling in a refreshed listing shows up here first. */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -732,6 +733,60 @@ START_TEST(test_walk_3gpp_etsi_onem2m)
 }
 END_TEST
 
+/* Many threads at once (more than the compiled copies of the table that
+ * threads borrow, so some wait for one): every parse and scan gives what
+ * it gives alone, and a scan whose callback parses (holding no copy
+ * meanwhile) does not deadlock. Under ThreadSanitizer in CI. */
+#define NTHREADS 12
+
+static int collect_and_parse(void *ctx, size_t start, size_t end, const secstd_ident *id)
+{
+    secstd_ident again;
+    if (secstd_ident_parse(id->id, NULL, &again) != SECSTD_OK || strcmp(again.id, id->id) != 0)
+        (*(int *)ctx)++;
+    (void)start;
+    (void)end;
+    return 0;
+}
+
+static void *ident_worker(void *arg)
+{
+    int *wrong = arg;
+    for (int round = 0; round < 20; round++) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            secstd_ident id;
+            if (secstd_ident_parse(cases[i].text, cases[i].hint, &id) != SECSTD_OK ||
+                strcmp(id.id, cases[i].id) != 0 || strcmp(id.sdo, cases[i].sdo) != 0)
+                (*wrong)++;
+        }
+        for (size_t i = 0; i < sizeof scans / sizeof scans[0]; i++) {
+            found f;
+            memset(&f, 0, sizeof f);
+            if (secstd_ident_scan(scans[i].text, collect, &f) != scans[i].n ||
+                (scans[i].id0 && strcmp(f.id[0], scans[i].id0) != 0))
+                (*wrong)++;
+            int bad = 0;
+            if (secstd_ident_scan(scans[i].text, collect_and_parse, &bad) != scans[i].n || bad)
+                (*wrong)++;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    pthread_t t[NTHREADS];
+    int wrong[NTHREADS] = {0};
+    for (int i = 0; i < NTHREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, ident_worker, &wrong[i]), 0);
+    for (int i = 0; i < NTHREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(wrong[i] == 0, "thread %d: %d answers differ from the single-thread ones", i,
+                      wrong[i]);
+    }
+}
+END_TEST
+
 static Suite *ident_suite(void)
 {
     Suite *s = suite_create("ident");
@@ -752,6 +807,10 @@ static Suite *ident_suite(void)
     tcase_add_test(ts, test_scan_stop_and_null);
     tcase_add_test(ts, test_transposed_from);
     suite_add_tcase(s, ts);
+    TCase *tt = tcase_create("threads");
+    tcase_set_timeout(tt, 120);
+    tcase_add_test(tt, test_threads);
+    suite_add_tcase(s, tt);
     TCase *tw = tcase_create("walk");
     tcase_set_timeout(tw, 60);
     tcase_add_test(tw, test_walk_itu_x_series);
