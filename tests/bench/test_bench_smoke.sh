@@ -40,6 +40,10 @@ check "refresh, nothing changed, s" "refresh row"
 check "1 client p50, ms" "latency row"
 if command -v wrk >/dev/null; then
     check "server CPU per request at 16 conn, µs" "CPU per request row"
+    # --smoke runs two rounds of the loads: the spread rows are there.
+    check "1 client p50, ms, highest round" "p50 spread row"
+    check "throughput 16 conn, q/s, slowest round" "q/s spread row"
+    check "the median of 2 rounds" "header names the rounds"
 fi
 # Every secstd figure is a number (n/a only where a peer or tool is absent).
 if awk -F'|' '/records \| / && $4 ~ /n\/a/ && $3 !~ /in-process/ {bad=1} END {exit bad}' "$OUT"; then
