@@ -186,16 +186,17 @@ wrk_run() {
 }
 
 # med FILE COL BETTER — the median of column COL (1-based) of FILE's lines;
-# of an even count, the worse of the middle two (BETTER: higher or lower)
+# of an even count, the worse of the middle two (BETTER: higher or lower).
+# A failed load's figures are "inf" (latency, CPU) or 0 (q/s): the worst.
 med() {
-    local order=-n
-    [ "$3" = higher ] && order=-rn
+    local order=-g
+    [ "$3" = higher ] && order=-rg
     awk -v c="$2" '{print $c}' "$1" | sort $order | sed -n "$(( $(wc -l <"$1") / 2 + 1 ))p"
 }
 # extreme FILE COL min|max — the lowest or highest value of column COL
 extreme() {
-    local order=-n
-    [ "$3" = max ] && order=-rn
+    local order=-g
+    [ "$3" = max ] && order=-rg
     awk -v c="$2" '{print $c}' "$1" | sort $order | head -1
 }
 
@@ -215,21 +216,21 @@ http_bench() {
     for r in $(seq "$LOAD_RUNS"); do
         line="$(wrk_run "$sys-$size-c1-r$r" 1 "$url")"
         printf '%s %s %s\n' "$(kv p50_ms "$line")" "$(kv p95_ms "$line")" "$(kv p99_ms "$line")" |
-            sed 's/^ *$/n\/a n\/a n\/a/' >>"$f.c1"
+            sed 's/^ *$/inf inf inf/' >>"$f.c1"
         for c in 2 16; do
             cpu0="$(proc_cpu_s "$pid")"
             line="$(wrk_run "$sys-$size-c$c-r$r" "$c" "$url")"
             cpu1="$(proc_cpu_s "$pid")"
             nreq="$(kv requests "$line")"
             if [ -z "$nreq" ]; then
-                echo "0 1 n/a" >>"$f.c$c"   # wrk printed no figures: a failed load
+                echo "0 1 inf" >>"$f.c$c"   # wrk printed no figures: a failed load
                 continue
             fi
             # The server's own CPU per answered request: its cost apart
             # from the load client's share of the cores (q/s mixes both).
             printf '%s %s %s\n' "$(kv rps "$line")" \
                 "$(( $(kv non2xx "$line") + $(kv socket_errors "$line") ))" \
-                "$(if [ "$nreq" -gt 0 ]; then calc "($cpu1 - $cpu0) * 1e6 / $nreq"; else echo n/a; fi)" >>"$f.c$c"
+                "$(if [ "$nreq" -gt 0 ]; then calc "($cpu1 - $cpu0) * 1e6 / $nreq"; else echo inf; fi)" >>"$f.c$c"
         done
     done
     put "$size" lat_p50 "$sys" "$(med "$f.c1" 1 lower)"
