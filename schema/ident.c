@@ -296,7 +296,7 @@ static re_set *re_set_acquire(void)
         if (pthread_mutex_trylock(&re_sets[i].lock) == 0)
             set = &re_sets[i];
     if (!set) {
-        /* All taken: wait for one, spread over the sets by thread. */
+        /* All taken: wait for one, the sets in turn. */
         static atomic_uint next;
         set = &re_sets[atomic_fetch_add(&next, 1) % RE_SETS];
         pthread_mutex_lock(&set->lock);
