@@ -156,14 +156,35 @@ timed_runs() {
     pick="$(sort -n "$out.walls" | sed -n "$((INDEX_RUNS / 2 + 1))p" | awk '{print $2}')"
     for k in time out err; do cp "$out.run$pick.$k" "$out.$k"; done
 }
+# column FILE COL ASC|DESC — column COL (1-based) of FILE's lines, sorted
+# as numbers ("inf" last in ASC): a failed load's figures are "inf"
+# (latency, CPU) or 0 (q/s), the worst either way.
+column() {
+    local order=-g
+    [ "$3" = DESC ] && order=-rg
+    awk -v c="$2" '{print $c}' "$1" | sort $order
+}
+# med FILE COL BETTER — the median of column COL; of an even count, the
+# worse of the middle two (BETTER: higher or lower)
+med() {
+    local dir=ASC
+    [ "$3" = higher ] && dir=DESC
+    column "$1" "$2" "$dir" | sed -n "$(( $(wc -l <"$1") / 2 + 1 ))p"
+}
+# extreme FILE COL min|max — the lowest or highest value of column COL
+extreme() {
+    local dir=ASC
+    [ "$3" = max ] && dir=DESC
+    column "$1" "$2" "$dir" | head -1
+}
 # put_index SIZE SYSTEM N OUT — the indexing figures of timed_runs OUT for N records
 put_index() {
     local size="$1" sys="$2" n="$3" out="$4" t
     t=$(wall "$out")
     put "$size" index_s "$sys" "$t"
     put "$size" index_rate "$sys" "$(calc "$n / max($t, 0.001)")"
-    put "$size" index_rate_lo "$sys" "$(calc "$n / max($(sort -n "$out.walls" | tail -1 | awk '{print $1}'), 0.001)")"
-    put "$size" index_rate_hi "$sys" "$(calc "$n / max($(sort -n "$out.walls" | head -1 | awk '{print $1}'), 0.001)")"
+    put "$size" index_rate_lo "$sys" "$(calc "$n / max($(extreme "$out.walls" 1 max), 0.001)")"
+    put "$size" index_rate_hi "$sys" "$(calc "$n / max($(extreme "$out.walls" 1 min), 0.001)")"
     put "$size" index_cpu_s "$sys" "$(cpu "$out")"
     put "$size" index_rss_mib "$sys" "$(rss_mib "$out")"
 }
@@ -183,21 +204,6 @@ wrk_run() {
     timeout $((DURATION + 30)) wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s \
         -s "$HERE/wrk_queries.lua" "$url" -- "$QUERIES" >"$WORK/$name.wrk" 2>&1 || true
     grep '^BENCH ' "$WORK/$name.wrk" || echo "BENCH failed"
-}
-
-# med FILE COL BETTER — the median of column COL (1-based) of FILE's lines;
-# of an even count, the worse of the middle two (BETTER: higher or lower).
-# A failed load's figures are "inf" (latency, CPU) or 0 (q/s): the worst.
-med() {
-    local order=-g
-    [ "$3" = higher ] && order=-rg
-    awk -v c="$2" '{print $c}' "$1" | sort $order | sed -n "$(( $(wc -l <"$1") / 2 + 1 ))p"
-}
-# extreme FILE COL min|max — the lowest or highest value of column COL
-extreme() {
-    local order=-g
-    [ "$3" = max ] && order=-rg
-    awk -v c="$2" '{print $c}' "$1" | sort $order | head -1
 }
 
 # http_bench SIZE SYSTEM URL PID — latency (1 conn), throughput (2, 16
