@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -769,11 +770,27 @@ struct xap_writer {
  * took 4 % of indexing and 7 % of searchd under load at 26k (snippets stem
  * every word of a hit's text). Same stems, so the same terms and snippets.
  * One per thread (english_stem()): neither Snowball's state nor a Stem
- * handle's reference count may be shared between threads. */
+ * handle's reference count may be shared between threads.
+ *
+ * While a snippet is made (SnippetStems), a word that starts with a
+ * lowercase ASCII letter or digit no stemmed term of the query starts
+ * with is returned as it is, neither looked up nor stemmed: the snippet
+ * only asks whether "Z" + the stem is a term of the query, and the
+ * English (Porter2) stemmer changes words at their end, never their first
+ * letter or digit (only a leading apostrophe goes, and the tokeniser
+ * starts no word with one; check_xap's test_stem_first_byte checks the
+ * stemmer on every word of a test index). The lookups were 4 % of
+ * searchd's CPU under load at 26k: most words of a hit share no first
+ * letter with the query's two or three stems. */
 class CachedEnglishStem : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string &word) override
     {
+        if (firsts_ && !word.empty()) {
+            unsigned char c = static_cast<unsigned char>(word[0]);
+            if (((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && !(*firsts_)[c])
+                return word;
+        }
         auto it = cache_.find(word);
         if (it != cache_.end())
             return it->second;
@@ -784,6 +801,9 @@ class CachedEnglishStem : public Xapian::StemImplementation {
         return stem;
     }
     std::string get_description() const override { return "english, cached"; }
+    /* The first bytes of the query's stems while a snippet is made, else
+     * null (every word stemmed). */
+    const std::bitset<256> *firsts_ = nullptr;
 
   private:
     static constexpr size_t kMaxWords = 20000;
@@ -791,13 +811,41 @@ class CachedEnglishStem : public Xapian::StemImplementation {
     std::unordered_map<std::string, std::string> cache_;
 };
 
+static thread_local CachedEnglishStem *english_impl;
+
 /* This thread's stemmer. Copies of the handle (in a TermGenerator, say)
  * must stay in the thread too. */
 static const Xapian::Stem &english_stem()
 {
-    static thread_local Xapian::Stem stem(new CachedEnglishStem);
+    static thread_local Xapian::Stem stem(english_impl = new CachedEnglishStem);
     return stem;
 }
+
+/* The first bytes of the stems of q's stemmed terms ("Z" + stem, any
+ * field prefix after the Z included: a superset is enough). */
+static std::bitset<256> stem_firsts(const Xapian::Query &q)
+{
+    std::bitset<256> firsts;
+    for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it) {
+        const std::string &t = *it;
+        if (t.size() > 1 && t[0] == 'Z')
+            firsts.set(static_cast<unsigned char>(t[1]));
+    }
+    return firsts;
+}
+
+/* This thread's stemmer skips the words no stem of the query can match
+ * while it exists (a snippet of a hit, made with english_stem()). */
+struct SnippetStems {
+    explicit SnippetStems(const std::bitset<256> *firsts)
+    {
+        english_stem();
+        english_impl->firsts_ = firsts;
+    }
+    ~SnippetStems() { english_impl->firsts_ = nullptr; }
+    SnippetStems(const SnippetStems &) = delete;
+    SnippetStems &operator=(const SnippetStems &) = delete;
+};
 
 /* Used and freed by the thread that made it (its stemmer is the thread's). */
 struct xap_doc {
@@ -840,6 +888,12 @@ struct xap_results {
     Xapian::Query shown;
     Xapian::MSet snippet_mset;
     bool snippet_ready = false;
+    /* The query mset ran (snippets highlight with it unless has_shown),
+     * and stem_firsts() of the one they highlight with, made on first
+     * use (SnippetStems). */
+    Xapian::Query ranked;
+    std::bitset<256> firsts;
+    bool firsts_ready = false;
 };
 
 extern "C" {
@@ -1944,7 +1998,8 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
         /* Counting only (facets, totals): no weights, so no document
          * length lookup per match (BM25 needs one; ~60 % of such a pass),
          * and phrases by their sets alone. */
-        enq.set_query(opts->limit == 0 ? counting_form(q) : unwrap(q));
+        Xapian::Query run = opts->limit == 0 ? counting_form(q) : unwrap(q);
+        enq.set_query(run);
         if (opts->limit == 0)
             enq.set_weighting_scheme(Xapian::BoolWeight());
         if (opts->sort_slot >= 0) {
@@ -1979,6 +2034,7 @@ secstd_status xap_search(xap_db *db, const xap_query *q, const xap_search_opts *
         }
         xap_results *r = new xap_results;
         r->heads = db->heads;
+        r->ranked = run;
         try {
             if (has_forms(q) && opts->limit > 0) {
                 r->shown_db = db->db;
@@ -2102,6 +2158,24 @@ void xap_results_facet_at(const xap_results *r, size_t k, size_t j, const char *
     *count = f.second;
 }
 
+size_t xap_stem_word(const char *word, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    try {
+        std::string stem = english_stem()(word);
+        if (len) {
+            size_t n = stem.size() < len - 1 ? stem.size() : len - 1;
+            std::memcpy(buf, stem.data(), n);
+            buf[n] = '\0';
+        }
+        return stem.size();
+    } catch (...) {
+        map_exception();
+        return 0;
+    }
+}
+
 secstd_status xap_results_snippet(xap_results *r, const char *text, size_t textlen, size_t maxlen,
                                   char **out)
 {
@@ -2114,6 +2188,11 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t textl
             r->snippet_ready = true;
         }
         const Xapian::MSet &m = r->has_shown ? r->snippet_mset : r->mset;
+        if (!r->firsts_ready) {
+            r->firsts = stem_firsts(r->has_shown ? r->shown : r->ranked);
+            r->firsts_ready = true;
+        }
+        SnippetStems only(&r->firsts);
         std::string s = m.snippet(std::string(text, textlen), maxlen, english_stem(),
                                         /* No background model: it looks up
                                          * the frequency of every word of the
@@ -2131,8 +2210,10 @@ secstd_status xap_snippet_source(xap_db *db, const xap_query *q, xap_results **o
     *out = nullptr;
     XAP_GUARD({
         Xapian::Enquire enq(db->db);
-        enq.set_query(shown_form(q));
+        Xapian::Query shown = shown_form(q);
+        enq.set_query(shown);
         xap_results *r = new xap_results;
+        r->ranked = shown;
         try {
             r->mset = enq.get_mset(0, 0, Xapian::doccount(0));
         } catch (...) {

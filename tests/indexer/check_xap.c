@@ -7,11 +7,14 @@
  * Not provoked here: std::bad_alloc -> SECSTD_ERR_NOMEM and unknown C++
  * exceptions -> SECSTD_ERR_UNKNOWN (no input makes Xapian throw them on
  * demand; the mapping is one catch clause each in map_exception()). */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include <check.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "status.h"
@@ -1310,6 +1313,146 @@ START_TEST(test_stems_cached_and_past_the_bound)
 }
 END_TEST
 
+/* Snippets skip the stemmer for words that start with a letter or digit
+ * no stem of the query starts with (xap.cc, CachedEnglishStem): that
+ * holds only if the English stemmer never changes a word's first letter
+ * or digit. Checked here on every distinct word of the real listings in
+ * ../shared/data/sdo (titles, abstracts, markup and all), plus the
+ * stemmer's own exceptions. */
+static char **stem_words;
+static size_t stem_nwords, stem_cap;
+
+static void add_words(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        unsigned char prev = i ? (unsigned char)text[i - 1] : ' ';
+        int prev_word = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
+                        (prev >= '0' && prev <= '9') || prev >= 0x80 || prev == '\'';
+        if (!alnum || prev_word) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        char word[64];
+        size_t n = 0;
+        while (j < len) {
+            unsigned char d = (unsigned char)text[j];
+            if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') ||
+                  d >= 0x80 || d == '\''))
+                break;
+            if (n < sizeof word - 1)
+                word[n++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+            j++;
+        }
+        while (n && word[n - 1] == '\'')
+            n--;
+        word[n] = '\0';
+        if (n && n < sizeof word - 1) {
+            if (stem_nwords == stem_cap) {
+                stem_cap = stem_cap ? stem_cap * 2 : 65536;
+                stem_words = realloc(stem_words, stem_cap * sizeof *stem_words);
+                ck_assert_ptr_nonnull(stem_words);
+            }
+            stem_words[stem_nwords++] = strdup(word);
+        }
+        i = j;
+    }
+}
+
+static int add_file_words(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    if (text)
+        add_words(text, len);
+    free(text);
+    return 0;
+}
+
+static int cmp_words(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_stem_first_byte)
+{
+    static const char *const exceptions[] = {
+        "dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early", "only",
+        "singly", "news", "howe", "atlas", "cosmos", "bias", "andes", "yelling", "ies", "ied",
+        "sses", "y", "ys", "3gpp's", "generalizations", "organization", "x.509"};
+    for (size_t i = 0; i < sizeof exceptions / sizeof *exceptions; i++)
+        add_words(exceptions[i], strlen(exceptions[i]));
+    if (tu_have_shared()) {
+        char *root = tu_shared("");
+        ck_assert_int_eq(nftw(root, add_file_words, 16, FTW_PHYS), 0);
+        free(root);
+        ck_assert_uint_gt(stem_nwords, 100000);
+    }
+    qsort(stem_words, stem_nwords, sizeof *stem_words, cmp_words);
+    size_t distinct = 0, changed = 0;
+    for (size_t i = 0; i < stem_nwords; i++) {
+        if (i && strcmp(stem_words[i], stem_words[i - 1]) == 0)
+            continue;
+        distinct++;
+        char stem[128];
+        ck_assert_uint_gt(xap_stem_word(stem_words[i], stem, sizeof stem), 0);
+        ck_assert_msg(stem[0] == stem_words[i][0], "%s stems to %s", stem_words[i], stem);
+        changed += strcmp(stem, stem_words[i]) != 0;
+    }
+    /* The check saw real stemming: "dying" -> "die" and the like. */
+    char stem[16];
+    ck_assert_uint_eq(xap_stem_word("dying", stem, sizeof stem), 3);
+    ck_assert_str_eq(stem, "die");
+    ck_assert_uint_eq(xap_stem_word("generalizations", stem, 4), 7);
+    ck_assert_str_eq(stem, "gen");
+    ck_assert_uint_gt(changed, distinct / 10);
+    if (tu_have_shared())
+        ck_assert_uint_gt(distinct, 20000);
+    for (size_t i = 0; i < stem_nwords; i++)
+        free(stem_words[i]);
+    free(stem_words);
+    stem_words = NULL;
+    stem_nwords = stem_cap = 0;
+}
+END_TEST
+
+/* A snippet highlights words by stem whatever their case and whatever
+ * the other words of the text start with, and no word whose first letter
+ * no query stem shares. */
+START_TEST(test_snippet_stems_by_first_letter)
+{
+    char *path = make_db();
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    xap_search_opts o = {0, 10, -1, 0, 100, NULL, 0};
+    xap_results *r = run(db, "managing", 0, &o);
+    const char *text = "Managed keys: key management, mentors and the manage-ment of Management.";
+    char *s = NULL;
+    ck_assert_int_eq(xap_results_snippet(r, text, strlen(text), 200, &s), SECSTD_OK);
+    ck_assert_msg(strstr(s, "\x01Managed\x02") && strstr(s, "\x01management\x02") &&
+                      strstr(s, "\x01Management\x02") && strstr(s, "\x01manage\x02"),
+                  "snippet: %s", s);
+    ck_assert_msg(!strstr(s, "\x01key") && !strstr(s, "\x01ment") && !strstr(s, "\x01the"),
+                  "snippet: %s", s);
+    free(s);
+    xap_results_free(r);
+    /* After a snippet, the thread's stemmer stems every word again (the
+     * index and query parser share it). */
+    char stem[32];
+    ck_assert_uint_eq(xap_stem_word("keys", stem, sizeof stem), 3);
+    ck_assert_str_eq(stem, "key");
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
 /* A prefix* expands to the XAP_WILDCARD_MAX most frequent words, not to
  * every word it starts (thousands for "a*" in a real index). */
 START_TEST(test_wildcard_expansion_capped)
@@ -1381,6 +1524,8 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_expand_free_text_only);
     tcase_add_test(d, test_free_null_noop);
     tcase_add_test(d, test_stems_cached_and_past_the_bound);
+    tcase_add_test(d, test_stem_first_byte);
+    tcase_add_test(d, test_snippet_stems_by_first_letter);
     suite_add_tcase(s, d);
     return s;
 }
