@@ -779,9 +779,11 @@ struct xap_writer {
  * English (Porter2) stemmer changes words at their end, never their first
  * letter or digit (only a leading apostrophe goes, and the tokeniser
  * starts no word with one; check_xap's test_stem_first_byte checks the
- * stemmer on every distinct word of the real listings in ../shared). The
- * lookups were 3-4 % of searchd's CPU under load at 26k: most words of a
- * hit share no first letter with the query's two or three stems. */
+ * stemmer on every distinct word of the real listings in ../shared). Most
+ * words of a hit share no first letter with the query's two or three
+ * stems: 2 % fewer instructions for the benchmark's requests (the lookups
+ * were 3-4 % of searchd's CPU in a profile under load; in time the gain is
+ * below the VM's noise, bench/RESULTS.md, nineteenth round). */
 class CachedEnglishStem : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string &word) override
