@@ -2190,11 +2190,13 @@ secstd_status xap_results_snippet(xap_results *r, const char *text, size_t textl
             r->snippet_ready = true;
         }
         const Xapian::MSet &m = r->has_shown ? r->snippet_mset : r->mset;
+        const Xapian::Query &hq = r->has_shown ? r->shown : r->ranked;
         if (!r->firsts_ready) {
-            r->firsts = stem_firsts(r->has_shown ? r->shown : r->ranked);
+            r->firsts = stem_firsts(hq);
             r->firsts_ready = true;
         }
-        SnippetStems only(&r->firsts);
+        /* Without the query (results made elsewhere), every word stemmed. */
+        SnippetStems only(hq.empty() ? nullptr : &r->firsts);
         std::string s = m.snippet(std::string(text, textlen), maxlen, english_stem(),
                                         /* No background model: it looks up
                                          * the frequency of every word of the
