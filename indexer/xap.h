@@ -173,7 +173,8 @@ typedef enum xap_stem {
 } xap_stem;
 /* The English stem of a lowercase word, as terms and snippets make it
  * (this thread's stemmer), into buf (NUL-terminated, cut to len - 1
- * bytes); returns the stem's whole length, or 0 on error. */
+ * bytes); returns the stem's whole length (0 for an empty word, or on
+ * error). */
 size_t xap_stem_word(const char *word, char *buf, size_t len);
 /* A field's prefixed copy of free text, with the terms `stem` says (the
  * query parser must look for the same: xap_query_parse follows the field
