@@ -66,6 +66,20 @@ expect "$DIR/past.out" "| 260,000 records: indexing ≥ 6,000 records/s | 5999 |
 expect "$DIR/past.out" "| crawled records: refresh with nothing changed ≤ 2 s | 2.010 | no |" "refresh past the limit"
 expect "$DIR/past.out" "| 26,000 records: zero errors under load | 0 | yes |" "the other size's errors unaffected"
 
+# A load wrk gave no figures for counts as the worst (run.sh: latency
+# "inf", q/s 0, one error): read as missed, not a crash.
+sed -e 's/^26000\tlat_p99\tsecstd\t5$/26000\tlat_p99\tsecstd\tinf/' \
+    -e 's/^26000\trps_c16\tsecstd\t3000$/26000\trps_c16\tsecstd\t0/' \
+    "$DIR/edge.tsv" >"$DIR/failed.tsv"
+if python3 "$SRC/bench/report.py" "$DIR/failed.tsv" >"$DIR/failed.out"; then
+    expect "$DIR/failed.out" "| 26,000 records: 1 client p99 ≤ 5 ms | inf | no |" "a failed latency load is missed"
+    expect "$DIR/failed.out" "| 26,000 records: ≥ 3,000 q/s at 16 connections | 0 | no |" "a failed throughput load is missed"
+    expect "$DIR/failed.out" "Targets (bench/README.md): 11 of 13 met" "two targets missed by failed loads"
+else
+    echo "FAIL: report.py failed on a failed load's figures" >&2
+    fail=1
+fi
+
 # A smoke-sized run: only the crawled records' targets can be read.
 grep -v -e '^26000' -e '^260000' "$DIR/edge.tsv" >"$DIR/smoke.tsv"
 printf '400\tlat_p50\tsecstd\t0.3\n' >>"$DIR/smoke.tsv"
