@@ -254,6 +254,17 @@ http_bench() {
     put "$size" rss_mib "$sys" "$(proc_rss_mib "$pid")"
 }
 
+# probe LABEL — the machine's speed now (bench/probe.py: zlib over a fixed
+# text, none of secstd's code), kept for the line under the table's header
+PROBE_ROUNDS=3
+[ "$SMOKE" = 1 ] && PROBE_ROUNDS=1
+PROBES=()
+probe() {
+    local line
+    line="$(python3 "$HERE/probe.py" "$PROBE_ROUNDS")" || { PROBES+=("$1 failed"); return 0; }
+    PROBES+=("$(kv probe_s "$line") s $1")
+}
+
 # ---- the real records: crawl, full rebuild, refresh with nothing changed ------------
 REAL="$WORK/real"
 log "crawling $MIRROR"
@@ -276,6 +287,7 @@ IFS=',' read -r -a sizes <<<"$SIZES"
 for n in "${sizes[@]}"; do
     C="$WORK/c$n"
     log "corpus of $n records"
+    probe "before $n"
     python3 "$HERE/gen_corpus.py" "$REAL/records" "$C/records" "$n" >/dev/null 2>"$WORK/gen-$n.err"
 
     # secstd: index
@@ -343,9 +355,13 @@ for n in "${sizes[@]}"; do
     fi
 done
 
+probe "at the end"
+
 # ---- the table -------------------------------------------------------------------------
 echo
 echo "secstd benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "corpora: ${SIZES} records derived from $nreal crawled records; loads: ${DURATION}s each, the median of $LOAD_RUNS rounds; indexing: the median of $INDEX_RUNS builds; queries: $(grep -c '^/' "$QUERIES") ($QUERIES)"
+probes="$(printf '%s, ' "${PROBES[@]}")"
+echo "machine probe (bench/probe.py, zlib level 9 over a fixed 16 MB text, best of $PROBE_ROUNDS; higher is a slower machine): ${probes%, }"
 echo
 python3 "$HERE/report.py" "$RES"

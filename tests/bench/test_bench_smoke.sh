@@ -43,6 +43,14 @@ check "1 client p50, ms" "latency row"
 check "Targets (bench/README.md): " "targets line printed"
 check "| crawled records: full rebuild ≤ 5 s |" "rebuild target row"
 check "not measured (they are set for 26,000 and 260,000 records" "targets of other sizes marked"
+# The machine probe under the header: a figure before the corpus and one at
+# the end (a probe that failed would read "before 400 failed").
+if grep -Eq '^machine probe .*: [0-9]+\.[0-9]{3} s before [0-9]+, [0-9]+\.[0-9]{3} s at the end$' "$OUT"; then
+    echo "ok: machine probe line"
+else
+    echo "FAIL: machine probe line" >&2
+    fail=1
+fi
 if command -v wrk >/dev/null; then
     check "server CPU per request at 16 conn, µs" "CPU per request row"
     # --smoke runs two rounds of the loads: the spread rows are there.
