@@ -6,12 +6,14 @@
 Compresses a fixed text of 16 MB (made here from a seeded generator, the
 same bytes on every run) with zlib at level 9, ROUNDS times (3), and prints
 "probe_s=S" — the best round's wall time in seconds — and the spread,
-"probe_hi_s=S". It measures none of secstd's code: the same figure on two
-runs says the machine gave the same single-core speed, a higher one that
-the machine was slower, whatever the code being measured did. A virtual
-machine's speed moves with its neighbours; bench/run.sh prints the probe
-before each corpus and at the end, so a missed target can be read against
-it (bench/README.md).
+"probe_hi_s=S". It measures none of secstd's code: a higher figure on one
+run than on another says the machine was slower, whatever the code being
+measured did. The same figure says less: this is one core's arithmetic on
+data in its cache, and memory traffic or the host's scheduling, which also
+move a server under load, it sees only in part. A virtual machine's speed
+moves with its neighbours; bench/run.sh prints the probe before each
+corpus and at the end, so a missed target can be read against it
+(bench/README.md).
 """
 import random
 import sys
