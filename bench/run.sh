@@ -265,6 +265,17 @@ probe() {
     PROBES+=("$(kv probe_s "$line") s $1")
 }
 
+# put_stages SIZE OUT — the wall time of each stage of secstd's build whose
+# --json summary is OUT.out ("stages": read, classify, compare, write,
+# merge, finish; they add up to its wall time)
+put_stages() {
+    local size="$1" out="$2" k v
+    for k in read classify compare write merge finish; do
+        v="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["stages"][sys.argv[2]])' \
+            "$out.out" "$k" 2>/dev/null)" || continue
+        put "$size" "stage_$k" secstd "$v"
+    done
+}
 # ---- the real records: crawl, full rebuild, refresh with nothing changed ------------
 REAL="$WORK/real"
 log "crawling $MIRROR"
@@ -272,8 +283,9 @@ timed "$WORK/crawl" "$SECSTD" crawl --mirror "$MIRROR" --data "$REAL" --quiet ||
 put real crawl_s secstd "$(wall "$WORK/crawl")"
 nreal=$(cat "$REAL"/records/*.jsonl | wc -l)
 [ "$nreal" -gt 0 ] || { echo "run.sh: the crawl produced no records" >&2; exit 1; }
-timed "$WORK/rebuild" "$SECSTD" index --data "$REAL" --full --quiet
+timed "$WORK/rebuild" "$SECSTD" index --data "$REAL" --full --json
 put real rebuild_s secstd "$(wall "$WORK/rebuild")"
+put_stages real "$WORK/rebuild"
 put real rebuild_rate secstd "$(calc "$nreal / max($(wall "$WORK/rebuild"), 0.001)")"
 put real index_rss_mib secstd "$(rss_mib "$WORK/rebuild")"
 # The first refresh records the mirror's validators; the second is the
@@ -292,8 +304,9 @@ for n in "${sizes[@]}"; do
 
     # secstd: index
     log "secstd: indexing $n records ($INDEX_RUNS builds, each from an empty index)"
-    timed_runs "$WORK/index-$n" 'rm -rf "$C/index"' "$SECSTD" index --data "$C" --full --quiet
+    timed_runs "$WORK/index-$n" 'rm -rf "$C/index"' "$SECSTD" index --data "$C" --full --json
     put_index "$n" secstd "$n" "$WORK/index-$n"
+    put_stages "$n" "$WORK/index-$n"
     put "$n" index_mib secstd "$(mib "$C/index/$(readlink "$C/index/current")")"
 
     # secstd: searchd cold start, latency, throughput, RSS

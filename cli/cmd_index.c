@@ -27,7 +27,11 @@ static void help(FILE *out)
             "  --allow-removals  publish even when more than half of the standards would\n"
             "                 go at once (refused otherwise: an emptied records file?)\n"
             "  --quiet        no progress or summary\n"
-            "  --json         print the summary as JSON\n\n"
+            "  --json         print the summary as JSON (\"stages\": seconds by stage)\n\n"
+            "The summary ends with the wall time of each stage: read (the records files),\n"
+            "classify (areas, digests), compare (with the current generation, copied when\n"
+            "it is updated), write (the documents), merge (a fresh build's shards, written\n"
+            "in parallel), finish (facet tables, heads file, sync, publication).\n\n"
             "A bad records line is named as FILE:LINE: reason and the rest is indexed;\n"
             "while lines are rejected, no standard of the current generation is removed\n"
             "(the bad line may hold it): it is kept as it was until the line is fixed.\n\n"
@@ -96,6 +100,8 @@ int cmd_index(int argc, char **argv)
                               "kept", (json_int_t)sum.kept,
                               "generation", (int)sum.generation, "published", sum.published,
                               "seconds", sum.seconds);
+        json_object_set_new(o, "stages", secstd_build_stages_json(&sum));
+        json_object_set_new(o, "shards", json_integer(sum.shards));
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
         if (s)
             printf("%s\n", s);
@@ -111,6 +117,14 @@ int cmd_index(int argc, char **argv)
                sum.read, sum.rejected, sum.merged, sum.indexed, sum.unchanged, sum.removed, kept,
                sum.published ? "published" : "nothing changed, still serving", sum.generation,
                sum.seconds);
+        /* Where the time went, stage by stage (build.h). */
+        printf("stages:");
+        for (int k = 0; k < SECSTD_STAGE_COUNT; k++)
+            printf("%s %s %.2f s", k ? "," : "", secstd_build_stage_name((secstd_build_stage)k),
+                   sum.stages[k]);
+        if (sum.shards)
+            printf(" (%u document shards and a spelling shard)", sum.shards - 1);
+        printf("\n");
     }
     json_decref(sum.changes);
     return sum.rejected ? 1 : 0;

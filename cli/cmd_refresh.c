@@ -396,11 +396,12 @@ int cmd_refresh(int argc, char **argv)
     json_object_set_new(report, "crawl", cr);
     json_object_set_new(report, "index",
                         bst == SECSTD_OK
-                            ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "read", (json_int_t)sum.read,
+                            ? json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:o*}", "read", (json_int_t)sum.read,
                                         "indexed", (json_int_t)sum.indexed, "unchanged",
                                         (json_int_t)sum.unchanged, "removed", (json_int_t)sum.removed,
                                         "rejected", (json_int_t)sum.rejected, "kept",
-                                        (json_int_t)sum.kept, "seconds", sum.seconds)
+                                        (json_int_t)sum.kept, "seconds", sum.seconds, "stages",
+                                        secstd_build_stages_json(&sum))
                             : json_pack("{s:s}", "error", err));
     if (bst == SECSTD_OK && sum.changes)
         json_object_set(report, "changes", sum.changes);

@@ -59,6 +59,38 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+const char *secstd_build_stage_name(secstd_build_stage stage)
+{
+    static const char *const names[SECSTD_STAGE_COUNT] = {"read",  "classify", "compare",
+                                                          "write", "merge",    "finish"};
+    return (unsigned)stage < SECSTD_STAGE_COUNT ? names[stage] : NULL;
+}
+
+json_t *secstd_build_stages_json(const secstd_build_summary *summary)
+{
+    json_t *o = json_object();
+    for (int k = 0; o && k < SECSTD_STAGE_COUNT; k++)
+        json_object_set_new(o, secstd_build_stage_name((secstd_build_stage)k),
+                            json_real(summary->stages[k]));
+    return o;
+}
+
+/* The stage a run is in, and since when: stage_next charges the time since
+ * to it and starts `next` (the same stage: the run ends there). */
+struct stage_clock {
+    secstd_build_summary *sum;
+    secstd_build_stage cur;
+    double since;
+};
+
+static void stage_next(struct stage_clock *c, secstd_build_stage next)
+{
+    double t = now_seconds();
+    c->sum->stages[c->cur] += t - c->since;
+    c->since = t;
+    c->cur = next;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1197,7 +1229,8 @@ static int by_begin(const void *a, const void *b)
 static secstd_status build_shards(const secstd_build_opts *opts, const struct todo *todo, size_t n,
                                   int hash_slot, const char *newpath, unsigned nshards,
                                   json_t **records, struct releaser *rel,
-                                  secstd_build_summary *sum, char *err, size_t errlen)
+                                  secstd_build_summary *sum, struct stage_clock *clock, char *err,
+                                  size_t errlen)
 {
     struct shard_job *jobs = calloc(MAX_JOBS, sizeof *jobs);
     char(*paths)[4096] = calloc(MAX_JOBS, sizeof *paths);
@@ -1227,6 +1260,7 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     pool.njobs = nshards + 1;
     unsigned nthreads = worker_count();
     run_parallel(nthreads < pool.njobs ? nthreads : pool.njobs, shard_worker, &pool);
+    stage_next(clock, SECSTD_STAGE_MERGE);
     unsigned njobs = pool.njobs;
     struct merge_slot order[MAX_JOBS];
     const char *srcs[MAX_JOBS];
@@ -1250,6 +1284,7 @@ static secstd_status build_shards(const secstd_build_opts *opts, const struct to
     }
     for (unsigned k = 0; k < njobs; k++)
         remove_dir(paths[k]);
+    stage_next(clock, SECSTD_STAGE_FINISH);
     pthread_mutex_destroy(&pool.lock);
     free(jobs);
     free(paths);
@@ -1302,7 +1337,8 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
                            size_t errlen)
 {
     memset(sum, 0, sizeof *sum);
-    double t0 = now_seconds();
+    struct stage_clock clock = {sum, SECSTD_STAGE_READ, now_seconds()};
+    const double t0 = clock.since;
     if (!opts->records_dir || !opts->index_dir)
         return failf(err, errlen, SECSTD_ERR_INVALID, "records and index directories are required");
     if (mkdir_p(opts->index_dir) != 0)
@@ -1315,6 +1351,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         json_decref(byid);
         return st;
     }
+    stage_next(&clock, SECSTD_STAGE_CLASSIFY);
 
     struct old_index old = {NULL, secstd_index_current_generation(opts->index_dir)};
     char oldpath[4096] = "";
@@ -1356,6 +1393,7 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         classify_all(recs, digests_of, weights, n);
     }
     free(recs);
+    stage_next(&clock, SECSTD_STAGE_COMPARE);
 
     /* Find what differs from the current generation. */
     size_t ntodo = 0;
@@ -1477,7 +1515,8 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
     int nothing = ntodo == 0 && ngone == 0;
     if (refuse || (nothing && old.generation && !opts->force_publish && !opts->full)) {
         sum->published = 0;
-        sum->seconds = now_seconds() - t0;
+        stage_next(&clock, clock.cur);
+        sum->seconds = clock.since - t0;
         sum->changes = json_pack("{s:i,s:[],s:[],s:[],s:[]}", "generation", old.generation, "added",
                                  "changed", "status_changed", "removed");
         /* Still clear what a crashed run left behind (gen dirs newer than
@@ -1518,10 +1557,11 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         goto out;
     }
     unsigned nshards = fresh ? shard_count(ntodo) : 1;
+    stage_next(&clock, SECSTD_STAGE_WRITE);
     xap_writer *w = NULL;
     if (nshards > 1) {
-        st = build_shards(opts, todo, ntodo, hash_slot, newpath, nshards, &byid, &rel, sum, err,
-                          errlen);
+        st = build_shards(opts, todo, ntodo, hash_slot, newpath, nshards, &byid, &rel, sum, &clock,
+                          err, errlen);
         if (st != SECSTD_OK)
             goto out;
     }
@@ -1549,6 +1589,8 @@ secstd_status secstd_build(const secstd_build_opts *opts, secstd_build_summary *
         st = xap_writer_delete(w, json_string_value(g));
         sum->removed++;
     }
+    if (clock.cur == SECSTD_STAGE_WRITE)   /* one writer: its documents are done */
+        stage_next(&clock, SECSTD_STAGE_FINISH);
     if (st == SECSTD_OK) {
         char num[32];
         unsigned count = 0;
@@ -1631,7 +1673,8 @@ out:
         }
     }
     release_join(&rel);
-    sum->seconds = now_seconds() - t0;
+    stage_next(&clock, clock.cur);
+    sum->seconds = clock.since - t0;
     xap_db_free(old.db);
     json_decref(byid);
     free(todo);

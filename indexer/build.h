@@ -33,6 +33,23 @@ typedef struct secstd_build_opts {
     FILE *errors;              /* bad-line reports or NULL */
 } secstd_build_opts;
 
+/* The stages of a run, in the order they run. */
+typedef enum secstd_build_stage {
+    SECSTD_STAGE_READ,       /* reading and validating the records files */
+    SECSTD_STAGE_CLASSIFY,   /* technology areas and digest of every record */
+    SECSTD_STAGE_COMPARE,    /* against the current generation (and copying
+                              * it, when it is updated in place) */
+    SECSTD_STAGE_WRITE,      /* writing the documents: every writer, every shard */
+    SECSTD_STAGE_MERGE,      /* merging a fresh build's shards into one database
+                              * (0 with one writer) */
+    SECSTD_STAGE_FINISH,     /* metadata, facet tables, heads file, sync,
+                              * change report, publication */
+    SECSTD_STAGE_COUNT
+} secstd_build_stage;
+
+/* "read", "classify", "compare", "write", "merge", "finish"; NULL past the last. */
+const char *secstd_build_stage_name(secstd_build_stage stage);
+
 typedef struct secstd_build_summary {
     unsigned long read;        /* records read (valid lines) */
     unsigned long rejected;    /* bad lines */
@@ -48,6 +65,9 @@ typedef struct secstd_build_summary {
     unsigned generation;       /* published generation (or current if none) */
     int published;             /* 1 if a new generation was published */
     double seconds;
+    double stages[SECSTD_STAGE_COUNT];   /* wall seconds of each stage; they
+                                          * add up to `seconds` (stages not
+                                          * reached: 0) */
     json_t *changes;           /* change report (added/changed/removed ids), new ref */
 } secstd_build_summary;
 
@@ -56,6 +76,9 @@ void secstd_build_opts_init(secstd_build_opts *opts);
  * written just before it is published. A generation directory without one
  * was left by a run that did not finish. */
 int secstd_generation_completed(const char *index_dir, unsigned g);
+/* summary->stages as a JSON object {"read": seconds, ...}, new ref (NULL
+ * when out of memory). */
+json_t *secstd_build_stages_json(const secstd_build_summary *summary);
 /* Runs the indexer. Returns SECSTD_OK (bad lines are counted in
  * summary->rejected, not an error), or an error with detail in err when no
  * generation could be published. summary->changes must be json_decref'd. */

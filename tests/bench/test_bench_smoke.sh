@@ -43,6 +43,37 @@ check "1 client p50, ms" "latency row"
 check "Targets (bench/README.md): " "targets line printed"
 check "| crawled records: full rebuild ≤ 5 s |" "rebuild target row"
 check "not measured (they are set for 26,000 and 260,000 records" "targets of other sizes marked"
+# secstd's build by stage (its --json summary): six rows a corpus, every
+# figure a number, together no longer than the build's wall time (the
+# stages are timed inside the process, the wall time around it).
+if python3 - "$OUT" <<'PY'
+import re, sys
+rows = {}
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) < 3:
+        continue
+    m = re.match(r"secstd's build \(median\), stage: (.+), s$", cells[1])
+    if m:
+        rows.setdefault(cells[0], {})[m.group(1)] = float(cells[2])
+    elif cells[1] == "indexing wall time, s (median build)":
+        rows.setdefault(cells[0], {})["wall"] = float(cells[2])
+corpora = [c for c in rows if c.endswith(" records") and c != "real"]
+assert corpora, "no corpus has stage rows"
+for c in corpora:
+    r = rows[c]
+    stages = [r[k] for k in ("read records", "classify", "compare with current",
+                             "write documents", "merge shards", "finish, publish")]
+    assert all(v >= 0 for v in stages), (c, r)
+    assert r["write documents"] > 0, (c, r)
+    assert sum(stages) <= r["wall"] + 0.02, (c, sum(stages), r["wall"])
+PY
+then
+    echo "ok: build stage rows"
+else
+    echo "FAIL: build stage rows" >&2
+    fail=1
+fi
 # The machine probe under the header: a figure before the corpus and one at
 # the end (a probe that failed would read "before 400 failed").
 if grep -Eq '^machine probe .*: [0-9]+\.[0-9]{3} s before [0-9]+, [0-9]+\.[0-9]{3} s at the end$' "$OUT"; then

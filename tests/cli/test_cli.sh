@@ -83,6 +83,28 @@ run index 0 "$BIN" index --data "$D" --quiet
 run index-json 0 "$BIN" index --data "$D" --json
 [ "$(json_get "$TMP/index-json.out" 'd["published"]')" = "False" ] || fail "unchanged run published"
 [ "$(json_get "$TMP/index-json.out" 'd["unchanged"]')" = "25" ] || fail "unchanged count"
+# Its stages: the time went to reading, classifying and comparing; nothing
+# was written, merged or published, and the six add up to the whole.
+[ "$(json_get "$TMP/index-json.out" 'sorted(d["stages"]) == sorted(["read", "classify", "compare", "write", "merge", "finish"])')" = "True" ] ||
+    fail "--json: stages are not the six of build.h"
+[ "$(json_get "$TMP/index-json.out" 'd["stages"]["read"] > 0 and d["stages"]["write"] == d["stages"]["merge"] == d["stages"]["finish"] == 0')" = "True" ] ||
+    fail "--json: an unchanged run's stages: $(json_get "$TMP/index-json.out" 'd["stages"]')"
+[ "$(json_get "$TMP/index-json.out" 'abs(sum(d["stages"].values()) - d["seconds"]) < 1e-6')" = "True" ] ||
+    fail "--json: the stages do not add up to the run's seconds"
+# A fresh build in shards (two threads at any size): written, then merged.
+D2="$TMP/data-shards"
+mkdir -p "$D2/records"
+cp "$FIXTURE" "$D2/records/"
+run index-shards 0 env SECSTD_INDEX_THREADS=2 "$BIN" index --data "$D2" --json
+[ "$(json_get "$TMP/index-shards.out" 'd["shards"] >= 3 and all(d["stages"][k] > 0 for k in ("read", "write", "merge", "finish"))')" = "True" ] ||
+    fail "--json: a sharded build's stages: $(json_get "$TMP/index-shards.out" '[d["shards"], d["stages"]]')"
+[ "$(json_get "$TMP/index-shards.out" 'abs(sum(d["stages"].values()) - d["seconds"]) < 1e-6')" = "True" ] ||
+    fail "--json: a sharded build's stages do not add up to its seconds"
+# The human summary ends with the same stages.
+rm -rf "$D2/index"
+run index-shards-human 0 env SECSTD_INDEX_THREADS=2 "$BIN" index --data "$D2"
+grep -Eq '^stages: read [0-9.]+ s, classify [0-9.]+ s, compare [0-9.]+ s, write [0-9.]+ s, merge [0-9.]+ s, finish [0-9.]+ s \([0-9]+ document shards and a spelling shard\)$' "$TMP/index-shards-human.out" ||
+    fail "human summary: no stages line: $(cat "$TMP/index-shards-human.out")"
 
 # ---- search: human output -----------------------------------------------------------
 run search-x509 0 "$BIN" search --data "$D" "X.509"

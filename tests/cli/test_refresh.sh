@@ -51,6 +51,10 @@ refresh refresh1
 [ "$RC" -eq 0 ] || { sed 's/^/    /' "$TMP/refresh1.err" >&2; die "refresh #1: exit $RC, want 0"; }
 [ "$(json_get "$TMP/refresh1.json" 'd["published"]')" = True ] || fail "refresh #1 did not publish"
 [ "$(current_gen)" = 1 ] || fail "refresh #1: current is $(current_gen), want 1"
+# The index's stages in the run report: the six of build.h, adding up to
+# its seconds, the documents written.
+[ "$(json_get "$TMP/refresh1.json" 'sorted(d["index"]["stages"]) == sorted(["read", "classify", "compare", "write", "merge", "finish"]) and d["index"]["stages"]["write"] > 0 and abs(sum(d["index"]["stages"].values()) - d["index"]["seconds"]) < 1e-6')" = True ] ||
+    fail "refresh #1: the index stages in the report: $(json_get "$TMP/refresh1.json" 'd["index"]')"
 ok "refresh #1 published generation 1 ($SECS s)"
 T1=$SECS
 
