@@ -36,7 +36,10 @@ typedef struct secstd_build_opts {
 /* The stages of a run, in the order they run. */
 typedef enum secstd_build_stage {
     SECSTD_STAGE_READ,       /* reading and validating the records files */
-    SECSTD_STAGE_CLASSIFY,   /* technology areas and digest of every record */
+    SECSTD_STAGE_CLASSIFY,   /* technology areas and digest of every record
+                              * (after opening the current generation and,
+                              * when lines were rejected, reading from it
+                              * the standards they may hold) */
     SECSTD_STAGE_COMPARE,    /* against the current generation (and copying
                               * it, when it is updated in place) */
     SECSTD_STAGE_WRITE,      /* writing the documents: every writer, every shard */
