@@ -266,16 +266,16 @@ probe() {
 }
 
 # put_stages SIZE OUT — the wall time of each stage of secstd's build whose
-# --json summary is OUT.out ("stages": read, classify, compare, write,
-# merge, finish; they add up to its wall time)
+# --json summary is OUT.out ("stages", build.h; they add up to its wall
+# time), read once; nothing when the build printed no summary
 put_stages() {
     local size="$1" out="$2" k v
-    for k in read classify compare write merge finish; do
-        v="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["stages"][sys.argv[2]])' \
-            "$out.out" "$k" 2>/dev/null)" || continue
+    while read -r k v; do
         put "$size" "stage_$k" secstd "$v"
-    done
+    done < <(python3 -c 'import json, sys
+for k, v in json.load(open(sys.argv[1]))["stages"].items(): print(k, v)' "$out.out" 2>/dev/null)
 }
+
 # ---- the real records: crawl, full rebuild, refresh with nothing changed ------------
 REAL="$WORK/real"
 log "crawling $MIRROR"
