@@ -1125,6 +1125,10 @@ struct shard_pool {
 
 /* Jobs at most: the shards, the spelling shard, the halves taken. */
 #define MAX_JOBS 48
+/* build_shards fills a job for each shard and the spelling shard before
+ * any is split (a 260k build with MAX_SHARDS raised to 128 overran the
+ * table). */
+_Static_assert(MAX_SHARDS + 1 <= MAX_JOBS, "MAX_JOBS must hold every shard and the spelling shard");
 /* A running shard is split only when at least twice this many records
  * remain: a shard costs an open, a close and a source of the merge
  * (≈ 50 ms at 26k), these records ≈ 0.1 s of writing.
