@@ -176,6 +176,10 @@ typedef enum xap_stem {
  * bytes); returns the stem's whole length (0 for an empty word, or on
  * error). */
 size_t xap_stem_word(const char *word, char *buf, size_t len);
+/* Whether word (lowercase) is one of the function words ("the", "of",
+ * "for" ...) that documents hold as words only, never as stems, and that
+ * xap_query_parse drops from a query outside phrases. */
+int xap_is_stop_word(const char *word);
 /* A field's prefixed copy of free text, with the terms `stem` says (the
  * query parser must look for the same: xap_query_parse follows the field
  * table). */

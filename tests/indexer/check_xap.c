@@ -566,6 +566,72 @@ START_TEST(test_query_builders)
 }
 END_TEST
 
+/* Function words: documents hold them as words (with positions), never
+ * as stems; the parser drops them from a query outside phrases, and one
+ * it keeps (a query of them alone, +must, AND) is looked for as the
+ * word. */
+START_TEST(test_function_words)
+{
+    static const char *const stop[] = {"a",  "an", "and", "are",  "be",  "by",    "for",   "from",
+                                       "in", "into", "is", "its", "of",  "on",    "that",  "the",
+                                       "their", "these", "this", "to", "which", "with"};
+    for (size_t i = 0; i < sizeof stop / sizeof *stop; i++)
+        ck_assert_msg(xap_is_stop_word(stop[i]), "%s", stop[i]);
+    /* Acronyms users type, the parser's operators, content words. */
+    static const char *const kept[] = {"it", "as", "can", "at", "or", "not", "5g", "iot",
+                                       "thee", "ton", "", "security", "whichever"};
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        ck_assert_msg(!xap_is_stop_word(kept[i]), "%s", kept[i]);
+    ck_assert(!xap_is_stop_word(NULL));
+
+    char *path = make_db();
+    xap_db *db = NULL;
+    ck_assert_int_eq(xap_db_open(path, &db), SECSTD_OK);
+    /* c: "Security architecture for the 5G system"; d: "Consumer internet
+     * of things baseline security requirements". */
+    static const struct {
+        const char *term;
+        unsigned freq;
+    } terms[] = {{"the", 1}, {"for", 1}, {"of", 1}, {"Zthe", 0}, {"Zfor", 0}, {"Zof", 0},
+                 {"Zsecur", 4}, {"Zthing", 1}};
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        unsigned freq = 99;
+        ck_assert_int_eq(xap_db_termfreq(db, terms[i].term, &freq), SECSTD_OK);
+        ck_assert_msg(freq == terms[i].freq, "%s: %u", terms[i].term, freq);
+    }
+
+    static const struct {
+        const char *q;
+        unsigned total;
+        const char *first;
+    } cases[] = {
+        /* "of" and "the" are not in c, "for" is not in d: dropped, not required. */
+        {"architecture of the 5g system", 1, "c"},
+        {"security for the internet of things", 1, "d"},
+        /* In a phrase they count, as words with positions. */
+        {"\"internet of things\"", 1, "d"},
+        {"\"internet for things\"", 0, NULL},
+        /* Kept by the parser: looked for as the word. */
+        {"the", 1, "c"},
+        {"+the security", 1, "c"},
+        {"security AND of", 1, "d"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_search_opts o = {0, 10, -1, 0, 10, NULL, 0};
+        xap_results *r =
+            run(db, cases[i].q,
+                XAP_PARSE_BOOLEAN | XAP_PARSE_PHRASE | XAP_PARSE_LOVEHATE | XAP_PARSE_DEFAULT_AND, &o);
+        ck_assert_msg(xap_results_total(r) == cases[i].total, "%s: %u", cases[i].q,
+                      xap_results_total(r));
+        if (cases[i].first)
+            ck_assert_str_eq(xap_results_data(r, 0), cases[i].first);
+        xap_results_free(r);
+    }
+    xap_db_free(db);
+    drop_db(path);
+}
+END_TEST
+
 START_TEST(test_search_sort_range_facets)
 {
     char *path = make_db();
@@ -1514,6 +1580,7 @@ static Suite *xap_suite(void)
     tcase_add_test(d, test_doc_terms_values_metadata);
     tcase_add_test(d, test_query_builders);
     tcase_add_test(d, test_wildcard_expansion_capped);
+    tcase_add_test(d, test_function_words);
     tcase_add_test(d, test_search_sort_range_facets);
     tcase_add_test(d, test_slot_ranges_equal_value_ranges);
     tcase_add_test(d, test_ranked_page_same_when_every_match_checked);
