@@ -863,22 +863,33 @@ struct SnippetStems {
  * to an object that was never release()d). */
 class FunctionWords : public Xapian::Stopper {
   public:
+    /* Asked of every word the generator indexes: by length first (most
+     * words are longer than five bytes), then against the few of that
+     * length. */
     bool operator()(const std::string &word) const override
     {
-        if (word.empty() || word.size() > kLongest)
+        switch (word.size()) {
+        case 1:
+            return word[0] == 'a';
+        case 2:
+            return among(word, "an", "be", "by", "in", "is", "of", "on", "to");
+        case 3:
+            return among(word, "and", "are", "for", "its", "the");
+        case 4:
+            return among(word, "from", "into", "that", "this", "with");
+        case 5:
+            return among(word, "their", "these", "which");
+        default:
             return false;
-        return std::binary_search(std::begin(kWords), std::end(kWords), word.c_str(),
-                                  [](const char *a, const char *b) { return strcmp(a, b) < 0; });
+        }
     }
     std::string get_description() const override { return "function words"; }
 
   private:
-    static constexpr size_t kLongest = 5;
-    /* Sorted (strcmp). */
-    static constexpr const char *kWords[] = {
-        "a",  "an", "and",  "are", "be",   "by",    "for",   "from", "in",    "into", "is",
-        "its", "of", "on",  "that", "the", "their", "these", "this",  "to",   "which", "with",
-    };
+    template <typename... Words> static bool among(const std::string &word, const Words... words)
+    {
+        return ((memcmp(word.data(), words, word.size()) == 0) || ...);
+    }
 };
 
 static const FunctionWords function_words;
