@@ -849,6 +849,32 @@ struct SnippetStems {
     SnippetStems &operator=(const SnippetStems &) = delete;
 };
 
+/* Asked of every word the generator indexes: by length first (most words
+ * are longer than five bytes), then against the few of that length. No
+ * allocation, nothing to throw. */
+template <typename... Words> static bool among(const char *w, size_t n, const Words... words)
+{
+    return ((memcmp(w, words, n) == 0) || ...);
+}
+
+static bool is_function_word(const char *w, size_t n)
+{
+    switch (n) {
+    case 1:
+        return w[0] == 'a';
+    case 2:
+        return among(w, n, "an", "be", "by", "in", "is", "of", "on", "to");
+    case 3:
+        return among(w, n, "and", "are", "for", "its", "the");
+    case 4:
+        return among(w, n, "from", "into", "that", "this", "with");
+    case 5:
+        return among(w, n, "their", "these", "which");
+    default:
+        return false;
+    }
+}
+
 /* English function words, "the" to "which": in most titles and abstracts,
  * about nothing. The generator indexes them as words only, with their
  * positions, so phrases ("internet of things") still match, and makes no
@@ -863,38 +889,16 @@ struct SnippetStems {
  * to an object that was never release()d). */
 class FunctionWords : public Xapian::Stopper {
   public:
-    /* Asked of every word the generator indexes: by length first (most
-     * words are longer than five bytes), then against the few of that
-     * length. */
     bool operator()(const std::string &word) const override
     {
-        switch (word.size()) {
-        case 1:
-            return word[0] == 'a';
-        case 2:
-            return among(word, "an", "be", "by", "in", "is", "of", "on", "to");
-        case 3:
-            return among(word, "and", "are", "for", "its", "the");
-        case 4:
-            return among(word, "from", "into", "that", "this", "with");
-        case 5:
-            return among(word, "their", "these", "which");
-        default:
-            return false;
-        }
+        return is_function_word(word.data(), word.size());
     }
     std::string get_description() const override { return "function words"; }
-
-  private:
-    template <typename... Words> static bool among(const std::string &word, const Words... words)
-    {
-        return ((memcmp(word.data(), words, word.size()) == 0) || ...);
-    }
 };
 
 static const FunctionWords function_words;
 
-int xap_is_stop_word(const char *word) { return word && function_words(word) ? 1 : 0; }
+int xap_is_stop_word(const char *word) { return word && is_function_word(word, strlen(word)) ? 1 : 0; }
 
 /* Used and freed by the thread that made it (its stemmer is the thread's). */
 struct xap_doc {
@@ -1710,7 +1714,7 @@ static Xapian::Query stop_stems_as_words(const Xapian::Query &q)
         size_t i = 1;
         while (i < t.size() && t[i] >= 'A' && t[i] <= 'Z')
             i++;
-        if (!function_words(t.substr(i)))
+        if (!is_function_word(t.data() + i, t.size() - i))
             return q;
         return Xapian::Query(t.substr(1), q.get_length());
     }

@@ -160,7 +160,8 @@ secstd_status xap_compact(const char *const *srcs, size_t n, const char *dest);
 xap_doc *xap_doc_new(void);
 void xap_doc_free(xap_doc *d);
 /* Stemmed (English) free text with positions; prefix "" for unprefixed.
- * wdf_inc weights the field; spelling words are recorded when the doc is
+ * Function words (xap_is_stop_word) get no stem. wdf_inc weights the
+ * field; spelling words are recorded when the doc is
  * given a writer through xap_doc_set_spelling_writer. */
 secstd_status xap_doc_index_text(xap_doc *d, const char *text, unsigned wdf_inc, const char *prefix);
 /* Which terms xap_doc_index_field makes of each word. */
@@ -253,6 +254,8 @@ char *xap_query_describe(const xap_query *q);
 #define XAP_WILDCARD_MAX 50
 
 /* Parses free text with Xapian::QueryParser: English stemming (STEM_SOME),
+ * function words (xap_is_stop_word) dropped outside phrases — one the
+ * parser keeps (a query of them alone, +must) is looked for as the word —,
  * field prefixes from schema/fields.def (TEXT fields as prefixes, BOOLEAN
  * fields as boolean prefixes), flags from XAP_PARSE_*. db (may be NULL)
  * enables wildcards (each expanded to XAP_WILDCARD_MAX words at most) and
