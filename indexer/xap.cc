@@ -1651,17 +1651,33 @@ static Xapian::Query phrase_set(xap_db *db, const std::string &key, const Xapian
     return Xapian::Query((new DocListSource(set.docs))->release());
 }
 
+/* Whether the API gives a query of this operator back whole (no window,
+ * factor or range to rebuild): a rewrite of its subqueries can remake it. */
+static bool remakeable(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* q's ranked and counted forms, each phrase of the synonym table
  * replaced: ranked by its words ANDed, filtered by its set; counted by its
- * set. Only under operators the API gives back whole (no window, factor
- * or range to rebuild); phrases under others stay. true when a phrase was
- * replaced (else both forms are q). */
+ * set. Only under remakeable operators; phrases under others stay. true
+ * when a phrase was replaced (else both forms are q). */
 static bool with_phrase_sets(xap_db *db, const Xapian::Query &q, Xapian::Query &ranked,
                              Xapian::Query &counted)
 {
     ranked = counted = q;
-    switch (q.get_type()) {
-    case Xapian::Query::OP_PHRASE: {
+    if (q.get_type() == Xapian::Query::OP_PHRASE) {
         std::string key = phrase_key(q);
         if (!synonym_phrases().count(key))
             return false;
@@ -1673,42 +1689,31 @@ static bool with_phrase_sets(xap_db *db, const Xapian::Query &q, Xapian::Query &
                                Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()), counted);
         return true;
     }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_MAX: {
-        std::vector<Xapian::Query> rs, cs;
-        bool any = false;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-            Xapian::Query r, c;
-            any |= with_phrase_sets(db, q.get_subquery(i), r, c);
-            rs.push_back(r);
-            cs.push_back(c);
-        }
-        if (!any)
-            return false;
-        ranked = Xapian::Query(q.get_type(), rs.begin(), rs.end());
-        counted = Xapian::Query(q.get_type(), cs.begin(), cs.end());
-        return true;
-    }
-    default:
+    if (!remakeable(q.get_type()))
         return false;
+    std::vector<Xapian::Query> rs, cs;
+    bool any = false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        Xapian::Query r, c;
+        any |= with_phrase_sets(db, q.get_subquery(i), r, c);
+        rs.push_back(r);
+        cs.push_back(c);
     }
+    if (!any)
+        return false;
+    ranked = Xapian::Query(q.get_type(), rs.begin(), rs.end());
+    counted = Xapian::Query(q.get_type(), cs.begin(), cs.end());
+    return true;
 }
 
 /* q with each stem of a function word the parser kept ("Z" + field prefix
  * + word: a query of such words alone, "+the", "tls AND the") looked for
  * as the word with the same prefix, which documents hold (the generator
- * makes no stem of one). Only under operators the API gives back whole,
- * as with_phrase_sets. */
+ * makes no stem of one). Only under remakeable operators. */
 static Xapian::Query stop_stems_as_words(const Xapian::Query &q)
 {
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM: {
-        const std::string &t = *q.get_terms_begin();
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        const std::string t = *q.get_terms_begin();
         if (t.size() < 2 || t[0] != 'Z')
             return q;
         size_t i = 1;
@@ -1718,25 +1723,16 @@ static Xapian::Query stop_stems_as_words(const Xapian::Query &q)
             return q;
         return Xapian::Query(t.substr(1), q.get_length());
     }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_MAX: {
-        std::vector<Xapian::Query> subs;
-        bool any = false;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-            const Xapian::Query sub = q.get_subquery(i);
-            subs.push_back(stop_stems_as_words(sub));
-            any |= subs.back().internal.get() != sub.internal.get();
-        }
-        return any ? Xapian::Query(q.get_type(), subs.begin(), subs.end()) : q;
-    }
-    default:
+    if (!remakeable(q.get_type()))
         return q;
+    std::vector<Xapian::Query> subs;
+    bool any = false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        const Xapian::Query sub = q.get_subquery(i);
+        subs.push_back(stop_stems_as_words(sub));
+        any |= subs.back().internal.get() != sub.internal.get();
     }
+    return any ? Xapian::Query(q.get_type(), subs.begin(), subs.end()) : q;
 }
 
 /* ---- queries ----------------------------------------------------------- */
