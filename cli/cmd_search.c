@@ -111,6 +111,14 @@ static void print_text(const json_t *res, const secstd_search_request *req, int 
         printf("(%lld standard%s all the words; standards with some of them follow)\n",
                (long long)json_integer_value(json_object_get(q, "all_words_total")),
                json_integer_value(json_object_get(q, "all_words_total")) == 1 ? " has" : "s have");
+    const json_t *ignored = json_object_get(q, "ignored");
+    if (json_array_size(ignored)) {
+        printf("(common words ignored:");
+        size_t k;
+        const json_t *w;
+        json_array_foreach(ignored, k, w) printf("%s %s", k ? "," : "", json_string_value(w));
+        printf("; inside a \"quoted phrase\" they count)\n");
+    }
     const char *dym = json_string_value(json_object_get(res, "did_you_mean"));
     if (dym)
         printf("Did you mean: %s\n", dym);

@@ -975,8 +975,8 @@ static secstd_status build_search(xap_db *db, const secstd_search_request *req, 
                                   char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
-    b->qinfo = json_pack("{s:s,s:[],s:b,s:[],s:b}", "text", req->q ? req->q : "", "identifiers",
-                         "fallback", 0, "synonyms", "relaxed", 0);
+    b->qinfo = json_pack("{s:s,s:[],s:b,s:[],s:[],s:b}", "text", req->q ? req->q : "", "identifiers",
+                         "fallback", 0, "synonyms", "ignored", "relaxed", 0);
     secstd_status st = SECSTD_OK;
     const char *q = req->q ? req->q : "";
     while (*q == ' ')
@@ -1013,6 +1013,12 @@ static secstd_status build_search(xap_db *db, const secstd_search_request *req, 
             snprintf(err, errlen, "%s", xap_last_error());
             return st;
         }
+        /* Function words the parser left out ("the", "of"): searched for
+         * only inside phrases, which the answer says. */
+        json_t *ignored = json_object_get(b->qinfo, "ignored");
+        const char *w;
+        for (size_t i = 0; (w = xap_query_ignored(b->text_q, i)) != NULL; i++)
+            json_array_append_new(ignored, json_string(w));
     }
 
     /* 3. Scope: security standards unless widened; an identifier typed

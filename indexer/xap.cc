@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <new>
@@ -258,8 +259,36 @@ std::string unescape_xml(const std::string &s)
     return out;
 }
 
+/* Asked of every word the generator indexes: by length first (most words
+ * are longer than five bytes), then against the few of that length. No
+ * allocation, nothing to throw. */
+template <typename... Words> static bool among(const char *w, size_t n, const Words... words)
+{
+    return ((memcmp(w, words, n) == 0) || ...);
+}
+
+static bool is_function_word(const char *w, size_t n)
+{
+    switch (n) {
+    case 1:
+        return w[0] == 'a';
+    case 2:
+        return among(w, n, "an", "be", "by", "in", "is", "of", "on", "to");
+    case 3:
+        return among(w, n, "and", "are", "for", "its", "the");
+    case 4:
+        return among(w, n, "from", "into", "that", "this", "with");
+    case 5:
+        return among(w, n, "their", "these", "which");
+    default:
+        return false;
+    }
+}
+
 /* Only unprefixed free-text terms (lower-case words) take part in
- * more-like-this: boolean and identifier terms would dominate otherwise. */
+ * more-like-this: boolean and identifier terms would dominate otherwise;
+ * nor do the function words, or the words every standard's text uses
+ * ("specifies", "requirements"). */
 class FreeTextDecider : public Xapian::ExpandDecider {
   public:
     bool operator()(const std::string &term) const override
@@ -276,20 +305,20 @@ class FreeTextDecider : public Xapian::ExpandDecider {
         for (unsigned char ch : term)
             if (ch >= 'a' && ch <= 'z')
                 has_alpha = true;
-        return has_alpha && !stop(term);
+        return has_alpha && !is_function_word(term.data(), term.size()) && !boilerplate(term);
     }
-    Xapian::SimpleStopper stop{};
-    FreeTextDecider()
+
+  private:
+    static bool boilerplate(const std::string &term)
     {
         static const char *const words[] = {
-            "the", "and", "for", "with", "this", "that", "are", "from", "which", "such",
-            "its", "can", "may", "also", "part", "use", "used", "using", "into", "these",
-            "other", "between", "within", "based", "their", "been", "has", "have", "not",
-            "all", "any", "some", "document", "specification", "standard", "recommendation",
-            "provides", "describes", "defines", "specifies", "international", "requirements",
+            "such", "can", "may", "also", "part", "use", "used", "using", "other", "between",
+            "within", "based", "been", "has", "have", "not", "all", "any", "some", "document",
+            "specification", "standard", "recommendation", "provides", "describes", "defines",
+            "specifies", "international", "requirements",
         };
-        for (const char *w : words)
-            stop.add(w);
+        static const Xapian::SimpleStopper stop(std::begin(words), std::end(words));
+        return stop(term);
     }
 };
 
@@ -849,32 +878,6 @@ struct SnippetStems {
     SnippetStems &operator=(const SnippetStems &) = delete;
 };
 
-/* Asked of every word the generator indexes: by length first (most words
- * are longer than five bytes), then against the few of that length. No
- * allocation, nothing to throw. */
-template <typename... Words> static bool among(const char *w, size_t n, const Words... words)
-{
-    return ((memcmp(w, words, n) == 0) || ...);
-}
-
-static bool is_function_word(const char *w, size_t n)
-{
-    switch (n) {
-    case 1:
-        return w[0] == 'a';
-    case 2:
-        return among(w, n, "an", "be", "by", "in", "is", "of", "on", "to");
-    case 3:
-        return among(w, n, "and", "are", "for", "its", "the");
-    case 4:
-        return among(w, n, "from", "into", "that", "this", "with");
-    case 5:
-        return among(w, n, "their", "these", "which");
-    default:
-        return false;
-    }
-}
-
 /* English function words, "the" to "which": in most titles and abstracts,
  * about nothing. The generator indexes them as words only, with their
  * positions, so phrases ("internet of things") still match, and makes no
@@ -916,6 +919,8 @@ struct xap_query {
     Xapian::Query counting;
     Xapian::Query shown;
     bool forms = false;
+    /* The function words the parse dropped (xap_query_ignored). */
+    std::vector<std::string> ignored;
 };
 
 struct xap_results {
@@ -1928,6 +1933,11 @@ xap_query *xap_query_value_range(unsigned slot, const char *lo, const char *hi)
 
 void xap_query_free(xap_query *q) { delete q; }
 
+const char *xap_query_ignored(const xap_query *q, size_t i)
+{
+    return q && i < q->ignored.size() ? q->ignored[i].c_str() : nullptr;
+}
+
 char *xap_query_describe(const xap_query *q)
 {
     try {
@@ -1995,6 +2005,9 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
                 *corrected = dup_string(c);
         }
         auto *r = new xap_query(q);
+        for (auto it = qp.stoplist_begin(); it != qp.stoplist_end(); ++it)
+            if (std::find(r->ignored.begin(), r->ignored.end(), *it) == r->ignored.end())
+                r->ignored.push_back(*it);
         if ((flags & XAP_PARSE_PHRASE_SETS) && db) {
             try {
                 Xapian::Query ranked, counted;

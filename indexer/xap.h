@@ -274,6 +274,10 @@ char *xap_query_describe(const xap_query *q);
  * posting lists and positions in every pass. */
 secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_query **out,
                               char **corrected);
+/* The i-th function word the parse that made q dropped, as typed in
+ * lower case, each word once, in the order typed; NULL past the last (and
+ * for queries not made by xap_query_parse). */
+const char *xap_query_ignored(const xap_query *q, size_t i);
 
 /* ---- searching ----------------------------------------------------------- */
 

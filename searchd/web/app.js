@@ -385,6 +385,13 @@
       notice.textContent = 'No standard matched every word; showing standards that match most of them.';
       notice.hidden = false;
     }
+    /* Function words the server left out of the search ("the", "of"). */
+    var ignored = (body.query && body.query.ignored) || [];
+    if (ignored.length) {
+      notice.appendChild(document.createTextNode((notice.hidden ? '' : ' ') + 'Common words ignored: ' +
+        ignored.join(', ') + ' (inside a "quoted phrase" they count).'));
+      notice.hidden = false;
+    }
     $('searchhint').hidden = !!s.q;
 
     drawChips(s);

@@ -140,6 +140,13 @@ nall=$(head -1 "$TMP/count-all.out" | sed -n 's/^\([0-9][0-9]*\) standards\{0,1\
     fail "search counts differ: '$(head -1 "$TMP/count-1.out")' / '$(head -1 "$TMP/count-all.out")'"
 [ "$(json_get "$TMP/count-json.out" 'd["total_exact"]')" = "True" ] || fail "--json total not exact"
 
+# Function words the search left out are named under the count.
+run ignored 0 "$BIN" search --data "$D" --limit 1 "security for the consumer"
+grep -q '^(common words ignored: for, the; inside a "quoted phrase" they count)$' "$TMP/ignored.out" ||
+    fail "ignored words not shown: $(head -3 "$TMP/ignored.out")"
+run not-ignored 0 "$BIN" search --data "$D" --limit 1 security
+! grep -q 'common words ignored' "$TMP/not-ignored.out" || fail "ignored line without function words"
+
 run areas-json 0 "$BIN" areas --data "$D" --json
 [ "$(json_get "$TMP/areas-json.out" 'len(d) > 0')" = "True" ] || fail "secstd areas --json"
 

@@ -392,6 +392,42 @@ START_TEST(test_synonyms_on_off)
 }
 END_TEST
 
+/* The function words the parser leaves out are listed in the answer's
+ * query object, each once, in the order typed; those inside a phrase
+ * (quoted, or a synonym's expansion: iot -> "internet of things") are
+ * not. */
+static void assert_ignored(const char *q, const char *want)
+{
+    json_t *res = search_q(q);
+    json_t *ign = json_object_get(json_object_get(res, "query"), "ignored");
+    ck_assert_msg(json_is_array(ign), "%s: no query.ignored", q);
+    char got[128] = "";
+    size_t i, len = 0;
+    json_t *w;
+    json_array_foreach(ign, i, w)
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? "," : "", json_string_value(w));
+    ck_assert_msg(strcmp(got, want) == 0, "%s: ignored [%s], want [%s]", q, got, want);
+    json_decref(res);
+}
+
+START_TEST(test_ignored_words)
+{
+    assert_ignored("security for the internet of things", "for,the,of");
+    assert_ignored("iot security", "");
+    assert_ignored("the security of the cloud", "the,of");
+    assert_ignored("The Baseline Requirements For IoT", "the,for");
+    assert_ignored("\"security for consumer internet of things\"", "");
+    assert_ignored("baseline requirements", "");
+    /* Kept by the parser (nothing else to search for, or required): not
+     * listed, and found as words. */
+    assert_ignored("the", "");
+    assert_ignored("+for consumer", "");
+    json_t *res = search_q("cyber security for the consumer");
+    ck_assert(has_id(res, "ETSI EN 303 645"));
+    json_decref(res);
+}
+END_TEST
+
 START_TEST(test_plural_acronyms)
 {
     /* "HSMs" finds the record that says "HSM": capitalised words are not
@@ -1212,6 +1248,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_snippets_escaped_and_marked);
     tcase_add_test(t, test_html_escape);
     tcase_add_test(t, test_result_shape);
+    tcase_add_test(t, test_ignored_words);
     tcase_add_test(t, test_hits_from_whole_json_records);
     tcase_add_test(t, test_answers_without_heads_file);
     suite_add_tcase(s, t);

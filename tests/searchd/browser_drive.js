@@ -173,6 +173,13 @@ async function main() {
   const dates = eds.map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [''])[0]);
   const want = ['2012-10-14', '2003-05-14', '2000-02-04', '1996-11-25', ''];
   if (JSON.stringify(dates) !== JSON.stringify(want)) fail('editions not newest first: ' + eds.join(' | '));
+  // 1f. Function words left out of a search are named above the results.
+  await send('Page.navigate', { url: base + '?q=' + encodeURIComponent('security for the consumer') });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'results for "security for the consumer"');
+  const ign = await evaluate(`(function(){const n=document.getElementById('notice'); return {hidden: n.hidden, text: n.textContent};})()`);
+  if (ign.hidden || !/Common words ignored: for, the\b/.test(ign.text)) fail('ignored words not shown: ' + JSON.stringify(ign));
+  await screenshot('01d-ignored-words');
+
   await send('Page.navigate', { url: base });
   await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'initial results again');
 
