@@ -29,6 +29,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 extern "C" {
@@ -2004,10 +2005,12 @@ secstd_status xap_query_parse(xap_db *db, const char *text, unsigned flags, xap_
             if (!c.empty())
                 *corrected = dup_string(c);
         }
-        auto *r = new xap_query(q);
+        std::vector<std::string> ignored;
         for (auto it = qp.stoplist_begin(); it != qp.stoplist_end(); ++it)
-            if (std::find(r->ignored.begin(), r->ignored.end(), *it) == r->ignored.end())
-                r->ignored.push_back(*it);
+            if (std::find(ignored.begin(), ignored.end(), *it) == ignored.end())
+                ignored.push_back(*it);
+        auto *r = new xap_query(q);
+        r->ignored = std::move(ignored);
         if ((flags & XAP_PARSE_PHRASE_SETS) && db) {
             try {
                 Xapian::Query ranked, counted;

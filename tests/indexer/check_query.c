@@ -404,8 +404,10 @@ static void assert_ignored(const char *q, const char *want)
     char got[128] = "";
     size_t i, len = 0;
     json_t *w;
-    json_array_foreach(ign, i, w)
+    json_array_foreach(ign, i, w) {
         len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? "," : "", json_string_value(w));
+        ck_assert_uint_lt(len, sizeof got);
+    }
     ck_assert_msg(strcmp(got, want) == 0, "%s: ignored [%s], want [%s]", q, got, want);
     json_decref(res);
 }
