@@ -286,6 +286,29 @@ static bool is_function_word(const char *w, size_t n)
     }
 }
 
+/* English function words, "the" to "which": in most titles and abstracts,
+ * about nothing. The generator indexes them as words only, with their
+ * positions, so phrases ("internet of things") still match, and makes no
+ * stem of them (5 % of the crawled records' postings; in a 260k build's
+ * size and time, within the noise: such dense posting lists pack small).
+ * The parser drops them from a query outside phrases, so "security for
+ * the internet of things" finds what "security internet things" finds
+ * instead of only the texts that have every little word too. Kept short
+ * on purpose: no word that is also an acronym users type ("IT", "AS",
+ * "CAN", "AT"), and "or", "not" are the parser's operators. Const and
+ * stateless: one object serves every thread (Xapian counts no references
+ * to an object that was never release()d). */
+class FunctionWords : public Xapian::Stopper {
+  public:
+    bool operator()(const std::string &word) const override
+    {
+        return is_function_word(word.data(), word.size());
+    }
+    std::string get_description() const override { return "function words"; }
+};
+
+static const FunctionWords function_words;
+
 /* Only unprefixed free-text terms (lower-case words) take part in
  * more-like-this: boolean and identifier terms would dominate otherwise;
  * nor do the function words, or the words every standard's text uses
@@ -878,29 +901,6 @@ struct SnippetStems {
     SnippetStems(const SnippetStems &) = delete;
     SnippetStems &operator=(const SnippetStems &) = delete;
 };
-
-/* English function words, "the" to "which": in most titles and abstracts,
- * about nothing. The generator indexes them as words only, with their
- * positions, so phrases ("internet of things") still match, and makes no
- * stem of them (5 % of the crawled records' postings; in a 260k build's
- * size and time, within the noise: such dense posting lists pack small).
- * The parser drops them from a query outside phrases, so "security for
- * the internet of things" finds what "security internet things" finds
- * instead of only the texts that have every little word too. Kept short
- * on purpose: no word that is also an acronym users type ("IT", "AS",
- * "CAN", "AT"), and "or", "not" are the parser's operators. Const and
- * stateless: one object serves every thread (Xapian counts no references
- * to an object that was never release()d). */
-class FunctionWords : public Xapian::Stopper {
-  public:
-    bool operator()(const std::string &word) const override
-    {
-        return is_function_word(word.data(), word.size());
-    }
-    std::string get_description() const override { return "function words"; }
-};
-
-static const FunctionWords function_words;
 
 int xap_is_stop_word(const char *word) { return word && is_function_word(word, strlen(word)) ? 1 : 0; }
 
