@@ -898,6 +898,32 @@ char *secstd_html_escape(const char *text)
  * standards matching some of them, after those matching all. */
 #define RELAX_BELOW 5
 
+/* Ranked by relevance, current standards (published, in development)
+ * come before superseded, withdrawn and historic ones of about the same
+ * relevance: a fixed weight, SECSTD_CURRENT_WEIGHT (query.h), is added to
+ * Xapian's BM25 weight of each current match (AND_MAYBE: the matches
+ * stay the same). The statuses come from the slot's in-memory table, the
+ * one the status facet counts from. NULL when there is nothing to add —
+ * the status filter keeps current standards alone or none of them — or
+ * the table cannot be read: q ranks as it is. */
+static xap_query *current_first(xap_db *db, const secstd_search_request *req, const xap_query *q)
+{
+    static const char *const current[] = {"published", "in-development"};
+    size_t ncurrent = 0;
+    for (size_t i = 0; i < req->status.count; i++)
+        ncurrent += strcasecmp(req->status.values[i], current[0]) == 0 ||
+                    strcasecmp(req->status.values[i], current[1]) == 0;
+    if (req->status.count && (ncurrent == 0 || ncurrent == req->status.count))
+        return NULL;
+    xap_query *prior = xap_query_slot_weight(db, (unsigned)secstd_field_get(SECSTD_FIELD_STATUS)->slot,
+                                             current, 2, SECSTD_CURRENT_WEIGHT);
+    if (!prior)
+        return NULL;
+    xap_query *r = xap_query_combine(XAP_OP_AND_MAYBE, q, prior);
+    xap_query_free(prior);
+    return r;
+}
+
 static const struct facet_def {
     const char *name;
     secstd_field_id field;
@@ -1508,7 +1534,11 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
     opts.check_at_least = count_here ? depth : page_end > RELAX_BELOW ? page_end : RELAX_BELOW;
     opts.facets = count_here ? specs : NULL;
     opts.nfacets = count_here ? NFACETS : 0;
-    st = xap_search(db, b.main_q, &opts, &res);
+    {
+        xap_query *rq = by_date ? NULL : current_first(db, req, b.main_q);
+        st = xap_search(db, rq ? rq : b.main_q, &opts, &res);
+        xap_query_free(rq);
+    }
     if (st != SECSTD_OK) {
         snprintf(err, errlen, "%s", xap_last_error());
         goto done;
@@ -1544,18 +1574,33 @@ static secstd_status run_search(secstd_index *idx, const secstd_search_request *
                 xap_query_free(b2);
                 b2 = b3;
             }
+            /* Ranked, the status prior (current_first) is added to the
+             * strict matches before they are weighted up, so it orders them
+             * as it would have unwidened, and to the whole; counted
+             * (wide_base, wide_q), the query is without it. */
+            xap_query *ranked = NULL;
             if (strict_total > 0) {
                 /* The strict matches, weighted up, stay ahead of the rest. */
                 xap_query *strict = xap_query_scale(b.base, 8.0);
+                xap_query *prior = current_first(db, req, b.base);
+                xap_query *strict_r = xap_query_scale(prior ? prior : b.base, 8.0);
                 xap_query *b3 = xap_query_combine(XAP_OP_OR, strict, b2);
+                ranked = xap_query_combine(XAP_OP_OR, strict_r, b2);
                 xap_query_free(strict);
+                xap_query_free(prior);
+                xap_query_free(strict_r);
                 xap_query_free(b2);
                 b2 = b3;
             }
             xap_query *m2 = filtered(b2, b.all_filters);
+            xap_query *m2r = ranked ? filtered(ranked, b.all_filters) : NULL;
+            xap_query *rq2 = current_first(db, req, m2r ? m2r : m2);
             xap_results *res2 = NULL;
-            if (xap_search(db, m2, &opts, &res2) == SECSTD_OK &&
-                xap_results_total(res2) > strict_total) {
+            secstd_status st2 = xap_search(db, rq2 ? rq2 : m2r ? m2r : m2, &opts, &res2);
+            xap_query_free(rq2);
+            xap_query_free(m2r);
+            xap_query_free(ranked);
+            if (st2 == SECSTD_OK && xap_results_total(res2) > strict_total) {
                 xap_results_free(res);
                 res = res2;
                 wide_base = b2;

@@ -83,6 +83,13 @@ secstd_status secstd_search_validate(const secstd_search_request *req, const cha
 secstd_status secstd_search(secstd_index *idx, const secstd_search_request *req, json_t **out,
                             const char **param, char *err, size_t errlen);
 
+/* The weight added to each published or in-development match of a search
+ * ranked by relevance, so that current standards rank before superseded,
+ * withdrawn and historic ones of about the same relevance (BM25 weights of
+ * a two- or three-word search's first hits are about 8-20, within a few
+ * tenths of each other; an identifier's standard weighs over 100). */
+#define SECSTD_CURRENT_WEIGHT 1.0
+
 /* Hits of result pages built on the helper thread (assist.h) since the
  * process started: the helper counts a lone search's facets, then builds
  * a share of its page. */

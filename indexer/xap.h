@@ -238,6 +238,13 @@ xap_query *xap_query_value_range(unsigned slot, const char *lo, const char *hi);
  * error (xap_last_error). */
 xap_query *xap_query_slot_ranges(xap_db *db, unsigned slot, const char *const *lo,
                                  const char *const *hi, size_t n);
+/* Documents whose value in slot is one of values[0..n), each with the
+ * fixed weight `weight`, answered from the slot's in-memory table like
+ * xap_query_slot_ranges: combined with XAP_OP_AND_MAYBE, a prior that
+ * ranks those documents up without changing what matches. NULL on error
+ * (xap_last_error). */
+xap_query *xap_query_slot_weight(xap_db *db, unsigned slot, const char *const *values, size_t n,
+                                 double weight);
 /* The documents indexed with term, as a filter answered from an in-memory
  * set of them (a bit per document, read from the posting list once per
  * handle and kept until reopen): for the filters of a search (the

@@ -4,7 +4,7 @@
  * field, AND across), date bounds and sorting, stable disjoint paging,
  * disjunctive facets, validation errors that name the parameter, the
  * syntax-error fallback, spelling suggestions, snippets and escaping,
- * plural acronyms. */
+ * plural acronyms, current standards before superseded ones. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1182,6 +1182,104 @@ START_TEST(test_hits_from_whole_json_records)
 }
 END_TEST
 
+/* Ranked by relevance, a current standard comes before a superseded one
+ * of about the same relevance (SECSTD_CURRENT_WEIGHT); an identifier
+ * still finds its standard first, and a status filter still finds it. */
+static json_t *search_in(secstd_index *idx, const char *q, const char *status, const char *status2)
+{
+    secstd_search_request req;
+    secstd_search_request_init(&req);
+    req.q = q;
+    req.status.values[0] = status;
+    req.status.values[1] = status2;
+    req.status.count = (status != NULL) + (status2 != NULL);
+    json_t *res = NULL;
+    const char *param = NULL;
+    char err[1024] = "";
+    ck_assert_msg(secstd_search(idx, &req, &res, &param, err, sizeof err) == SECSTD_OK, "%s: %s", q, err);
+    return res;
+}
+
+static double result_score(const json_t *res, size_t i)
+{
+    return json_real_value(json_object_get(json_array_get(json_object_get(res, "results"), i), "score"));
+}
+
+START_TEST(test_current_first)
+{
+    char *dir = fx_data_dir();
+    /* The same title; the superseded text says the words more often, so
+     * BM25 alone ranks it first. Three more standards on quantum widgets,
+     * not on escrow. */
+    fx_write_records(dir, "editions.jsonl",
+                     "{\"id\":\"ITU-T X.9901\",\"sdo\":\"ITU-T\",\"title\":\"Escrow of "
+                     "cryptographic keys for quantum widgets\",\"abstract\":\"Escrow of keys for "
+                     "quantum widgets: how a quantum widget puts its keys in escrow.\",\"status\":"
+                     "\"superseded\",\"date\":\"2001-01\"}\n"
+                     "{\"id\":\"ITU-T X.9902\",\"sdo\":\"ITU-T\",\"title\":\"Escrow of "
+                     "cryptographic keys for quantum widgets\",\"abstract\":\"Requirements for "
+                     "the escrow service and its operators.\",\"status\":\"published\",\"date\":"
+                     "\"2021-01\"}\n"
+                     "{\"id\":\"ITU-T X.9903\",\"sdo\":\"ITU-T\",\"title\":\"Cryptographic "
+                     "key management for quantum widget fleets\",\"status\":\"published\"}\n"
+                     "{\"id\":\"ITU-T X.9904\",\"sdo\":\"ITU-T\",\"title\":\"Cryptographic "
+                     "algorithms in a quantum widget\",\"status\":\"published\"}\n"
+                     "{\"id\":\"ITU-T X.9905\",\"sdo\":\"ITU-T\",\"title\":\"Quantum widget "
+                     "cryptographic module testing\",\"status\":\"in-development\"}\n");
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    secstd_index *idx = fx_open(dir);
+
+    /* Five standards have both words: ranked as they are. */
+    json_t *res = search_in(idx, "quantum widget", NULL, NULL);
+    ck_assert_int_eq(total(res), 5);
+    ck_assert(!json_is_true(json_object_get(json_object_get(res, "query"), "relaxed")));
+    size_t cur = 9, sup = 9;
+    for (size_t i = 0; i < 5; i++) {
+        if (strcmp(result_id(res, i), "ITU-T X.9902") == 0)
+            cur = i;
+        if (strcmp(result_id(res, i), "ITU-T X.9901") == 0)
+            sup = i;
+    }
+    ck_assert_msg(cur < sup, "published at %zu, superseded at %zu", cur, sup);
+    /* The superseded text is the better match: only the prior put the
+     * published one ahead. */
+    double current = result_score(res, cur), superseded = result_score(res, sup);
+    ck_assert_msg(current - SECSTD_CURRENT_WEIGHT < superseded && current > superseded,
+                  "scores %f (published) and %f (superseded)", current, superseded);
+    json_decref(res);
+
+    /* Two have all three words: widened to the others, those two first,
+     * still in that order (the prior is weighted up with them). */
+    res = search_in(idx, "quantum widget escrow", NULL, NULL);
+    ck_assert(json_is_true(json_object_get(json_object_get(res, "query"), "relaxed")));
+    ck_assert_int_ge(total(res), 5);
+    ck_assert_str_eq(result_id(res, 0), "ITU-T X.9902");
+    ck_assert_str_eq(result_id(res, 1), "ITU-T X.9901");
+    json_decref(res);
+
+    /* An identifier still finds its standard first; the status filter
+     * still finds it. */
+    res = search_in(idx, "ITU-T X.9901", NULL, NULL);
+    ck_assert_str_eq(result_id(res, 0), "ITU-T X.9901");
+    json_decref(res);
+    res = search_in(idx, "quantum widget", "superseded", NULL);
+    ck_assert_int_eq(total(res), 1);
+    ck_assert_str_eq(result_id(res, 0), "ITU-T X.9901");
+    json_decref(res);
+    /* Both kinds let through: still the published one first. */
+    res = search_in(idx, "escrow", "superseded", "published");
+    ck_assert_int_eq(total(res), 2);
+    ck_assert_str_eq(result_id(res, 0), "ITU-T X.9902");
+    json_decref(res);
+
+    secstd_index_free(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* The same answers, searches and more-like-this, whether a generation's
  * hits are read from its heads file or from Xapian. */
 START_TEST(test_answers_without_heads_file)
@@ -1253,6 +1351,7 @@ static Suite *query_suite(void)
     tcase_add_test(t, test_ignored_words);
     tcase_add_test(t, test_hits_from_whole_json_records);
     tcase_add_test(t, test_answers_without_heads_file);
+    tcase_add_test(t, test_current_first);
     suite_add_tcase(s, t);
     return s;
 }
