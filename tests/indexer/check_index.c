@@ -359,10 +359,7 @@ START_TEST(test_get_through_transposition)
                      "{\"id\":\"ETSI TS 118 103\",\"sdo\":\"ETSI\",\"type\":\"TS\","
                      "\"title\":\"oneM2M; Security Solutions (oneM2M TS-0003 version 4.7.1 Release "
                      "4)\",\"relations\":{\"transposes\":[\"oneM2M TS-0003\"]}}\n");
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
     json_t *rec = NULL;
     ck_assert_int_eq(secstd_index_get(idx, "oneM2M TS-0003", &rec), SECSTD_OK);
     ck_assert_str_eq(json_string_value(json_object_get(rec, "id")), "ETSI TS 118 103");
@@ -391,10 +388,7 @@ START_TEST(test_similar_defers_republications)
                      "procedures of the evolved packet system: authentication and key agreement, "
                      "subscriber privacy and core network security.\","
                      "\"relations\":{\"transposes\":[\"3GPP TS 33.401\"]}}\n");
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
     json_t *sim = NULL;
     /* A limit past the fixture's size: the copy is listed, last. */
     ck_assert_int_eq(secstd_index_similar(idx, "3GPP TS 33.501", 50, &sim), SECSTD_OK);
@@ -585,10 +579,7 @@ START_TEST(test_similar_asks_deeper_when_needed)
             "service-based architecture.\",\"relations\":{\"transposes\":[\"3GPP TS 33.%s\"]}}\n",
             copies[i], copies[i]);
     fx_write_records(dir, "extra.jsonl", body);
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
     json_t *one = NULL, *all = NULL;
     ck_assert_int_eq(secstd_index_similar_flags(idx, "3GPP TS 33.501", 1, SECSTD_SIMILAR_NO_STATED, &one),
                      SECSTD_OK);

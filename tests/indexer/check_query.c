@@ -1037,10 +1037,7 @@ START_TEST(test_date_windows_counted)
                                 20000 + i, i, dates[i]);
     fx_write_records(dir, "dated.jsonl", body);
     free(body);
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
 
     static const char *const windows[][2] = {
         {"2023", "2023"},       {"2024-03", "2024-03"}, {"2019-02-15", "2019-03-31"},
@@ -1106,10 +1103,7 @@ START_TEST(test_hits_from_whole_json_records)
     static const char *const queries[] = {"security", "RFC 5280", "certificate", "encryption"};
     enum { NQ = sizeof queries / sizeof *queries };
     char *dir = fx_data_dir();
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
     char *before[NQ];
     for (size_t i = 0; i < NQ; i++)
         before[i] = answer_text(idx, queries[i]);
@@ -1226,10 +1220,7 @@ START_TEST(test_current_first)
                      "algorithms in a quantum widget\",\"status\":\"published\"}\n"
                      "{\"id\":\"ITU-T X.9905\",\"sdo\":\"ITU-T\",\"title\":\"Quantum widget "
                      "cryptographic module testing\",\"status\":\"in-development\"}\n");
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
-    secstd_index *idx = fx_open(dir);
+    secstd_index *idx = fx_build_open(dir);
 
     /* Five standards have both words: ranked as they are. */
     json_t *res = search_in(idx, "quantum widget", NULL, NULL);

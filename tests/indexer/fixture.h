@@ -123,15 +123,21 @@ static inline secstd_index *fx_open(const char *dir)
     return idx;
 }
 
+/* DIR's records built once, the index opened. */
+static inline secstd_index *fx_build_open(const char *dir)
+{
+    secstd_build_summary sum;
+    fx_build(dir, &sum);
+    json_decref(sum.changes);
+    return fx_open(dir);
+}
+
 /* A data directory with the fixture built once, opened. */
 static inline secstd_index *fx_built_index(char **dir_out)
 {
     char *dir = fx_data_dir();
-    secstd_build_summary sum;
-    fx_build(dir, &sum);
-    json_decref(sum.changes);
     *dir_out = dir;
-    return fx_open(dir);
+    return fx_build_open(dir);
 }
 
 #endif
