@@ -61,6 +61,18 @@ static int parse_uint(const char *s, unsigned *out, const char *name)
 }
 
 /* Prints an HTML-escaped snippet with <mark> as terminal text. */
+/* "    label: a, b, c" for a non-empty array of strings. */
+static void print_list(const char *label, const json_t *arr)
+{
+    if (!json_array_size(arr))
+        return;
+    printf("    %s:", label);
+    size_t j;
+    const json_t *v;
+    json_array_foreach(arr, j, v) printf("%s %s", j ? "," : "", json_string_value(v));
+    putchar('\n');
+}
+
 static void print_snippet(const char *s, int tty)
 {
     static const struct {
@@ -133,14 +145,8 @@ static void print_text(const json_t *res, const secstd_search_request *req, int 
         if (*sval(r, "date"))
             printf(" | %s", sval(r, "date"));
         printf("]\n    %s\n", sval(r, "title"));
-        json_t *areas = json_object_get(r, "areas");
-        if (json_array_size(areas)) {
-            printf("    areas:");
-            size_t j;
-            json_t *a;
-            json_array_foreach(areas, j, a) printf("%s %s", j ? "," : "", json_string_value(a));
-            putchar('\n');
-        }
+        print_list("areas", json_object_get(r, "areas"));
+        print_list("superseded by", json_object_get(r, "superseded_by"));
         const char *snip = sval(r, "snippet");
         if (*snip && strcmp(snip, sval(r, "title")) != 0)
             print_snippet(snip, tty);

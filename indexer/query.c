@@ -1329,6 +1329,32 @@ static json_t *named_ids(json_t *list)
     return named;
 }
 
+/* A hit that is no longer current (superseded, withdrawn, historic) gets
+ * what replaced it as its record states it — "superseded_by": [ids] —
+ * from the relations section of its head (the whole data for records
+ * stored before heads held relations). Nothing for current hits, which
+ * cost no decoding, nor when the record names no successor. */
+static void add_successors(xap_db *db, unsigned docid, const char *head, size_t hlen, json_t *hit)
+{
+    const char *status = json_string_value(json_object_get(hit, "status"));
+    if (!status || strcmp(status, "published") == 0 || strcmp(status, "in-development") == 0)
+        return;
+    json_t *rec = NULL;
+    if (secstd_record_head_holds(head, hlen, SECSTD_DECODE_RELATIONS)) {
+        rec = secstd_record_decode(head, hlen, SECSTD_DECODE_RELATIONS);
+    } else {
+        char *data = NULL;
+        size_t len = 0;
+        if (xap_db_get_data(db, docid, &data, &len) == SECSTD_OK)
+            rec = secstd_record_decode(data, len, SECSTD_DECODE_RELATIONS);
+        free(data);
+    }
+    json_t *by = json_object_get(json_object_get(rec, "relations"), "superseded_by");
+    if (json_array_size(by) > 0)
+        json_object_set(hit, "superseded_by", by);
+    json_decref(rec);
+}
+
 static void make_hit(const hit_maker *m, hit_share *h, size_t i)
 {
     char *head = NULL;
@@ -1388,6 +1414,7 @@ static void make_hit(const hit_maker *m, hit_share *h, size_t i)
         }
         free(snip);
     }
+    add_successors(m->db, h->docid[i], head, hlen, r);
     free(head);   /* the abstract pointed into it */
     /* Exact: this hit is a standard the query named. */
     int exact = 0;

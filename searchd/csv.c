@@ -27,6 +27,7 @@ static const column COLUMNS[] = {
     {"date", "date", COL_STRING},
     {"areas", "areas", COL_LIST},
     {"url", "url", COL_STRING},
+    {"superseded_by", "superseded_by", COL_LIST},
 };
 #define N_COLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 

@@ -444,6 +444,14 @@
     li.appendChild(head);
     li.appendChild(el('h2', { className: 'rtitle' }, [navLink(href, r.title || r.id)]));
     if (r.snippet) li.appendChild(el('p', { className: 'snippet' }, [snippetNodes(r.snippet)]));
+    if (r.superseded_by && r.superseded_by.length) {
+      var by = el('p', { className: 'superseded-by' }, ['Superseded by ']);
+      r.superseded_by.forEach(function (id, k) {
+        if (k) by.appendChild(document.createTextNode(', '));
+        by.appendChild(standardLink(s, id));
+      });
+      li.appendChild(by);
+    }
     var meta = el('div', { className: 'result-meta' });
     (r.areas || []).forEach(function (a) {
       var st = Object.assign({}, s, { area: s.area.indexOf(a) < 0 ? s.area.concat([a]) : s.area, page: 1 });

@@ -147,6 +147,13 @@ grep -q '^(common words ignored: for, the; inside a "quoted phrase" they count)$
 run not-ignored 0 "$BIN" search --data "$D" --limit 1 security
 ! grep -q 'common words ignored' "$TMP/not-ignored.out" || fail "ignored line without function words"
 
+# A superseded standard names what replaced it, under its title.
+run successor 0 "$BIN" search --data "$D" --limit 1 "RFC 5246"
+grep -q '^    superseded by: RFC 8446$' "$TMP/successor.out" ||
+    fail "successor not shown: $(head -8 "$TMP/successor.out")"
+run no-successor 0 "$BIN" search --data "$D" --limit 1 "RFC 8446"
+! grep -q 'superseded by' "$TMP/no-successor.out" || fail "successor line on a current standard"
+
 run areas-json 0 "$BIN" areas --data "$D" --json
 [ "$(json_get "$TMP/areas-json.out" 'len(d) > 0')" = "True" ] || fail "secstd areas --json"
 

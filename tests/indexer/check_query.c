@@ -1178,7 +1178,8 @@ END_TEST
 
 /* Ranked by relevance, a current standard comes before a superseded one
  * of about the same relevance (SECSTD_CURRENT_WEIGHT); an identifier
- * still finds its standard first, and a status filter still finds it. */
+ * still finds its standard first, and a status filter still finds it.
+ * The superseded hit names its successor. */
 static json_t *search_in(secstd_index *idx, const char *q, const char *status, const char *status2)
 {
     secstd_search_request req;
@@ -1209,7 +1210,8 @@ START_TEST(test_current_first)
                      "{\"id\":\"ITU-T X.9901\",\"sdo\":\"ITU-T\",\"title\":\"Escrow of "
                      "cryptographic keys for quantum widgets\",\"abstract\":\"Escrow of keys for "
                      "quantum widgets: how a quantum widget puts its keys in escrow.\",\"status\":"
-                     "\"superseded\",\"date\":\"2001-01\"}\n"
+                     "\"superseded\",\"date\":\"2001-01\",\"relations\":{\"superseded_by\":"
+                     "[\"ITU-T X.9902\"]}}\n"
                      "{\"id\":\"ITU-T X.9902\",\"sdo\":\"ITU-T\",\"title\":\"Escrow of "
                      "cryptographic keys for quantum widgets\",\"abstract\":\"Requirements for "
                      "the escrow service and its operators.\",\"status\":\"published\",\"date\":"
@@ -1239,6 +1241,13 @@ START_TEST(test_current_first)
     double current = result_score(res, cur), superseded = result_score(res, sup);
     ck_assert_msg(current - SECSTD_CURRENT_WEIGHT < superseded && current > superseded,
                   "scores %f (published) and %f (superseded)", current, superseded);
+    /* The superseded hit names what replaced it; the current one has no
+     * such key. */
+    json_t *hits = json_object_get(res, "results");
+    json_t *by = json_object_get(json_array_get(hits, sup), "superseded_by");
+    ck_assert_int_eq(json_array_size(by), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(by, 0)), "ITU-T X.9902");
+    ck_assert_ptr_null(json_object_get(json_array_get(hits, cur), "superseded_by"));
     json_decref(res);
 
     /* Two have all three words: widened to the others, those two first,

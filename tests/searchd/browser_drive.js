@@ -179,6 +179,15 @@ async function main() {
   const ign = await evaluate(`(function(){const n=document.getElementById('notice'); return {hidden: n.hidden, text: n.textContent};})()`);
   if (ign.hidden || !/Common words ignored: for, the\b/.test(ign.text)) fail('ignored words not shown: ' + JSON.stringify(ign));
   await screenshot('01d-ignored-words');
+  // 1g. A superseded standard names what replaced it, linked to its page.
+  await send('Page.navigate', { url: base + '?q=' + encodeURIComponent('RFC 5246') });
+  await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'results for "RFC 5246"');
+  const sup = await evaluate(`(function(){const p=document.querySelector('#results .result .superseded-by');
+     return p ? {text: p.textContent, href: p.querySelector('a').getAttribute('href')} : null;})()`);
+  if (!sup || sup.text !== 'Superseded by RFC 8446') fail('successor not shown: ' + JSON.stringify(sup));
+  await screenshot('01e-superseded-by');
+  await clickSelector('#results .result .superseded-by a');
+  await waitFor(`!document.getElementById('view-detail').hidden && new URLSearchParams(location.search).get('id') === 'RFC 8446'`, 'the successor\'s page');
 
   await send('Page.navigate', { url: base });
   await waitFor(`document.querySelectorAll('#results .result').length > 0`, 'initial results again');

@@ -459,9 +459,10 @@ START_TEST(test_csv_cells)
                              "\"'+cmd\",\"'-2\",\"'@SUM(A1)\",\"'\tx\"");
     sd_buf_free(&b);
 
-    json_t *results = json_pack("[{s:s,s:s,s:s,s:[s,s],s:s}]", "id", "RFC 8446", "sdo", "IETF",
-                                "title", "TLS, \"1.3\"", "areas", "network", "crypto", "url",
-                                "https://x");
+    json_t *results = json_pack("[{s:s,s:s,s:s,s:[s,s],s:s},{s:s,s:s,s:[s,s]}]", "id", "RFC 8446",
+                                "sdo", "IETF", "title", "TLS, \"1.3\"", "areas", "network", "crypto",
+                                "url", "https://x", "id", "RFC 5246", "status", "superseded",
+                                "superseded_by", "RFC 8446", "RFC 9846");
     sd_csv_stream *s = sd_csv_stream_new(results);
     json_decref(results);
     char out[4096];
@@ -474,8 +475,9 @@ START_TEST(test_csv_cells)
     }
     out[len] = '\0';
     sd_csv_stream_free(s);
-    ck_assert_str_eq(out, "id,sdo,type,title,status,date,areas,url\r\n"
-                          "RFC 8446,IETF,,\"TLS, \"\"1.3\"\"\",,,network; crypto,https://x\r\n");
+    ck_assert_str_eq(out, "id,sdo,type,title,status,date,areas,url,superseded_by\r\n"
+                          "RFC 8446,IETF,,\"TLS, \"\"1.3\"\"\",,,network; crypto,https://x,\r\n"
+                          "RFC 5246,,,,superseded,,,,RFC 8446; RFC 9846\r\n");
 }
 END_TEST
 
@@ -866,8 +868,8 @@ START_TEST(test_csv)
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(header(&r, "Content-Type"), "text/csv"));
     ck_assert(strstr(header(&r, "Content-Disposition"), "attachment"));
-    ck_assert_msg(strncmp(r.body, "id,sdo,type,title,status,date,areas,url\r\n", 41) == 0, "%s",
-                  r.body);
+    ck_assert_msg(strncmp(r.body, "id,sdo,type,title,status,date,areas,url,superseded_by\r\n", 55) == 0,
+                  "%s", r.body);
     /* The title begins with '=' and holds quotes: defused and quoted. */
     ck_assert_msg(strstr(r.body, "\"'=HYPERLINK(\"\"http://evil.example\"\")"), "%s", r.body);
     resp_free(&r);
