@@ -60,19 +60,22 @@ static int parse_uint(const char *s, unsigned *out, const char *name)
     return 0;
 }
 
-/* Prints an HTML-escaped snippet with <mark> as terminal text. */
-/* "    label: a, b, c" for a non-empty array of strings. */
+/* "    label: a, b, c" for the strings of a non-empty array. */
 static void print_list(const char *label, const json_t *arr)
 {
     if (!json_array_size(arr))
         return;
     printf("    %s:", label);
-    size_t j;
+    size_t j, n = 0;
     const json_t *v;
-    json_array_foreach(arr, j, v) printf("%s %s", j ? "," : "", json_string_value(v));
+    json_array_foreach(arr, j, v) {
+        if (json_is_string(v))
+            printf("%s %s", n++ ? "," : "", json_string_value(v));
+    }
     putchar('\n');
 }
 
+/* Prints an HTML-escaped snippet with <mark> as terminal text. */
 static void print_snippet(const char *s, int tty)
 {
     static const struct {

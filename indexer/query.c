@@ -1350,8 +1350,16 @@ static void add_successors(xap_db *db, unsigned docid, const char *head, size_t 
         free(data);
     }
     json_t *by = json_object_get(json_object_get(rec, "relations"), "superseded_by");
-    if (json_array_size(by) > 0)
-        json_object_set(hit, "superseded_by", by);
+    json_t *ids = json_array();
+    size_t k;
+    json_t *id;
+    json_array_foreach(by, k, id) {
+        if (json_is_string(id))
+            json_array_append(ids, id);
+    }
+    if (json_array_size(ids) > 0)
+        json_object_set(hit, "superseded_by", ids);
+    json_decref(ids);
     json_decref(rec);
 }
 
