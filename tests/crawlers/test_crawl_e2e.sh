@@ -5,7 +5,8 @@
 #   1. `secstd crawl --base-url` fetches every source; the --json report
 #      gives the record count of each, checked against the table below;
 #   2. `secstd index` + `secstd search` find TS 33.501, RFC 8446 and
-#      ISO/IEC 27001 first;
+#      ISO/IEC 27001 first, current standards before superseded ones of
+#      about the same relevance, and a superseded standard's successor;
 #   3. a second crawl finds every source unchanged and rewrites no records
 #      file (same inode, mtime and size).
 # The counts are those of SOURCES.md after the parsers collapse editions and
@@ -83,6 +84,23 @@ for pair in "TS 33.501|3GPP TS 33.501" "RFC 8446|RFC 8446" "ISO/IEC 27001|ISO/IE
     got=$(json_get "$TMP/search.json" 'd["results"][0]["id"] if d["results"] else ""')
     [ "$got" = "$want" ] && ok "search \"$q\" -> $got first" || fail "search \"$q\": first is \"$got\", want \"$want\""
 done
+# Current standards first among equals: the real records' superseded
+# editions (FIPS 186-4, 186-3; ISO/IEC 27035:2011, 17799, 18044 and the
+# withdrawn 13335-1) used to lead these two searches.
+timeout 60 "$BIN" search --data "$D" --json "digital signature standard" >"$TMP/search.json" || fail "search failed"
+got=$(json_get "$TMP/search.json" 'd["results"][0]["id"] if d["results"] else ""')
+[ "$got" = "NIST FIPS 186-5" ] && ok "\"digital signature standard\" -> FIPS 186-5 first" ||
+    fail "\"digital signature standard\": first is \"$got\", want NIST FIPS 186-5"
+timeout 60 "$BIN" search --data "$D" --json --limit 5 "information security management" >"$TMP/search.json" || fail "search failed"
+old=$(json_get "$TMP/search.json" '" ".join(h["id"] for h in d["results"] if h["status"] not in ("published", "in-development"))')
+n=$(json_get "$TMP/search.json" 'len(d["results"])')
+[ "$n" = 5 ] && [ -z "$old" ] && ok "\"information security management\": the first five are current" ||
+    fail "\"information security management\": $n results, not current among the first five: $old"
+# A superseded standard names what replaced it.
+timeout 60 "$BIN" search --data "$D" --json "FIPS 186-4" >"$TMP/search.json" || fail "search failed"
+got=$(json_get "$TMP/search.json" 'd["results"][0]["id"] + " -> " + ",".join(d["results"][0].get("superseded_by", []))')
+[ "$got" = "NIST FIPS 186-4 -> NIST FIPS 186-5" ] && ok "FIPS 186-4 names its successor" ||
+    fail "FIPS 186-4: got \"$got\""
 
 # ---- 3. second crawl: all unchanged, nothing rewritten ----------------------
 stat -c '%n %i %y %s' "$D"/records/*.jsonl >"$TMP/stat1"
