@@ -906,17 +906,24 @@ char *secstd_html_escape(const char *text)
  * one the status facet counts from. NULL when there is nothing to add —
  * the status filter keeps current standards alone or none of them — or
  * the table cannot be read: q ranks as it is. */
+static const char *const current_statuses[] = {"published", "in-development"};
+
+/* 1 for a current status (any case), 0 for any other or none. */
+static int is_current(const char *status)
+{
+    return status && (strcasecmp(status, current_statuses[0]) == 0 ||
+                      strcasecmp(status, current_statuses[1]) == 0);
+}
+
 static xap_query *current_first(xap_db *db, const secstd_search_request *req, const xap_query *q)
 {
-    static const char *const current[] = {"published", "in-development"};
     size_t ncurrent = 0;
     for (size_t i = 0; i < req->status.count; i++)
-        ncurrent += strcasecmp(req->status.values[i], current[0]) == 0 ||
-                    strcasecmp(req->status.values[i], current[1]) == 0;
+        ncurrent += is_current(req->status.values[i]);
     if (req->status.count && (ncurrent == 0 || ncurrent == req->status.count))
         return NULL;
     xap_query *prior = xap_query_slot_weight(db, (unsigned)secstd_field_get(SECSTD_FIELD_STATUS)->slot,
-                                             current, 2, SECSTD_CURRENT_WEIGHT);
+                                             current_statuses, 2, SECSTD_CURRENT_WEIGHT);
     if (!prior)
         return NULL;
     xap_query *r = xap_query_combine(XAP_OP_AND_MAYBE, q, prior);
@@ -1337,7 +1344,7 @@ static json_t *named_ids(json_t *list)
 static void add_successors(xap_db *db, unsigned docid, const char *head, size_t hlen, json_t *hit)
 {
     const char *status = json_string_value(json_object_get(hit, "status"));
-    if (!status || strcmp(status, "published") == 0 || strcmp(status, "in-development") == 0)
+    if (!status || is_current(status))
         return;
     json_t *rec = NULL;
     if (secstd_record_head_holds(head, hlen, SECSTD_DECODE_RELATIONS)) {
